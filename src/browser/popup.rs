@@ -1,0 +1,69 @@
+//! Opening the popup (SPEC §2): synchronously, in the caller's stack, centred on the
+//! opener window and clamped to the screen. A blocked popup is reported at once.
+
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+use web_sys::Window;
+
+use crate::error::{ConnectError, ErrorCode};
+use super::flows::PopupOptions;
+use crate::geometry::{features, popup_rect, Rect};
+
+fn num(target: &JsValue, key: &str) -> f64 {
+    Reflect::get(target, &JsValue::from_str(key)).ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN)
+}
+
+fn opener_rect(window: &Window) -> Rect {
+    let w: &JsValue = window.as_ref();
+    Rect { left: num(w, "screenX"), top: num(w, "screenY"), width: num(w, "outerWidth"), height: num(w, "outerHeight") }
+}
+
+fn screen_rect(window: &Window) -> Rect {
+    let screen = window.screen().map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+    let or_zero = |v: f64| if v.is_finite() { v } else { 0.0 };
+    Rect {
+        left: or_zero(num(&screen, "availLeft")),
+        top: or_zero(num(&screen, "availTop")),
+        width: num(&screen, "availWidth"),
+        height: num(&screen, "availHeight"),
+    }
+}
+
+/// Whether `w` is a usable, open window: `closed` must read exactly `false`
+/// (null, a closed window, or a `closed` that is not a boolean count as blocked).
+pub fn is_open(w: &JsValue) -> bool {
+    w.is_object() && Reflect::get(w, &JsValue::from_str("closed")).ok().and_then(|v| v.as_bool()) == Some(false)
+}
+
+/// Opens `url` in a popup. Never awaits: call it straight from a click handler.
+pub fn open(window: &Window, url: &str, opts: &PopupOptions) -> Result<Window, ConnectError> {
+    let rect = popup_rect(opener_rect(window), screen_rect(window), opts.width, opts.height);
+    let blocked = || ConnectError::with_detail(ErrorCode::PopupBlocked, "the browser blocked the popup");
+    let popup = window
+        .open_with_url_and_target_and_features(url, &opts.name, &features(rect))
+        .ok()
+        .flatten()
+        .ok_or_else(blocked)?;
+    if !is_open(popup.as_ref()) {
+        return Err(blocked());
+    }
+    Ok(popup)
+}
+
+/// Uses a window the caller opened itself (`options.window`), navigating it to `url`.
+pub fn adopt(w: &Window, url: Option<&str>) -> Result<Window, ConnectError> {
+    if !is_open(w.as_ref()) {
+        return Err(ConnectError::with_detail(ErrorCode::PopupBlocked, "the given window is closed"));
+    }
+    if let Some(url) = url {
+        w.location()
+            .set_href(url)
+            .map_err(|_| ConnectError::with_detail(ErrorCode::PopupBlocked, "the given window cannot be navigated"))?;
+    }
+    Ok(w.clone())
+}
+
+/// Closes a popup, ignoring a window that is already gone.
+pub fn close(w: &Window) {
+    let _ = w.close();
+}

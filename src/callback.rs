@@ -1,0 +1,241 @@
+//! Callback URL parsing (SPEC §1.4, §3): an OAuth authorization response (RFC 6749
+//! §4.1.2 / §4.1.2.1, RFC 9207 `iss`) or a hosted connect-link callback (seed 000:
+//! `status` / `tool` / `connection_id` / `error`, plus the SDK's `vc_state`).
+//!
+//! A recognised parameter given twice is an error (RFC 6749 §3.1: parameters must not be
+//! repeated); unknown parameters are ignored. Errors never echo the code.
+
+use crate::error::ConnectError;
+
+/// A parsed callback.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Callback {
+    /// An OAuth authorization response.
+    Authorization(AuthorizationResponse),
+    /// A hosted connect-link callback.
+    ConnectLink(ConnectLinkResponse),
+}
+
+/// RFC 6749 §4.1.2 (success) and §4.1.2.1 (error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthorizationResponse {
+    /// `code` + `state` (+ `iss`).
+    Code {
+        /// The authorization code.
+        code: String,
+        /// The echoed state.
+        state: Option<String>,
+        /// RFC 9207 issuer identifier.
+        iss: Option<String>,
+    },
+    /// `error` (+ description, uri, state, iss).
+    Error {
+        /// The OAuth error code.
+        error: String,
+        /// `error_description`.
+        error_description: Option<String>,
+        /// `error_uri`.
+        error_uri: Option<String>,
+        /// The echoed state.
+        state: Option<String>,
+        /// RFC 9207 issuer identifier.
+        iss: Option<String>,
+    },
+}
+
+/// Seed 000's callback contract.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectLinkResponse {
+    /// `status=ok`.
+    Ok {
+        /// The connector slug.
+        tool: String,
+        /// The persistent connection id.
+        connection_id: String,
+        /// The SDK's state.
+        vc_state: Option<String>,
+    },
+    /// `status=error`.
+    Error {
+        /// The documented error code.
+        error: String,
+        /// The SDK's state.
+        vc_state: Option<String>,
+    },
+}
+
+impl Callback {
+    /// The state that binds the callback to a flow: OAuth `state`, or `vc_state`.
+    pub fn state(&self) -> Option<&str> {
+        match self {
+            Callback::Authorization(AuthorizationResponse::Code { state, .. })
+            | Callback::Authorization(AuthorizationResponse::Error { state, .. }) => state.as_deref(),
+            Callback::ConnectLink(ConnectLinkResponse::Ok { vc_state, .. })
+            | Callback::ConnectLink(ConnectLinkResponse::Error { vc_state, .. }) => vc_state.as_deref(),
+        }
+    }
+}
+
+const KNOWN: [&str; 10] =
+    ["code", "state", "iss", "error", "error_description", "error_uri", "status", "tool", "connection_id", "vc_state"];
+
+/// The recognised parameters, each at most once.
+struct Params([Option<String>; KNOWN.len()]);
+
+impl Params {
+    fn parse(query: &str) -> Result<Self, ConnectError> {
+        let mut values: [Option<String>; KNOWN.len()] = Default::default();
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            if let Some(i) = KNOWN.iter().position(|k| *k == name) {
+                if values[i].is_some() {
+                    return Err(ConnectError::invalid_response(format!("the callback repeats the parameter {name}")));
+                }
+                values[i] = Some(value.into_owned());
+            }
+        }
+        Ok(Params(values))
+    }
+
+    fn take(&mut self, name: &str) -> Option<String> {
+        KNOWN.iter().position(|k| *k == name).and_then(|i| self.0[i].take())
+    }
+
+    fn required(&mut self, name: &str) -> Result<String, ConnectError> {
+        self.take(name)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| ConnectError::invalid_response(format!("the callback has no {name}")))
+    }
+}
+
+/// Parses a callback query string (without `?`).
+pub fn parse_callback_query(query: &str) -> Result<Callback, ConnectError> {
+    let mut p = Params::parse(query)?;
+    if let Some(status) = p.take("status") {
+        let vc_state = p.take("vc_state");
+        return match status.as_str() {
+            "ok" => Ok(Callback::ConnectLink(ConnectLinkResponse::Ok {
+                tool: p.required("tool")?,
+                connection_id: p.required("connection_id")?,
+                vc_state,
+            })),
+            "error" => Ok(Callback::ConnectLink(ConnectLinkResponse::Error { error: p.required("error")?, vc_state })),
+            _ => Err(ConnectError::invalid_response("the callback status is neither ok nor error")),
+        };
+    }
+    if p.0[0].is_some() {
+        return Ok(Callback::Authorization(AuthorizationResponse::Code {
+            code: p.required("code")?,
+            state: p.take("state"),
+            iss: p.take("iss"),
+        }));
+    }
+    if p.0[3].is_some() {
+        return Ok(Callback::Authorization(AuthorizationResponse::Error {
+            error: p.required("error")?,
+            error_description: p.take("error_description"),
+            error_uri: p.take("error_uri"),
+            state: p.take("state"),
+            iss: p.take("iss"),
+        }));
+    }
+    Err(ConnectError::invalid_response("the URL carries no callback parameters"))
+}
+
+/// Parses the query of an absolute or relative callback URL (the fragment is ignored).
+pub fn parse_callback_url(url: &str) -> Result<Callback, ConnectError> {
+    let before_fragment = url.split('#').next().unwrap_or("");
+    let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
+    parse_callback_query(query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use proptest::prelude::*;
+
+    fn code(code: &str, state: Option<&str>, iss: Option<&str>) -> Callback {
+        Callback::Authorization(AuthorizationResponse::Code {
+            code: code.into(),
+            state: state.map(Into::into),
+            iss: iss.map(Into::into),
+        })
+    }
+
+    #[test]
+    fn vendaze_examples() {
+        assert_eq!(
+            parse_callback_url("https://yourapp.com/oauth/callback?code=AUTH_CODE&state=YOUR_STATE").unwrap(),
+            code("AUTH_CODE", Some("YOUR_STATE"), None)
+        );
+        let denied = parse_callback_url("https://yourapp.com/oauth/callback?error=access_denied&state=YOUR_STATE").unwrap();
+        assert_eq!(denied, Callback::Authorization(AuthorizationResponse::Error {
+            error: "access_denied".into(), error_description: None, error_uri: None, state: Some("YOUR_STATE".into()), iss: None,
+        }));
+        assert_eq!(denied.state(), Some("YOUR_STATE"));
+    }
+
+    #[test]
+    fn decoding_iss_and_relative_urls() {
+        assert_eq!(
+            parse_callback_url("/cb?code=a%2Bb+c&state=s%26t&iss=https%3A%2F%2Fas.example&extra=1#frag=x").unwrap(),
+            code("a+b c", Some("s&t"), Some("https://as.example"))
+        );
+        assert_eq!(parse_callback_url("?code=x").unwrap(), code("x", None, None));
+        assert_eq!(parse_callback_query("code=x&state=").unwrap(), code("x", Some(""), None));
+    }
+
+    #[test]
+    fn fragment_parameters_are_not_read() {
+        assert!(parse_callback_url("https://app.example/cb#code=x&state=y").is_err());
+    }
+
+    #[test]
+    fn connect_link_callbacks() {
+        assert_eq!(
+            parse_callback_url("https://app.example/cb?from=app&status=ok&tool=google_sheets&connection_id=conn_1&vc_state=V").unwrap(),
+            Callback::ConnectLink(ConnectLinkResponse::Ok {
+                tool: "google_sheets".into(), connection_id: "conn_1".into(), vc_state: Some("V".into()),
+            })
+        );
+        for e in ["oauth_denied", "customer_archived", "invalid_state", "tool_not_found", "tool_not_available",
+            "provider_mismatch", "connection_failed", "token_smoke_test_failed", "invalid_hmac"] {
+            let cb = parse_callback_query(&format!("status=error&error={e}")).unwrap();
+            assert_eq!(cb, Callback::ConnectLink(ConnectLinkResponse::Error { error: e.into(), vc_state: None }));
+        }
+    }
+
+    #[test]
+    fn malformed_callbacks_are_invalid_response() {
+        for q in ["", "foo=bar", "status=ok&tool=t", "status=ok&connection_id=c", "status=error", "status=pending",
+            "code=", "error=", "status=ok&tool=&connection_id=c"] {
+            assert_eq!(parse_callback_query(q).unwrap_err().code, ErrorCode::InvalidResponse, "{q}");
+        }
+    }
+
+    #[test]
+    fn repeated_parameters_are_rejected_without_echoing_values() {
+        for q in ["code=secret1&code=secret2", "code=a&state=1&state=2", "status=ok&status=ok&tool=t&connection_id=c",
+            "code=a&iss=x&iss=y", "status=ok&tool=t&connection_id=c&vc_state=a&vc_state=b"] {
+            let e = parse_callback_query(q).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidResponse, "{q}");
+            assert!(!e.to_string().contains("secret"), "{e}");
+        }
+        // Unknown parameters may repeat.
+        assert!(parse_callback_query("x=1&x=2&code=a").is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in ".*") {
+            let _ = parse_callback_url(&s);
+            let _ = parse_callback_query(&s);
+        }
+
+        #[test]
+        fn round_trips_any_code(c in "[^\u{0}]{1,40}", st in ".{0,40}") {
+            let q = form_urlencoded::Serializer::new(String::new()).append_pair("code", &c).append_pair("state", &st).finish();
+            prop_assert_eq!(parse_callback_query(&q).unwrap(), code(&c, Some(&st), None));
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! `ConnectError` and its stable codes (SPEC §2, §1.1, §1.3; RFC 6749 §4.1.2.1, §5.2).
+//!
+//! Codes the SDK raises itself, codes the Vendo and Vocobase servers document, and the
+//! standard OAuth error codes are enum variants; anything else a server sends passes
+//! through unchanged as [`ErrorCode::Other`].
+
+use std::fmt;
+
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = $text:literal,)*) => {
+        /// A stable, machine-readable error code. `as_str()` gives the wire spelling.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)*
+            /// A code this SDK does not know, passed through unchanged from the server.
+            Other(String),
+        }
+
+        impl ErrorCode {
+            /// The code as it appears on the wire and in JS (`error.code`).
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(ErrorCode::$variant => $text,)*
+                    ErrorCode::Other(s) => s,
+                }
+            }
+
+            /// Maps a wire code to its variant; unknown codes become [`ErrorCode::Other`].
+            pub fn from_wire(code: &str) -> Self {
+                match code {
+                    $($text => ErrorCode::$variant,)*
+                    other => ErrorCode::Other(other.to_owned()),
+                }
+            }
+
+            /// Every known code, in declaration order (for docs and the TypeScript union).
+            pub const KNOWN: &'static [&'static str] = &[$($text,)*];
+        }
+    };
+}
+
+error_codes! {
+    // --- raised by the SDK (SPEC §2) ---
+    /// `window.open` returned null, or a window that is already closed.
+    PopupBlocked = "popup_blocked",
+    /// The person closed the popup (reported after `closedGraceMs`).
+    PopupClosed = "popup_closed",
+    /// `timeoutMs` passed without a result.
+    Timeout = "timeout",
+    /// The caller's `AbortSignal` fired.
+    Aborted = "aborted",
+    /// A new flow started while this one was pending.
+    Superseded = "superseded",
+    /// An option failed validation; nothing was opened.
+    InvalidOptions = "invalid_options",
+    /// A request could not be sent or answered at the network level.
+    NetworkError = "network_error",
+    /// A server answered with something that is not the documented shape.
+    InvalidResponse = "invalid_response",
+    /// The browser has no CSPRNG (`crypto.getRandomValues`); there is no fallback.
+    CryptoUnavailable = "crypto_unavailable",
+    // --- Vendo callback codes (seed 004) ---
+    /// Vendo: the slug is not in the catalog.
+    ProviderUnknown = "provider_unknown",
+    /// Vendo: the callback lacked `code`/`state`.
+    MissingParams = "missing_params",
+    /// Vendo: the state cookie did not match.
+    OauthStateInvalid = "oauth_state_invalid",
+    /// Vendo: the provider's token exchange failed.
+    OauthExchangeFailed = "oauth_exchange_failed",
+    /// Vendo: the connection row could not be written.
+    DbInsertFailed = "db_insert_failed",
+    /// Vendo: `INTEGRATION_ENCRYPTION_KEY` is unset.
+    EncryptionKeyUnavailable = "encryption_key_unavailable",
+    /// Vendo (Composio): the callback lacked `cstate`.
+    MissingCstate = "missing_cstate",
+    /// Vendo (Composio): no connected-account id came back.
+    MissingComposioAccountId = "missing_composio_account_id",
+    /// Vendo (Composio): reading the connected account failed.
+    ComposioGetFailed = "composio_get_failed",
+    /// Vendo (Composio): the connected account is not active.
+    ComposioNotActive = "composio_not_active",
+    // --- Vocobase connect-link callback codes (seed 000) ---
+    /// Vocobase: the customer rejected the consent screen.
+    OauthDenied = "oauth_denied",
+    /// Vocobase: the customer was archived between mint and authorize.
+    CustomerArchived = "customer_archived",
+    /// Vocobase: the connect-link session expired or was consumed.
+    InvalidState = "invalid_state",
+    /// Vocobase: the connector does not exist on the account.
+    ToolNotFound = "tool_not_found",
+    /// Vocobase: the connector is not active on the account.
+    ToolNotAvailable = "tool_not_available",
+    /// Vocobase: the OAuth provider did not match the tool.
+    ProviderMismatch = "provider_mismatch",
+    /// Vocobase: the provider's code exchange failed.
+    ConnectionFailed = "connection_failed",
+    /// Vocobase (Shopify): the issued token failed the smoke test.
+    TokenSmokeTestFailed = "token_smoke_test_failed",
+    /// Vocobase (Shopify): the callback HMAC did not match.
+    InvalidHmac = "invalid_hmac",
+    // --- OAuth 2.0 codes (RFC 6749 §4.1.2.1, §5.2; RFC 7009 §2.2.1) ---
+    /// The resource owner or server denied the request.
+    AccessDenied = "access_denied",
+    /// The request is missing or repeats a parameter, or is otherwise malformed.
+    InvalidRequest = "invalid_request",
+    /// Client authentication failed.
+    InvalidClient = "invalid_client",
+    /// The grant (code, refresh token) is invalid, expired or revoked.
+    InvalidGrant = "invalid_grant",
+    /// The client may not use this grant or response type.
+    UnauthorizedClient = "unauthorized_client",
+    /// The grant type is not supported.
+    UnsupportedGrantType = "unsupported_grant_type",
+    /// The response type is not supported.
+    UnsupportedResponseType = "unsupported_response_type",
+    /// The requested scope is invalid.
+    InvalidScope = "invalid_scope",
+    /// The authorization server had an internal error.
+    ServerError = "server_error",
+    /// The authorization server is temporarily unavailable.
+    TemporarilyUnavailable = "temporarily_unavailable",
+    /// RFC 7009: the token type cannot be revoked.
+    UnsupportedTokenType = "unsupported_token_type",
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The one error type of every flow and helper (SPEC §2).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{code}{}", detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+pub struct ConnectError {
+    /// Stable code; see [`ErrorCode`].
+    pub code: ErrorCode,
+    /// Human-readable detail, never containing secrets.
+    pub detail: Option<String>,
+    /// The provider slug, where known.
+    pub provider: Option<String>,
+}
+
+impl ConnectError {
+    /// An error with a code and no detail.
+    pub fn new(code: ErrorCode) -> Self {
+        ConnectError { code, detail: None, provider: None }
+    }
+
+    /// An error with a code and a detail.
+    pub fn with_detail(code: ErrorCode, detail: impl Into<String>) -> Self {
+        ConnectError { code, detail: Some(detail.into()), provider: None }
+    }
+
+    /// Shorthand for `invalid_options` with a detail.
+    pub fn invalid_options(detail: impl Into<String>) -> Self {
+        Self::with_detail(ErrorCode::InvalidOptions, detail)
+    }
+
+    /// Shorthand for `invalid_response` with a detail.
+    pub fn invalid_response(detail: impl Into<String>) -> Self {
+        Self::with_detail(ErrorCode::InvalidResponse, detail)
+    }
+
+    /// Attaches the provider slug.
+    pub fn for_provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(provider.into());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_codes_round_trip() {
+        for code in ErrorCode::KNOWN {
+            let parsed = ErrorCode::from_wire(code);
+            assert!(!matches!(parsed, ErrorCode::Other(_)), "{code}");
+            assert_eq!(parsed.as_str(), *code);
+        }
+    }
+
+    #[test]
+    fn unknown_codes_pass_through_unchanged() {
+        let code = ErrorCode::from_wire("Weird Code/ü");
+        assert_eq!(code, ErrorCode::Other("Weird Code/ü".into()));
+        assert_eq!(code.as_str(), "Weird Code/ü");
+    }
+
+    #[test]
+    fn display_includes_detail() {
+        let e = ConnectError::with_detail(ErrorCode::Timeout, "after 5 ms");
+        assert_eq!(e.to_string(), "timeout: after 5 ms");
+        assert_eq!(ConnectError::new(ErrorCode::Aborted).to_string(), "aborted");
+    }
+}

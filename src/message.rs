@@ -1,0 +1,294 @@
+//! Typed popup messages: Vendo's `vendo:oauth:done` / `vendo:oauth:error` /
+//! `vendo:connection:ack` (seed 004, SPEC §1.1) and this SDK's own callback envelope
+//! between the app's callback page and the opener (SPEC §1.4).
+//!
+//! Parsers read through [`MessageData`], so they are pure and testable natively, while the
+//! browser layer reads a JS value without ever throwing. Anything that is not exactly a
+//! documented message (wrong types, missing fields, unknown `type`) parses to `None`.
+
+/// One field of a message, as far as these parsers care.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// The key is absent (or `undefined`).
+    Missing,
+    /// The value is `null`.
+    Null,
+    /// The value is a string.
+    Str(String),
+    /// Any other value (number, object, a getter that throws, …).
+    Other,
+}
+
+/// A message's data: a plain object whose fields can be read.
+pub trait MessageData {
+    /// Whether the value is a plain object (not an array, function or primitive).
+    fn is_plain_object(&self) -> bool;
+    /// Reads one field.
+    fn field(&self, key: &str) -> Field;
+}
+
+impl MessageData for serde_json::Value {
+    fn is_plain_object(&self) -> bool {
+        self.is_object()
+    }
+
+    fn field(&self, key: &str) -> Field {
+        match self.as_object().and_then(|o| o.get(key)) {
+            None => Field::Missing,
+            Some(serde_json::Value::Null) => Field::Null,
+            Some(serde_json::Value::String(s)) => Field::Str(s.clone()),
+            Some(_) => Field::Other,
+        }
+    }
+}
+
+/// `type` of a successful Vendo callback.
+pub const TYPE_DONE: &str = "vendo:oauth:done";
+/// `type` of a failed Vendo callback.
+pub const TYPE_ERROR: &str = "vendo:oauth:error";
+/// `type` of the opener's acknowledgement.
+pub const TYPE_ACK: &str = "vendo:connection:ack";
+/// `type` of the envelope the app's callback page posts (SPEC §1.4).
+pub const TYPE_CALLBACK: &str = "vendo-connect:callback";
+/// `type` of the opener's answer to the envelope.
+pub const TYPE_CALLBACK_ACK: &str = "vendo-connect:callback:ack";
+
+/// A Vendo popup message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VendoMessage {
+    /// `vendo:oauth:done`.
+    Done(VendoDone),
+    /// `vendo:oauth:error`.
+    Error(VendoFailure),
+    /// `vendo:connection:ack`.
+    Ack(VendoAck),
+}
+
+/// `vendo:oauth:done` (seed 004).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VendoDone {
+    /// The provider slug.
+    pub provider: String,
+    /// Vendo's connection id.
+    pub connection_id: String,
+    /// `vendo_conn_…`.
+    pub external_id: Option<String>,
+    /// A label for the account.
+    pub display_name: Option<String>,
+    /// The `returnTo` path echoed, or `None`.
+    pub return_url: Option<String>,
+    /// The caller's state, when echoed.
+    pub state: Option<String>,
+}
+
+/// `vendo:oauth:error` (seed 004).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VendoFailure {
+    /// The server's (or provider's) code.
+    pub code: String,
+    /// Its detail.
+    pub detail: Option<String>,
+    /// The provider, when sent.
+    pub provider: Option<String>,
+    /// The caller's state, when echoed.
+    pub state: Option<String>,
+}
+
+/// `vendo:connection:ack` (seed 004).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VendoAck {
+    /// The acknowledged connection.
+    pub connection_id: String,
+}
+
+/// The envelope the app's callback page posts to the opener (SPEC §1.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallbackEnvelope {
+    /// The flow's state (`""` for a connect link minted without one).
+    pub state: String,
+    /// The callback URL's query, without `?`.
+    pub query: String,
+}
+
+/// A required, non-empty string.
+fn required(data: &dyn MessageData, key: &str) -> Option<String> {
+    match data.field(key) {
+        Field::Str(s) if !s.is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// A string, `null` or absent: `Some(None)` for the latter two, `None` for a wrong type.
+fn optional(data: &dyn MessageData, key: &str) -> Option<Option<String>> {
+    match data.field(key) {
+        Field::Missing | Field::Null => Some(None),
+        Field::Str(s) => Some(Some(s)),
+        Field::Other => None,
+    }
+}
+
+fn message_type(data: &dyn MessageData) -> Option<String> {
+    if !data.is_plain_object() {
+        return None;
+    }
+    match data.field("type") {
+        Field::Str(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// Parses a Vendo popup message; `None` for anything else. Never panics.
+pub fn parse_vendo_message(data: &dyn MessageData) -> Option<VendoMessage> {
+    match message_type(data)?.as_str() {
+        TYPE_DONE => Some(VendoMessage::Done(VendoDone {
+            provider: required(data, "provider")?,
+            connection_id: required(data, "connection_id")?,
+            external_id: optional(data, "external_id")?,
+            display_name: optional(data, "display_name")?,
+            return_url: optional(data, "return_url")?,
+            state: optional(data, "state")?,
+        })),
+        TYPE_ERROR => Some(VendoMessage::Error(VendoFailure {
+            code: required(data, "code")?,
+            detail: optional(data, "detail")?,
+            provider: optional(data, "provider")?,
+            state: optional(data, "state")?,
+        })),
+        TYPE_ACK => Some(VendoMessage::Ack(VendoAck { connection_id: required(data, "connection_id")? })),
+        _ => None,
+    }
+}
+
+/// Parses the callback page's envelope; `None` for anything else.
+pub fn parse_callback_envelope(data: &dyn MessageData) -> Option<CallbackEnvelope> {
+    if message_type(data)? != TYPE_CALLBACK {
+        return None;
+    }
+    match (data.field("state"), data.field("query")) {
+        (Field::Str(state), Field::Str(query)) => Some(CallbackEnvelope { state, query }),
+        _ => None,
+    }
+}
+
+/// Parses the opener's answer to the envelope; returns its state.
+pub fn parse_callback_ack(data: &dyn MessageData) -> Option<String> {
+    if message_type(data)? != TYPE_CALLBACK_ACK {
+        return None;
+    }
+    match data.field("state") {
+        Field::Str(state) => Some(state),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    fn done() -> Value {
+        json!({
+            "type": "vendo:oauth:done", "provider": "notion",
+            "connection_id": "00000000-0000-0000-0000-000000000000",
+            "external_id": "vendo_conn_1", "display_name": "Acme Notion Workspace",
+            "return_url": "/connections/notion"
+        })
+    }
+
+    #[test]
+    fn seed_payloads_parse() {
+        let Some(VendoMessage::Done(d)) = parse_vendo_message(&done()) else { panic!() };
+        assert_eq!(d.provider, "notion");
+        assert_eq!(d.return_url.as_deref(), Some("/connections/notion"));
+        assert_eq!(d.state, None);
+        let composio = json!({ "type": "vendo:oauth:done", "provider": "google-calendar", "connection_id": "c",
+            "external_id": "vendo_conn_2", "display_name": "user@example.com", "return_url": null });
+        assert!(matches!(parse_vendo_message(&composio), Some(VendoMessage::Done(VendoDone { return_url: None, .. }))));
+        let err = json!({ "type": "vendo:oauth:error", "code": "oauth_state_invalid", "detail": "..." });
+        assert_eq!(parse_vendo_message(&err), Some(VendoMessage::Error(VendoFailure {
+            code: "oauth_state_invalid".into(), detail: Some("...".into()), provider: None, state: None,
+        })));
+        let ack = json!({ "type": "vendo:connection:ack", "connection_id": "c" });
+        assert_eq!(parse_vendo_message(&ack), Some(VendoMessage::Ack(VendoAck { connection_id: "c".into() })));
+    }
+
+    #[test]
+    fn wrong_field_types_invalidate_the_message() {
+        for key in ["provider", "connection_id", "external_id", "display_name", "return_url", "state", "type"] {
+            for bad in [json!(1), json!(true), json!({}), json!([]), json!(["x"])] {
+                let mut m = done();
+                m[key] = bad.clone();
+                assert_eq!(parse_vendo_message(&m), None, "{key} = {bad}");
+            }
+        }
+        for key in ["provider", "connection_id"] {
+            let mut m = done();
+            m[key] = json!(null);
+            assert_eq!(parse_vendo_message(&m), None, "{key} null");
+            m[key] = json!("");
+            assert_eq!(parse_vendo_message(&m), None, "{key} empty");
+            m.as_object_mut().unwrap().remove(key);
+            assert_eq!(parse_vendo_message(&m), None, "{key} missing");
+        }
+        assert_eq!(parse_vendo_message(&json!({ "type": "vendo:oauth:error", "code": 5 })), None);
+        assert_eq!(parse_vendo_message(&json!({ "type": "vendo:oauth:error" })), None);
+    }
+
+    #[test]
+    fn extra_fields_are_ignored_and_null_optionals_accepted() {
+        let mut m = done();
+        m["unexpected"] = json!({ "deep": [1, 2, 3] });
+        m["display_name"] = json!(null);
+        assert!(matches!(parse_vendo_message(&m), Some(VendoMessage::Done(VendoDone { display_name: None, .. }))));
+    }
+
+    #[test]
+    fn non_messages_are_none() {
+        for v in [json!(null), json!("vendo:oauth:done"), json!(42), json!([done()]), json!({}),
+            json!({ "type": "vendo:oauth:DONE" }), json!({ "type": "other" })] {
+            assert_eq!(parse_vendo_message(&v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn envelope_and_ack() {
+        let e = json!({ "type": TYPE_CALLBACK, "state": "s", "query": "code=1&state=s" });
+        assert_eq!(parse_callback_envelope(&e), Some(CallbackEnvelope { state: "s".into(), query: "code=1&state=s".into() }));
+        let stateless = json!({ "type": TYPE_CALLBACK, "state": "", "query": "status=ok" });
+        assert!(parse_callback_envelope(&stateless).is_some());
+        assert_eq!(parse_callback_envelope(&json!({ "type": TYPE_CALLBACK, "state": 1, "query": "" })), None);
+        assert_eq!(parse_callback_envelope(&json!({ "type": TYPE_CALLBACK, "state": "s" })), None);
+        assert_eq!(parse_callback_envelope(&done()), None);
+        assert_eq!(parse_callback_ack(&json!({ "type": TYPE_CALLBACK_ACK, "state": "s" })).as_deref(), Some("s"));
+        assert_eq!(parse_callback_ack(&json!({ "type": TYPE_ACK, "state": "s" })), None);
+    }
+
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            prop_oneof![Just("vendo:oauth:done".to_owned()), Just("vendo:oauth:error".to_owned()), ".*"].prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![Just("type".to_owned()), Just("connection_id".to_owned()), Just("provider".to_owned()),
+                        Just("code".to_owned()), Just("state".to_owned()), "[a-z_]{1,8}"],
+                    inner, 0..6,
+                ).prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(v in arb_json()) {
+            let _ = parse_vendo_message(&v);
+            let _ = parse_callback_envelope(&v);
+            let _ = parse_callback_ack(&v);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! What each flow accepts as its answer: the [`Protocol`] judges for the Vendo popup
+//! protocol (SPEC §1.1, seed 004), OAuth 2.1 authorization responses (SPEC §1.2, RFC 6749
+//! §4.1.2, RFC 9207) and hosted connect-link callbacks (SPEC §1.3, seed 000).
+//!
+//! Every judge fails closed: anything that is not exactly this flow's answer is ignored,
+//! and a well-formed answer that breaks a rule (wrong `iss`, wrong kind) rejects.
+
+use crate::callback::{parse_callback_query, AuthorizationResponse, Callback, ConnectLinkResponse};
+use crate::error::{ConnectError, ErrorCode};
+use crate::flow::{Ack, Protocol, Verdict};
+use crate::message::{parse_callback_envelope, parse_vendo_message, MessageData, VendoMessage};
+
+/// A Vendo connection (SPEC §1.1 result).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connection {
+    /// The provider slug the server reports.
+    pub provider: String,
+    /// Vendo's connection id.
+    pub connection_id: String,
+    /// The external id (`vendo_conn_…`), if sent.
+    pub external_id: Option<String>,
+    /// A human label for the account, if sent.
+    pub display_name: Option<String>,
+    /// The `returnTo` path echoed back, if any.
+    pub return_url: Option<String>,
+    /// The flow's state.
+    pub state: String,
+}
+
+/// The Vendo popup protocol: `vendo:oauth:done` / `vendo:oauth:error` (seed 004).
+pub struct VendoProtocol {
+    /// The flow's state; a message carrying another state is ignored.
+    pub state: String,
+    /// The requested provider slug, attached to errors.
+    pub provider: String,
+}
+
+impl Protocol for VendoProtocol {
+    type Output = Connection;
+
+    fn judge(&self, data: &dyn MessageData) -> Verdict<Connection> {
+        match parse_vendo_message(data) {
+            None => Verdict::Ignore("not a valid vendo:oauth message"),
+            Some(VendoMessage::Ack(_)) => Verdict::Ignore("an ack is not a result"),
+            Some(VendoMessage::Done(done)) => {
+                if done.state.as_deref().is_some_and(|s| s != self.state) {
+                    return Verdict::Ignore("state does not match this flow");
+                }
+                let ack = Ack::Vendo { connection_id: done.connection_id.clone() };
+                Verdict::Settle {
+                    result: Ok(Connection {
+                        provider: done.provider,
+                        connection_id: done.connection_id,
+                        external_id: done.external_id,
+                        display_name: done.display_name,
+                        return_url: done.return_url,
+                        state: self.state.clone(),
+                    }),
+                    ack: Some(ack),
+                }
+            }
+            Some(VendoMessage::Error(failure)) => {
+                if failure.state.as_deref().is_some_and(|s| s != self.state) {
+                    return Verdict::Ignore("state does not match this flow");
+                }
+                let mut e = ConnectError::new(ErrorCode::from_wire(&failure.code));
+                e.detail = failure.detail;
+                e.provider = Some(self.provider.clone());
+                Verdict::Settle { result: Err(e), ack: None }
+            }
+        }
+    }
+}
+
+/// An authorization code, before the opener adds the verifier (SPEC §1.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthorizationCode {
+    /// The authorization code.
+    pub code: String,
+    /// The state, equal to the flow's.
+    pub state: String,
+    /// The `iss` parameter (RFC 9207), if sent.
+    pub iss: Option<String>,
+}
+
+/// A hosted connect link's success (SPEC §1.3, seed 000).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkedTool {
+    /// The connector slug.
+    pub tool: String,
+    /// The persistent connection id.
+    pub connection_id: String,
+}
+
+/// Redirect flows: the app's callback page posts `{ type: "vendo-connect:callback",
+/// state, query }` (SPEC §1.4) and the opener parses `query` itself. The envelope's state
+/// and the state inside the query must both be this flow's (`""`/absent for a stateless
+/// connect link), or the message is ignored / rejected.
+fn judge_redirect<T>(
+    data: &dyn MessageData,
+    state: Option<&str>,
+    conclude: impl FnOnce(Callback) -> Result<T, ConnectError>,
+) -> Verdict<T> {
+    let Some(envelope) = parse_callback_envelope(data) else {
+        return Verdict::Ignore("not a vendo-connect:callback message");
+    };
+    if envelope.state != state.unwrap_or("") {
+        return Verdict::Ignore("state does not match this flow");
+    }
+    let ack = Some(Ack::Callback { state: envelope.state });
+    let result = parse_callback_query(&envelope.query).and_then(|cb| {
+        if cb.state() != state {
+            return Err(ConnectError::invalid_response("callback state does not match this flow"));
+        }
+        conclude(cb)
+    });
+    Verdict::Settle { result, ack }
+}
+
+fn wrong_kind<T>() -> Result<T, ConnectError> {
+    Err(ConnectError::invalid_response("callback is not of the kind this flow expects"))
+}
+
+/// OAuth 2.1 authorization responses (RFC 6749 §4.1.2, §4.1.2.1; RFC 9207).
+pub struct AuthorizationProtocol {
+    /// The flow's state; compared exactly and required.
+    pub state: String,
+    /// The expected issuer (RFC 9207 §2.4); `None` skips the `iss` check.
+    pub issuer: Option<String>,
+}
+
+impl Protocol for AuthorizationProtocol {
+    type Output = AuthorizationCode;
+
+    fn judge(&self, data: &dyn MessageData) -> Verdict<AuthorizationCode> {
+        judge_redirect(data, Some(&self.state), |cb| match cb {
+            Callback::Authorization(AuthorizationResponse::Code { code, state, iss }) => {
+                self.check_issuer(iss.as_deref(), true)?;
+                Ok(AuthorizationCode { code, state: state.unwrap_or_default(), iss })
+            }
+            Callback::Authorization(AuthorizationResponse::Error { error, error_description, iss, .. }) => {
+                self.check_issuer(iss.as_deref(), false)?;
+                let mut e = ConnectError::new(ErrorCode::from_wire(&error));
+                e.detail = error_description;
+                Err(e)
+            }
+            Callback::ConnectLink(_) => wrong_kind(),
+        })
+    }
+}
+
+impl AuthorizationProtocol {
+    /// RFC 9207 §2.4: with an expected issuer, a mismatching `iss` is always rejected and
+    /// a missing one is rejected on success responses.
+    fn check_issuer(&self, iss: Option<&str>, required: bool) -> Result<(), ConnectError> {
+        match (self.issuer.as_deref(), iss) {
+            (None, _) => Ok(()),
+            (Some(expected), Some(got)) if expected == got => Ok(()),
+            (Some(_), Some(_)) => Err(ConnectError::invalid_response("iss does not match the expected issuer")),
+            (Some(_), None) if required => Err(ConnectError::invalid_response("iss is missing from the response")),
+            (Some(_), None) => Ok(()),
+        }
+    }
+}
+
+/// Hosted connect-link callbacks (`status`/`tool`/`connection_id`/`error`, seed 000).
+pub struct ConnectLinkProtocol {
+    /// The `vc_state` the SDK added to the redirect URI; `None` for a link minted
+    /// elsewhere, whose callback carries none.
+    pub state: Option<String>,
+}
+
+impl Protocol for ConnectLinkProtocol {
+    type Output = LinkedTool;
+
+    fn judge(&self, data: &dyn MessageData) -> Verdict<LinkedTool> {
+        judge_redirect(data, self.state.as_deref(), |cb| match cb {
+            Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, .. }) => {
+                Ok(LinkedTool { tool, connection_id })
+            }
+            Callback::ConnectLink(ConnectLinkResponse::Error { error, .. }) => {
+                Err(ConnectError::new(ErrorCode::from_wire(&error)))
+            }
+            Callback::Authorization(_) => wrong_kind(),
+        })
+    }
+}
+
+/// The state a callback page files its envelope under (SPEC §1.4): the single `vc_state`
+/// of a connect-link callback, else the single OAuth `state`, else `""` (a connect link
+/// minted without one). `None` when the one it would use appears more than once.
+pub fn envelope_state(query: &str) -> Option<String> {
+    let single = |name: &str| -> Result<Option<String>, ()> {
+        let mut values = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k == name).map(|(_, v)| v);
+        match (values.next(), values.next()) {
+            (Some(v), None) => Ok(Some(v.into_owned())),
+            (None, _) => Ok(None),
+            (Some(_), Some(_)) => Err(()),
+        }
+    };
+    match single("vc_state").ok()? {
+        Some(v) => Some(v),
+        None => Some(single("state").ok()?.unwrap_or_default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn vendo() -> VendoProtocol {
+        VendoProtocol { state: "S".into(), provider: "notion".into() }
+    }
+
+    #[test]
+    fn vendo_done_resolves_with_an_ack() {
+        let data = json!({
+            "type": "vendo:oauth:done", "provider": "notion", "connection_id": "c1",
+            "external_id": "vendo_conn_1", "display_name": "Acme", "return_url": null, "state": "S"
+        });
+        let Verdict::Settle { result, ack } = vendo().judge(&data) else { panic!("settles") };
+        let c = result.unwrap();
+        assert_eq!(c.connection_id, "c1");
+        assert_eq!(c.state, "S");
+        assert_eq!(c.return_url, None);
+        assert_eq!(ack, Some(Ack::Vendo { connection_id: "c1".into() }));
+    }
+
+    #[test]
+    fn vendo_done_without_state_is_accepted_but_a_wrong_state_is_ignored() {
+        let without = json!({ "type": "vendo:oauth:done", "provider": "notion", "connection_id": "c1" });
+        assert!(matches!(vendo().judge(&without), Verdict::Settle { result: Ok(_), .. }));
+        let wrong = json!({ "type": "vendo:oauth:done", "provider": "notion", "connection_id": "c1", "state": "T" });
+        assert_eq!(vendo().judge(&wrong), Verdict::Ignore("state does not match this flow"));
+        let wrong_err = json!({ "type": "vendo:oauth:error", "code": "x", "state": "T" });
+        assert_eq!(vendo().judge(&wrong_err), Verdict::Ignore("state does not match this flow"));
+    }
+
+    #[test]
+    fn vendo_error_passes_the_server_code_through() {
+        for code in ["oauth_state_invalid", "composio_not_active", "access_denied", "brand_new_code"] {
+            let data = json!({ "type": "vendo:oauth:error", "code": code, "detail": "d" });
+            let Verdict::Settle { result: Err(e), ack: None } = vendo().judge(&data) else { panic!("rejects") };
+            assert_eq!(e.code.as_str(), code);
+            assert_eq!(e.detail.as_deref(), Some("d"));
+            assert_eq!(e.provider.as_deref(), Some("notion"));
+        }
+    }
+
+    #[test]
+    fn vendo_ignores_acks_and_garbage() {
+        for data in [
+            json!({ "type": "vendo:connection:ack", "connection_id": "c" }),
+            json!({ "type": "vendo:oauth:done", "provider": "notion", "connection_id": 7 }),
+            json!("vendo:oauth:done"),
+            json!(null),
+            json!([1, 2]),
+        ] {
+            assert!(matches!(vendo().judge(&data), Verdict::Ignore(_)), "{data}");
+        }
+    }
+
+    fn envelope(state: &str, query: &str) -> serde_json::Value {
+        json!({ "type": "vendo-connect:callback", "state": state, "query": query })
+    }
+
+    fn oauth(issuer: Option<&str>) -> AuthorizationProtocol {
+        AuthorizationProtocol { state: "S".into(), issuer: issuer.map(str::to_owned) }
+    }
+
+    #[test]
+    fn authorization_code_with_matching_state_and_iss() {
+        let p = oauth(Some("https://as.example"));
+        let v = p.judge(&envelope("S", "code=abc&state=S&iss=https%3A%2F%2Fas.example"));
+        let Verdict::Settle { result: Ok(code), ack } = v else { panic!("resolves") };
+        assert_eq!(code, AuthorizationCode { code: "abc".into(), state: "S".into(), iss: Some("https://as.example".into()) });
+        assert_eq!(ack, Some(Ack::Callback { state: "S".into() }));
+    }
+
+    #[test]
+    fn authorization_rejects_wrong_or_missing_iss() {
+        let p = oauth(Some("https://as.example"));
+        for q in ["code=abc&state=S&iss=https%3A%2F%2Fevil.example", "code=abc&state=S"] {
+            let Verdict::Settle { result: Err(e), .. } = p.judge(&envelope("S", q)) else { panic!("rejects {q}") };
+            assert_eq!(e.code, ErrorCode::InvalidResponse, "{q}");
+        }
+        // Without an expected issuer, iss is reported but not checked.
+        assert!(matches!(oauth(None).judge(&envelope("S", "code=abc&state=S&iss=x")), Verdict::Settle { result: Ok(_), .. }));
+    }
+
+    #[test]
+    fn authorization_state_must_match_in_envelope_and_query() {
+        let p = oauth(None);
+        assert_eq!(p.judge(&envelope("T", "code=abc&state=T")), Verdict::Ignore("state does not match this flow"));
+        let Verdict::Settle { result: Err(e), .. } = p.judge(&envelope("S", "code=abc&state=T")) else { panic!() };
+        assert_eq!(e.code, ErrorCode::InvalidResponse);
+        let Verdict::Settle { result: Err(e), .. } = p.judge(&envelope("S", "code=abc")) else { panic!() };
+        assert_eq!(e.code, ErrorCode::InvalidResponse);
+    }
+
+    #[test]
+    fn authorization_error_response_rejects_with_its_code() {
+        let v = oauth(None).judge(&envelope("S", "error=access_denied&error_description=User+said+no&state=S"));
+        let Verdict::Settle { result: Err(e), .. } = v else { panic!() };
+        assert_eq!(e.code, ErrorCode::AccessDenied);
+        assert_eq!(e.detail.as_deref(), Some("User said no"));
+    }
+
+    #[test]
+    fn duplicate_parameters_reject() {
+        let v = oauth(None).judge(&envelope("S", "code=a&code=b&state=S"));
+        assert!(matches!(v, Verdict::Settle { result: Err(ConnectError { code: ErrorCode::InvalidResponse, .. }), .. }));
+    }
+
+    #[test]
+    fn connect_link_results() {
+        let p = ConnectLinkProtocol { state: Some("V".into()) };
+        let ok = p.judge(&envelope("V", "status=ok&tool=google_sheets&connection_id=conn_1&vc_state=V"));
+        let Verdict::Settle { result: Ok(l), .. } = ok else { panic!() };
+        assert_eq!(l, LinkedTool { tool: "google_sheets".into(), connection_id: "conn_1".into() });
+        for code in ["oauth_denied", "customer_archived", "invalid_state", "tool_not_found", "tool_not_available",
+            "provider_mismatch", "connection_failed", "token_smoke_test_failed", "invalid_hmac"] {
+            let v = p.judge(&envelope("V", &format!("status=error&error={code}&vc_state=V")));
+            let Verdict::Settle { result: Err(e), .. } = v else { panic!() };
+            assert_eq!(e.code.as_str(), code);
+        }
+        // An OAuth response is the wrong kind for a connect link.
+        let v = p.judge(&envelope("V", "code=x&state=V&vc_state=V"));
+        assert!(matches!(v, Verdict::Settle { result: Err(_), .. }));
+    }
+
+    #[test]
+    fn stateless_connect_link_accepts_only_stateless_callbacks() {
+        let p = ConnectLinkProtocol { state: None };
+        assert!(matches!(p.judge(&envelope("", "status=ok&tool=t&connection_id=c")), Verdict::Settle { result: Ok(_), .. }));
+        assert_eq!(p.judge(&envelope("X", "status=ok&tool=t&connection_id=c&vc_state=X")), Verdict::Ignore("state does not match this flow"));
+    }
+
+    #[test]
+    fn envelope_state_picks_vc_state_then_state() {
+        assert_eq!(envelope_state("status=ok&vc_state=V&state=S").as_deref(), Some("V"));
+        assert_eq!(envelope_state("code=c&state=S").as_deref(), Some("S"));
+        assert_eq!(envelope_state("status=ok&tool=t").as_deref(), Some(""));
+        assert_eq!(envelope_state("code=c&state=S&state=T"), None);
+        assert_eq!(envelope_state("vc_state=a&vc_state=b"), None);
+    }
+}

@@ -1,0 +1,57 @@
+//! The CSPRNG and the flow `state` (SPEC §1.1: ≥128 bits from a CSPRNG).
+//!
+//! Randomness comes only from `getrandom` (the browser's `crypto.getRandomValues` on wasm).
+//! If it is missing, every caller gets `crypto_unavailable`: there is no weaker fallback.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::error::{ConnectError, ErrorCode};
+
+/// Fills `buf` from the operating system's or browser's CSPRNG.
+pub fn fill(buf: &mut [u8]) -> Result<(), ConnectError> {
+    getrandom::fill(buf)
+        .map_err(|_| ConnectError::with_detail(ErrorCode::CryptoUnavailable, "no cryptographic random source"))
+}
+
+/// 32 random bytes as base64url without padding (43 characters).
+pub(crate) fn token43() -> Result<String, ConnectError> {
+    let mut bytes = [0u8; 32];
+    fill(&mut bytes)?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// A fresh flow state: 256 CSPRNG bits, base64url, 43 characters.
+pub fn generate_state() -> Result<String, ConnectError> {
+    token43()
+}
+
+/// Whether `s` is a non-empty string of base64url characters (`[A-Za-z0-9_-]`).
+pub fn is_url_safe_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn states_are_43_url_safe_characters_and_never_repeat() {
+        let mut seen = HashSet::new();
+        for _ in 0..10_000 {
+            let s = generate_state().unwrap();
+            assert_eq!(s.len(), 43);
+            assert!(is_url_safe_token(&s), "{s}");
+            assert!(seen.insert(s));
+        }
+    }
+
+    #[test]
+    fn url_safe_grammar() {
+        assert!(is_url_safe_token("aZ09-_"));
+        for bad in ["", "a b", "a+b", "a/b", "a=", "é"] {
+            assert!(!is_url_safe_token(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! URL builders: the Vendo authorize entry (SPEC §1.1, seed 004) and the OAuth 2.1
+//! authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, SPEC §1.2). Every value is
+//! percent-encoded (`application/x-www-form-urlencoded`); reserved parameters cannot be
+//! overridden.
+
+use form_urlencoded::Serializer;
+
+use crate::error::ConnectError;
+use crate::pkce::METHOD;
+use crate::url::HttpUrl;
+use crate::validate::{validate_endpoint, BaseUrl};
+
+/// The parameters of `GET {baseUrl}/api/oauth/{provider}/authorize`.
+pub struct VendoAuthorize<'a> {
+    /// The validated base URL.
+    pub base: &'a BaseUrl,
+    /// The validated provider slug.
+    pub provider: &'a str,
+    /// The page's own origin.
+    pub opener_origin: &'a str,
+    /// The flow's state.
+    pub state: &'a str,
+    /// The App Key, if any.
+    pub app_key: Option<&'a str>,
+    /// The validated `returnTo` path, if any.
+    pub return_to: Option<&'a str>,
+}
+
+/// `{base}/api/oauth/{provider}/authorize?embed=1&opener_origin=…&state=…[&app_key=…][&returnTo=…]`.
+pub fn vendo_authorize_url(req: &VendoAuthorize<'_>) -> String {
+    let mut q = Serializer::new(String::new());
+    q.append_pair("embed", "1").append_pair("opener_origin", req.opener_origin).append_pair("state", req.state);
+    if let Some(k) = req.app_key {
+        q.append_pair("app_key", k);
+    }
+    if let Some(r) = req.return_to {
+        q.append_pair("returnTo", r);
+    }
+    format!("{}?{}", req.base.join(&format!("/api/oauth/{}/authorize", req.provider)), q.finish())
+}
+
+/// An OAuth 2.1 authorization request.
+pub struct AuthorizationRequest<'a> {
+    /// The authorization endpoint (may carry its own query).
+    pub endpoint: &'a str,
+    /// The client id.
+    pub client_id: &'a str,
+    /// The redirect URI.
+    pub redirect_uri: &'a str,
+    /// Space-separated scopes.
+    pub scope: Option<&'a str>,
+    /// The flow's state.
+    pub state: &'a str,
+    /// The S256 challenge, when PKCE is on.
+    pub code_challenge: Option<&'a str>,
+    /// Extra parameters (e.g. Aimable's `collection_id`, `space_id`).
+    pub extra_params: &'a [(String, String)],
+}
+
+/// Names the SDK sets itself, which neither `extraParams` nor the endpoint may carry.
+pub const RESERVED: [&str; 8] = [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "scope",
+    "client_secret",
+];
+
+/// The authorization URL: the endpoint's own query, then `response_type=code`,
+/// `client_id`, `redirect_uri`, `scope`, `state`, `code_challenge` + `S256`, then extras.
+pub fn authorization_url(req: &AuthorizationRequest<'_>) -> Result<String, ConnectError> {
+    let endpoint = validate_endpoint(req.endpoint, "authorizationEndpoint")?;
+    let own = endpoint.query().unwrap_or("");
+    for (name, _) in form_urlencoded::parse(own.as_bytes()) {
+        if RESERVED.contains(&name.as_ref()) {
+            return Err(ConnectError::invalid_options(format!("authorizationEndpoint must not carry {name}")));
+        }
+    }
+    let mut q = Serializer::for_suffix(own.to_owned(), 0);
+    q.append_pair("response_type", "code").append_pair("client_id", req.client_id).append_pair("redirect_uri", req.redirect_uri);
+    if let Some(scope) = req.scope.filter(|s| !s.is_empty()) {
+        q.append_pair("scope", scope);
+    }
+    q.append_pair("state", req.state);
+    if let Some(challenge) = req.code_challenge {
+        q.append_pair("code_challenge", challenge).append_pair("code_challenge_method", METHOD);
+    }
+    for (name, value) in req.extra_params {
+        if name.is_empty() || RESERVED.contains(&name.as_str()) {
+            return Err(ConnectError::invalid_options(format!("extraParams may not set {name:?}")));
+        }
+        q.append_pair(name, value);
+    }
+    Ok(format!("{}?{}", without_query(req.endpoint), q.finish()))
+}
+
+fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+/// `url` with `name=value` set: an existing `name` is replaced, other parameters keep
+/// their order. Used to add `vc_state` to a redirect URI (SPEC §1.3).
+pub fn with_query_param(url: &str, name: &str, value: &str) -> Result<String, ConnectError> {
+    let parsed = HttpUrl::parse(url).map_err(|e| ConnectError::invalid_options(format!("redirectUri: {}", e.detail())))?;
+    if parsed.fragment().is_some() {
+        return Err(ConnectError::invalid_options("redirectUri must not have a fragment"));
+    }
+    let mut q = Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(parsed.query().unwrap_or("").as_bytes()) {
+        if k != name {
+            q.append_pair(&k, &v);
+        }
+    }
+    q.append_pair(name, value);
+    Ok(format!("{}?{}", without_query(url), q.finish()))
+}
+
+/// Scopes joined with single spaces (RFC 6749 §3.3); empty parts dropped.
+pub fn join_scope(parts: &[String]) -> String {
+    parts.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::validate_base_url;
+    use proptest::prelude::*;
+
+    #[test]
+    fn vendo_url_has_the_documented_shape() {
+        let base = validate_base_url("https://vendo.example/").unwrap();
+        let url = vendo_authorize_url(&VendoAuthorize {
+            base: &base,
+            provider: "notion",
+            opener_origin: "https://app.example",
+            state: "s t&u",
+            app_key: Some("ak_1+2"),
+            return_to: Some("/connections/notion?tab=a&b"),
+        });
+        assert_eq!(
+            url,
+            "https://vendo.example/api/oauth/notion/authorize?embed=1&opener_origin=https%3A%2F%2Fapp.example\
+             &state=s+t%26u&app_key=ak_1%2B2&returnTo=%2Fconnections%2Fnotion%3Ftab%3Da%26b"
+        );
+        let plain = vendo_authorize_url(&VendoAuthorize {
+            base: &base, provider: "slack", opener_origin: "http://localhost:8080", state: "s", app_key: None, return_to: None,
+        });
+        assert_eq!(plain, "https://vendo.example/api/oauth/slack/authorize?embed=1&opener_origin=http%3A%2F%2Flocalhost%3A8080&state=s");
+    }
+
+    fn req<'a>(endpoint: &'a str, extra: &'a [(String, String)]) -> AuthorizationRequest<'a> {
+        AuthorizationRequest {
+            endpoint,
+            client_id: "client id",
+            redirect_uri: "https://app.example/cb?x=1",
+            scope: Some("people:read deals:write"),
+            state: "st",
+            code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+            extra_params: extra,
+        }
+    }
+
+    #[test]
+    fn authorization_url_encodes_everything_and_keeps_the_endpoint_query() {
+        let extra = vec![("collection_id".to_string(), "a&b=c".to_string())];
+        let url = authorization_url(&req("https://api.aimable.example/v1/authorize?tenant=t1", &extra)).unwrap();
+        assert_eq!(
+            url,
+            "https://api.aimable.example/v1/authorize?tenant=t1&response_type=code&client_id=client+id\
+             &redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1&scope=people%3Aread+deals%3Awrite&state=st\
+             &code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&collection_id=a%26b%3Dc"
+        );
+        let no_pkce = AuthorizationRequest { code_challenge: None, scope: None, ..req("https://as.example/auth", &[]) };
+        let url = authorization_url(&no_pkce).unwrap();
+        assert!(!url.contains("code_challenge") && !url.contains("scope"), "{url}");
+    }
+
+    #[test]
+    fn reserved_parameters_cannot_be_overridden() {
+        for name in RESERVED.iter().chain(&[""]) {
+            let extra = vec![(name.to_string(), "x".to_string())];
+            assert!(authorization_url(&req("https://as.example/auth", &extra)).is_err(), "{name}");
+        }
+        assert!(authorization_url(&req("https://as.example/auth?state=evil", &[])).is_err());
+        assert!(authorization_url(&req("https://as.example/auth?code_challenge_method=plain", &[])).is_err());
+        assert!(authorization_url(&req("http://as.example/auth", &[])).is_err());
+        assert!(authorization_url(&req("https://as.example/auth#x", &[])).is_err());
+    }
+
+    #[test]
+    fn query_param_is_set_once() {
+        assert_eq!(with_query_param("https://app.example/cb", "vc_state", "a b").unwrap(), "https://app.example/cb?vc_state=a+b");
+        assert_eq!(
+            with_query_param("http://localhost:8080/cb?from=app&vc_state=old&z=1", "vc_state", "new").unwrap(),
+            "http://localhost:8080/cb?from=app&z=1&vc_state=new"
+        );
+        assert!(with_query_param("https://app.example/cb#f", "vc_state", "x").is_err());
+        assert!(with_query_param("/relative", "vc_state", "x").is_err());
+    }
+
+    #[test]
+    fn scopes() {
+        assert_eq!(join_scope(&["openid".into(), " ".into(), "offline_access".into()]), "openid offline_access");
+        assert_eq!(join_scope(&[]), "");
+    }
+
+    proptest! {
+        #[test]
+        fn state_survives_encoding(state in ".{1,40}") {
+            let base = validate_base_url("https://v.example").unwrap();
+            let url = vendo_authorize_url(&VendoAuthorize {
+                base: &base, provider: "p", opener_origin: "https://a.example", state: &state, app_key: None, return_to: None,
+            });
+            let query = url.split_once('?').unwrap().1;
+            let got: Vec<_> = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).collect();
+            prop_assert_eq!(got, vec![state]);
+        }
+
+        #[test]
+        fn never_panics(endpoint in ".*", name in ".{0,10}") {
+            let extra = vec![(name, "v".to_string())];
+            let _ = authorization_url(&req(&endpoint, &extra));
+            let _ = with_query_param(&endpoint, "vc_state", "x");
+        }
+    }
+}

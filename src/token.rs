@@ -1,0 +1,328 @@
+//! Token endpoint bodies and responses for public clients (SPEC §1.2): the code exchange
+//! (RFC 6749 §4.1.3, RFC 7636 §4.5), refresh (§6), revocation (RFC 7009 §2), as
+//! `application/x-www-form-urlencoded` or JSON (Vendaze, seed 001). There is never a
+//! client secret. Responses (§5.1 / §5.2) keep unknown fields in `extra`; errors never
+//! carry token values.
+
+use std::fmt;
+
+use form_urlencoded::Serializer;
+use serde_json::{Map, Value};
+
+use crate::error::{ConnectError, ErrorCode};
+
+/// How request bodies are encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BodyEncoding {
+    /// `application/x-www-form-urlencoded` (RFC 6749).
+    #[default]
+    Form,
+    /// `application/json` (Vendaze).
+    Json,
+}
+
+impl BodyEncoding {
+    /// `"form"` (or absent) or `"json"`.
+    pub fn parse(s: Option<&str>) -> Result<Self, ConnectError> {
+        match s {
+            None | Some("form") => Ok(BodyEncoding::Form),
+            Some("json") => Ok(BodyEncoding::Json),
+            Some(_) => Err(ConnectError::invalid_options("bodyEncoding must be \"form\" or \"json\"")),
+        }
+    }
+
+    /// The `Content-Type` header.
+    pub fn content_type(&self) -> &'static str {
+        match self {
+            BodyEncoding::Form => "application/x-www-form-urlencoded",
+            BodyEncoding::Json => "application/json",
+        }
+    }
+}
+
+/// A token endpoint request.
+pub enum TokenRequest<'a> {
+    /// `grant_type=authorization_code`.
+    ExchangeCode {
+        /// The client id.
+        client_id: &'a str,
+        /// The authorization code.
+        code: &'a str,
+        /// The PKCE verifier.
+        code_verifier: &'a str,
+        /// The redirect URI of the authorization request.
+        redirect_uri: &'a str,
+    },
+    /// `grant_type=refresh_token`.
+    Refresh {
+        /// The client id.
+        client_id: &'a str,
+        /// The refresh token.
+        refresh_token: &'a str,
+        /// A narrower scope, if any.
+        scope: Option<&'a str>,
+    },
+    /// RFC 7009 revocation.
+    Revoke {
+        /// The client id.
+        client_id: &'a str,
+        /// The token to revoke.
+        token: &'a str,
+        /// `access_token` or `refresh_token`, if known.
+        token_type_hint: Option<&'a str>,
+    },
+}
+
+impl TokenRequest<'_> {
+    fn pairs(&self) -> Vec<(&str, &str)> {
+        match self {
+            TokenRequest::ExchangeCode { client_id, code, code_verifier, redirect_uri } => vec![
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", redirect_uri),
+                ("client_id", client_id),
+                ("code_verifier", code_verifier),
+            ],
+            TokenRequest::Refresh { client_id, refresh_token, scope } => {
+                let mut p = vec![("grant_type", "refresh_token"), ("refresh_token", *refresh_token), ("client_id", *client_id)];
+                p.extend(scope.map(|s| ("scope", s)));
+                p
+            }
+            TokenRequest::Revoke { client_id, token, token_type_hint } => {
+                let mut p = vec![("token", *token), ("client_id", *client_id)];
+                p.extend(token_type_hint.map(|h| ("token_type_hint", h)));
+                p
+            }
+        }
+    }
+
+    /// The request body in the chosen encoding.
+    pub fn body(&self, enc: BodyEncoding) -> String {
+        let pairs = self.pairs();
+        match enc {
+            BodyEncoding::Form => {
+                let mut s = Serializer::new(String::new());
+                for (k, v) in pairs {
+                    s.append_pair(k, v);
+                }
+                s.finish()
+            }
+            BodyEncoding::Json => {
+                let map: Map<String, Value> = pairs.into_iter().map(|(k, v)| (k.to_owned(), Value::from(v))).collect();
+                Value::Object(map).to_string()
+            }
+        }
+    }
+}
+
+/// A successful token response (RFC 6749 §5.1).
+#[derive(Clone, PartialEq)]
+pub struct TokenResponse {
+    /// The access token.
+    pub access_token: String,
+    /// Usually `Bearer`.
+    pub token_type: String,
+    /// Lifetime in seconds.
+    pub expires_in: Option<f64>,
+    /// Expiry in epoch milliseconds, computed when the response arrived.
+    pub expires_at: Option<f64>,
+    /// A (rotated) refresh token.
+    pub refresh_token: Option<String>,
+    /// The granted scope.
+    pub scope: Option<String>,
+    /// An OpenID Connect ID token.
+    pub id_token: Option<String>,
+    /// Every other field (e.g. Vendaze's `workspace_slug`).
+    pub extra: Map<String, Value>,
+}
+
+impl fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |o: &Option<String>| o.as_ref().map(|_| "[redacted]");
+        f.debug_struct("TokenResponse")
+            .field("access_token", &"[redacted]")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("expires_at", &self.expires_at)
+            .field("refresh_token", &redacted(&self.refresh_token))
+            .field("scope", &self.scope)
+            .field("id_token", &redacted(&self.id_token))
+            .field("extra", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+fn oauth_error(map: &Map<String, Value>) -> Option<ConnectError> {
+    let code = map.get("error")?.as_str().filter(|s| !s.is_empty())?;
+    let mut e = ConnectError::new(ErrorCode::from_wire(code));
+    e.detail = map.get("error_description").and_then(Value::as_str).map(str::to_owned);
+    Some(e)
+}
+
+fn object(body: &str) -> Option<Map<String, Value>> {
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(m)) => Some(m),
+        _ => None,
+    }
+}
+
+fn take_string(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>, ConnectError> {
+    match map.remove(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ConnectError::invalid_response(format!("token response field {key} is not a string"))),
+    }
+}
+
+/// Judges a token endpoint's answer.
+pub fn parse_token_response(status: u16, body: &str, now_ms: f64) -> Result<TokenResponse, ConnectError> {
+    let Some(mut map) = object(body) else {
+        return Err(ConnectError::invalid_response(format!("the token endpoint answered {status} without a JSON object")));
+    };
+    if let Some(e) = oauth_error(&map) {
+        return Err(e);
+    }
+    if !(200..300).contains(&status) {
+        return Err(ConnectError::invalid_response(format!("the token endpoint answered {status}")));
+    }
+    let access_token = take_string(&mut map, "access_token")?.filter(|s| !s.is_empty());
+    let token_type = take_string(&mut map, "token_type")?.filter(|s| !s.is_empty());
+    let (Some(access_token), Some(token_type)) = (access_token, token_type) else {
+        return Err(ConnectError::invalid_response("the token response lacks access_token or token_type"));
+    };
+    let expires_in = match map.remove("expires_in") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => Some(s.trim().parse::<f64>().map_err(|_| bad_expiry())?),
+        Some(_) => return Err(bad_expiry()),
+    };
+    if expires_in.is_some_and(|e| !e.is_finite() || e < 0.0) {
+        return Err(bad_expiry());
+    }
+    Ok(TokenResponse {
+        access_token,
+        token_type,
+        expires_at: expires_in.map(|e| now_ms + e * 1000.0),
+        expires_in,
+        refresh_token: take_string(&mut map, "refresh_token")?,
+        scope: take_string(&mut map, "scope")?,
+        id_token: take_string(&mut map, "id_token")?,
+        extra: map,
+    })
+}
+
+fn bad_expiry() -> ConnectError {
+    ConnectError::invalid_response("token response expires_in is not a non-negative number")
+}
+
+/// Judges a revocation endpoint's answer (RFC 7009 §2.2: 200 whatever the token's state).
+pub fn parse_revoke_response(status: u16, body: &str) -> Result<(), ConnectError> {
+    if (200..300).contains(&status) {
+        return Ok(());
+    }
+    match object(body).as_ref().and_then(oauth_error) {
+        Some(e) => Err(e),
+        None => Err(ConnectError::invalid_response(format!("the revocation endpoint answered {status}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const VENDAZE: &str = r#"{
+        "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.access",
+        "refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.refresh",
+        "token_type": "Bearer", "expires_in": 3600, "workspace_slug": "acme-corp" }"#;
+
+    #[test]
+    fn vendaze_response() {
+        let t = parse_token_response(200, VENDAZE, 1_000.0).unwrap();
+        assert_eq!(t.token_type, "Bearer");
+        assert_eq!(t.expires_in, Some(3600.0));
+        assert_eq!(t.expires_at, Some(3_601_000.0));
+        assert_eq!(t.refresh_token.as_deref(), Some("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.refresh"));
+        assert_eq!(t.extra.get("workspace_slug"), Some(&Value::from("acme-corp")));
+        assert_eq!(t.extra.len(), 1);
+        let shown = format!("{t:?}");
+        assert!(!shown.contains("eyJ"), "{shown}");
+    }
+
+    #[test]
+    fn vambe_style_string_expiry_and_scope() {
+        let t = parse_token_response(200, r#"{"access_token":"a","token_type":"bearer","expires_in":"60","scope":"read_orders read_products"}"#, 0.0).unwrap();
+        assert_eq!(t.expires_at, Some(60_000.0));
+        assert_eq!(t.scope.as_deref(), Some("read_orders read_products"));
+        assert_eq!(t.refresh_token, None);
+    }
+
+    #[test]
+    fn oauth_errors_become_their_code() {
+        let e = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"code expired"}"#, 0.0).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidGrant);
+        assert_eq!(e.detail.as_deref(), Some("code expired"));
+        let e = parse_token_response(401, r#"{"error":"vendor_specific"}"#, 0.0).unwrap_err();
+        assert_eq!(e.code.as_str(), "vendor_specific");
+    }
+
+    #[test]
+    fn malformed_responses_are_invalid_response_without_secrets() {
+        for (status, body) in [
+            (200, "<html>"),
+            (200, "[]"),
+            (200, r#"{"token_type":"Bearer"}"#),
+            (200, r#"{"access_token":"SECRET","token_type":5}"#),
+            (200, r#"{"access_token":"SECRET","token_type":"Bearer","expires_in":-1}"#),
+            (200, r#"{"access_token":"SECRET","token_type":"Bearer","expires_in":"soon"}"#),
+            (200, r#"{"access_token":"SECRET","token_type":"Bearer","refresh_token":7}"#),
+            (500, r#"{"access_token":"SECRET","token_type":"Bearer"}"#),
+            (502, ""),
+        ] {
+            let e = parse_token_response(status, body, 0.0).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidResponse, "{body}");
+            assert!(!e.to_string().contains("SECRET"));
+        }
+    }
+
+    #[test]
+    fn bodies() {
+        let x = TokenRequest::ExchangeCode { client_id: "c", code: "a+b&c", code_verifier: "v", redirect_uri: "https://app/cb?x=1" };
+        assert_eq!(
+            x.body(BodyEncoding::Form),
+            "grant_type=authorization_code&code=a%2Bb%26c&redirect_uri=https%3A%2F%2Fapp%2Fcb%3Fx%3D1&client_id=c&code_verifier=v"
+        );
+        assert_eq!(
+            x.body(BodyEncoding::Json),
+            r#"{"client_id":"c","code":"a+b&c","code_verifier":"v","grant_type":"authorization_code","redirect_uri":"https://app/cb?x=1"}"#
+        );
+        let r = TokenRequest::Refresh { client_id: "c", refresh_token: "r t", scope: None };
+        assert_eq!(r.body(BodyEncoding::Form), "grant_type=refresh_token&refresh_token=r+t&client_id=c");
+        let v = TokenRequest::Revoke { client_id: "c", token: "t=1", token_type_hint: Some("refresh_token") };
+        assert_eq!(v.body(BodyEncoding::Form), "token=t%3D1&client_id=c&token_type_hint=refresh_token");
+        assert!(!v.body(BodyEncoding::Json).contains("secret"));
+    }
+
+    #[test]
+    fn revoke() {
+        assert!(parse_revoke_response(200, "").is_ok());
+        assert!(parse_revoke_response(200, "{}").is_ok());
+        assert_eq!(parse_revoke_response(400, r#"{"error":"unsupported_token_type"}"#).unwrap_err().code, ErrorCode::UnsupportedTokenType);
+        assert_eq!(parse_revoke_response(503, "busy").unwrap_err().code, ErrorCode::InvalidResponse);
+    }
+
+    #[test]
+    fn encodings() {
+        assert_eq!(BodyEncoding::parse(None).unwrap(), BodyEncoding::Form);
+        assert_eq!(BodyEncoding::parse(Some("json")).unwrap().content_type(), "application/json");
+        assert!(BodyEncoding::parse(Some("xml")).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(status in 0u16..1000, body in ".*") {
+            let _ = parse_token_response(status, &body, 0.0);
+            let _ = parse_revoke_response(status, &body);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Input checks that fail closed: the Vendo base URL and provider slug and the `returnTo`
+//! path (SPEC §1.1), Vocobase's `redirect_uri` rules (seed 000, SPEC §3), and endpoints.
+
+use crate::error::ConnectError;
+use crate::url::{HttpUrl, Scheme};
+
+/// Which `redirect_uri` rule failed (seed 000's `INVALID_REDIRECT_URI` sub-codes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedirectUriRule {
+    /// Not a URL this crate can read unambiguously.
+    InvalidUrl,
+    /// Not `https:` (and not loopback `http:`).
+    NotHttps,
+    /// Contains `@` / userinfo.
+    Userinfo,
+    /// Contains a fragment, even an empty `#`.
+    Fragment,
+    /// Uses a port other than 443.
+    NonDefaultPort,
+    /// The host is not exactly one of the allowed hosts.
+    HostNotAllowed,
+}
+
+impl RedirectUriRule {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RedirectUriRule::InvalidUrl => "invalid_url",
+            RedirectUriRule::NotHttps => "not_https",
+            RedirectUriRule::Userinfo => "userinfo",
+            RedirectUriRule::Fragment => "fragment",
+            RedirectUriRule::NonDefaultPort => "non_default_port",
+            RedirectUriRule::HostNotAllowed => "host_not_allowed",
+        }
+    }
+
+    /// Which rule, in words.
+    pub fn message(&self) -> &'static str {
+        match self {
+            RedirectUriRule::InvalidUrl => "redirect_uri is not a valid absolute URL",
+            RedirectUriRule::NotHttps => "redirect_uri must use https://",
+            RedirectUriRule::Userinfo => "redirect_uri must not contain @ or userinfo",
+            RedirectUriRule::Fragment => "redirect_uri must not contain a fragment",
+            RedirectUriRule::NonDefaultPort => "redirect_uri must use the default port (443)",
+            RedirectUriRule::HostNotAllowed => "redirect_uri host is not in the allowed hosts",
+        }
+    }
+}
+
+/// Seed 000's redirect rules: https only, no userinfo (`@`), no fragment, the default
+/// port, and the host exactly one of `allowed_hosts` (ASCII case-insensitive). On a
+/// loopback host `http:` and any port are allowed too (RFC 8252 §7.3).
+pub fn validate_redirect_uri(uri: &str, allowed_hosts: &[String]) -> Result<HttpUrl, RedirectUriRule> {
+    let url = HttpUrl::parse(uri).map_err(|_| RedirectUriRule::InvalidUrl)?;
+    let loopback = url.is_loopback();
+    if url.scheme() != Scheme::Https && !loopback {
+        return Err(RedirectUriRule::NotHttps);
+    }
+    if url.has_userinfo() || uri.contains('@') {
+        return Err(RedirectUriRule::Userinfo);
+    }
+    if url.fragment().is_some() {
+        return Err(RedirectUriRule::Fragment);
+    }
+    if !loopback && url.effective_port() != 443 {
+        return Err(RedirectUriRule::NonDefaultPort);
+    }
+    let host = url.host_str();
+    if !allowed_hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
+        return Err(RedirectUriRule::HostNotAllowed);
+    }
+    Ok(url)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' {
+            if let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b))) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Starts with one `/` (so it has no scheme and no authority), and holds no `\\`,
+/// control characters or whitespace other than a (decoded) space.
+fn is_safe_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.contains('\\')
+        && !p.chars().any(|c| c.is_control() || (c.is_whitespace() && c != ' '))
+}
+
+/// SPEC §1.1 `returnTo`: a same-origin path. It starts with `/`, not `//`, has no `\`, no
+/// scheme, no control characters or whitespace — also after percent-decoding (where only a
+/// plain space is allowed), repeated
+/// until stable (so `%252F` cannot hide a `/`). At most 2048 characters.
+pub fn validate_return_to(path: &str) -> Result<(), ConnectError> {
+    let bad = || ConnectError::invalid_options("returnTo must be a same-origin path such as /settings");
+    if path.len() > 2048 || path.contains(' ') {
+        return Err(bad());
+    }
+    let mut current = path.to_owned();
+    for _ in 0..8 {
+        if !is_safe_path(&current) {
+            return Err(bad());
+        }
+        let decoded = percent_decode(&current);
+        if decoded == current {
+            return Ok(());
+        }
+        current = decoded;
+    }
+    Err(bad())
+}
+
+/// The path when [`validate_return_to`] accepts it, else `None`.
+pub fn sanitize_return_to(path: &str) -> Option<String> {
+    validate_return_to(path).ok().map(|_| path.to_owned())
+}
+
+/// A validated Vendo base URL (SPEC §1.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl {
+    url: HttpUrl,
+    prefix: String,
+}
+
+impl BaseUrl {
+    /// Its origin, compared exactly with `event.origin`.
+    pub fn origin(&self) -> String {
+        self.url.origin()
+    }
+
+    /// The base URL with `path` (starting with `/`) appended to its path prefix.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{}{}", self.origin(), self.prefix, path)
+    }
+}
+
+/// `https:`, or `http:` on a loopback host; no userinfo, query or fragment. A path prefix
+/// is kept, without trailing slashes.
+pub fn validate_base_url(s: &str) -> Result<BaseUrl, ConnectError> {
+    let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options(format!("baseUrl: {}", e.detail())))?;
+    if url.scheme() != Scheme::Https && !url.is_loopback() {
+        return Err(ConnectError::invalid_options("baseUrl must be https: (http: only on localhost, 127.0.0.0/8 or [::1])"));
+    }
+    if url.has_userinfo() || url.query().is_some() || url.fragment().is_some() {
+        return Err(ConnectError::invalid_options("baseUrl must not have credentials, a query or a fragment"));
+    }
+    let prefix = url.path().trim_end_matches('/').to_owned();
+    Ok(BaseUrl { url, prefix })
+}
+
+/// A catalog slug: `[a-z0-9][a-z0-9_-]{0,63}` (SPEC §1.1).
+pub fn validate_provider_slug(s: &str) -> Result<(), ConnectError> {
+    let b = s.as_bytes();
+    let ok = (1..=64).contains(&b.len())
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ConnectError::invalid_options("provider must match [a-z0-9][a-z0-9_-]{0,63}"))
+    }
+}
+
+/// An OAuth endpoint (authorization, token, revocation) or a hosted link: `https:` or
+/// loopback `http:`, no userinfo, no fragment; a query is allowed.
+pub fn validate_endpoint(s: &str, what: &str) -> Result<HttpUrl, ConnectError> {
+    let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options(format!("{what}: {}", e.detail())))?;
+    if url.scheme() != Scheme::Https && !url.is_loopback() {
+        return Err(ConnectError::invalid_options(format!("{what} must be https: (http: only on a loopback host)")));
+    }
+    if url.has_userinfo() || url.fragment().is_some() {
+        return Err(ConnectError::invalid_options(format!("{what} must not have credentials or a fragment")));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn hosts(h: &[&str]) -> Vec<String> {
+        h.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn redirect_uri_rules() {
+        let allowed = hosts(&["app.example.com", "localhost", "127.0.0.1"]);
+        let check = |u: &str| validate_redirect_uri(u, &allowed).err().map(|r| r.code());
+        assert_eq!(check("https://app.example.com/cb"), None);
+        assert_eq!(check("https://APP.example.com:443/cb?x=1"), None);
+        assert_eq!(check("http://app.example.com/cb"), Some("not_https"));
+        assert_eq!(check("https://user@app.example.com/cb"), Some("userinfo"));
+        assert_eq!(check("https://app.example.com/cb?next=a@b"), Some("userinfo"));
+        assert_eq!(check("https://app.example.com/cb#x"), Some("fragment"));
+        assert_eq!(check("https://app.example.com/cb#"), Some("fragment"));
+        assert_eq!(check("https://app.example.com:8443/cb"), Some("non_default_port"));
+        assert_eq!(check("https://evil.example.com/cb"), Some("host_not_allowed"));
+        assert_eq!(check("https://app.example.com.evil.com/cb"), Some("host_not_allowed"));
+        assert_eq!(check("https://sub.app.example.com/cb"), Some("host_not_allowed"));
+        assert_eq!(check("https://app.example.com\\@evil.com"), Some("invalid_url"));
+        assert_eq!(check("not a url"), Some("invalid_url"));
+        // Loopback: http and any port, still allow-listed.
+        assert_eq!(check("http://localhost:8080/cb"), None);
+        assert_eq!(check("http://127.0.0.1:3000/cb"), None);
+        assert_eq!(check("http://[::1]:3000/cb"), Some("host_not_allowed"));
+        assert_eq!(validate_redirect_uri("https://a.com/", &[]).unwrap_err(), RedirectUriRule::HostNotAllowed);
+    }
+
+    #[test]
+    fn return_to_accepts_plain_paths() {
+        for ok in ["/", "/connections/notion", "/a?b=c&d=%20e", "/a#frag", "/caf%C3%A9", "/a/b:c"] {
+            assert!(validate_return_to(ok).is_ok(), "{ok}");
+            assert_eq!(sanitize_return_to(ok).as_deref(), Some(ok));
+        }
+    }
+
+    #[test]
+    fn return_to_refuses_every_escape() {
+        for bad in ["", "connections", "//evil.com", "/\\evil.com", "\\\\evil.com", "https://evil.com", "javascript:alert(1)",
+            "/%2F/evil.com", "/%2fevil.com", "%2F%2Fevil.com", "/%5Cevil.com", "/%5cevil.com", "/\t/evil.com", "/%09/evil",
+            "/%0a", "/a b", "/%252F%252Fevil.com", "/%25252F/evil.com", "/%2F%2Fevil.com", " /a", "/a\u{0}",
+            "/\u{2028}", "%2Fa"] {
+            assert!(validate_return_to(bad).is_err(), "{bad:?}");
+            assert_eq!(sanitize_return_to(bad), None);
+        }
+        assert!(validate_return_to(&format!("/{}", "a".repeat(2048))).is_err());
+    }
+
+    #[test]
+    fn base_urls() {
+        let b = validate_base_url("https://vendo.example/").unwrap();
+        assert_eq!(b.origin(), "https://vendo.example");
+        assert_eq!(b.join("/api/x"), "https://vendo.example/api/x");
+        let p = validate_base_url("http://127.0.0.1:8081/sim/wrong_state//").unwrap();
+        assert_eq!(p.join("/api/x"), "http://127.0.0.1:8081/sim/wrong_state/api/x");
+        for ok in ["http://localhost:3000", "http://[::1]:1", "https://a.b"] {
+            assert!(validate_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://vendo.example", "https://u:p@vendo.example", "https://vendo.example?x=1", "https://vendo.example#",
+            "vendo.example", "javascript:alert(1)", "https://vendo.example\\@evil.com", "http://localhost.evil.com"] {
+            assert!(validate_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn provider_slugs() {
+        for ok in ["notion", "google-calendar", "a", "0x_1", &"a".repeat(64)] {
+            assert!(validate_provider_slug(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "Notion", "-a", "_a", "a/b", "a.b", "a b", "../x", &"a".repeat(65), "ü"] {
+            assert!(validate_provider_slug(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn endpoints() {
+        assert!(validate_endpoint("https://as.example/auth?tenant=1", "e").is_ok());
+        assert!(validate_endpoint("http://127.0.0.1:9/token", "e").is_ok());
+        for bad in ["http://as.example/auth", "https://u@as.example", "https://as.example/a#b", "data:text/html,x"] {
+            let e = validate_endpoint(bad, "tokenEndpoint").unwrap_err();
+            assert!(e.to_string().contains("tokenEndpoint"), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panic(s in ".*") {
+            let _ = validate_redirect_uri(&s, &["a.com".to_string()]);
+            let _ = validate_return_to(&s);
+            let _ = validate_base_url(&s);
+            let _ = validate_provider_slug(&s);
+            let _ = validate_endpoint(&s, "x");
+        }
+
+        #[test]
+        fn accepted_return_to_never_decodes_to_an_escape(s in "/[a-zA-Z0-9%/\\\\:.?#=&-]{0,24}") {
+            if validate_return_to(&s).is_ok() {
+                let once = percent_decode(&s);
+                prop_assert!(!once.starts_with("//") && !once.contains('\\'));
+            }
+        }
+    }
+}

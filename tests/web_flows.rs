@@ -1,0 +1,271 @@
+//! The popup engine in a real browser (headless Chromium through wasm-bindgen-test).
+//!
+//! The flows open real popups on the test server's own origin (ChromeDriver turns the
+//! popup blocker off; the Playwright suite proves the user-gesture path with it on).
+//! Code runs *inside* the popup through the popup's own `Function` constructor, so its
+//! messages carry the popup as `event.source`, exactly as a server's callback page would.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Function, Reflect};
+use vendo_connect::browser::{connect, CommonOptions, ConnectOptions, FlowEvent};
+use vendo_connect::ErrorCode;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::Window;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn window() -> Window {
+    web_sys::window().unwrap()
+}
+
+fn origin() -> String {
+    window().location().origin().unwrap()
+}
+
+/// Runs `body` inside `win`'s own realm.
+fn run_in(win: &JsValue, body: &str) -> JsValue {
+    let ctor: Function = Reflect::get(win, &"Function".into()).unwrap().unchecked_into();
+    let f: Function = Reflect::construct(&ctor, &js_sys::Array::of1(&body.into())).unwrap().unchecked_into();
+    f.call0(&JsValue::NULL).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Counts `window.open` calls, to prove that a rejected call opened nothing.
+fn count_opens() -> impl Fn() -> u32 {
+    run_in(
+        window().as_ref(),
+        "if (!window.__opens) { window.__opens = 0; const o = window.open; \
+         window.open = function (...a) { window.__opens++; const w = o.apply(this, a); window.__lastPopup = w; return w; }; }",
+    );
+    || Reflect::get(window().as_ref(), &"__opens".into()).unwrap().as_f64().unwrap() as u32
+}
+
+fn last_popup() -> JsValue {
+    Reflect::get(window().as_ref(), &"__lastPopup".into()).unwrap()
+}
+
+/// Waits until the popup has loaded a document at `path` on our origin.
+async fn loaded(popup: &JsValue, path: &str) {
+    for _ in 0..200 {
+        let ready = run_in(
+            popup,
+            &format!("return location.pathname === {path:?} && document.readyState === 'complete';"),
+        );
+        if ready.as_bool() == Some(true) {
+            return;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    panic!("popup never loaded {path}");
+}
+
+fn options(provider: &str) -> ConnectOptions {
+    ConnectOptions {
+        base_url: origin(),
+        provider: provider.into(),
+        common: CommonOptions { closed_grace_ms: 200.0, ..Default::default() },
+        ..Default::default()
+    }
+}
+
+const AUTHORIZE: &str = "/api/oauth/notion/authorize";
+
+/// Script for the popup: record acks, then post `payload` to the opener at our origin.
+fn post_from_popup(payload: &str) -> String {
+    format!(
+        "window.__acks = []; addEventListener('message', e => {{ if (e.source === opener) __acks.push(e.data); }}); \
+         opener.postMessage({payload}, location.origin);"
+    )
+}
+
+#[wasm_bindgen_test]
+async fn connect_resolves_on_done_and_acks_the_popup() {
+    let opens = count_opens();
+    let before = opens();
+    let flow = connect(ConnectOptions { state: Some("st-1".into()), ..options("notion") });
+    assert_eq!(opens(), before + 1, "the popup opens before connect() returns");
+    let popup = last_popup();
+    loaded(&popup, AUTHORIZE).await;
+    let search = run_in(&popup, "return location.search;").as_string().unwrap();
+    assert!(search.starts_with("?embed=1&opener_origin="), "{search}");
+    assert!(search.contains("&state=st-1"), "{search}");
+    run_in(
+        &popup,
+        &post_from_popup(
+            "{ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'c-1', external_id: 'vendo_conn_1', \
+             display_name: 'Acme', return_url: null, state: 'st-1' }",
+        ),
+    );
+    let c = flow.await.expect("resolves");
+    assert_eq!((c.provider.as_str(), c.connection_id.as_str()), ("notion", "c-1"));
+    assert_eq!(c.display_name.as_deref(), Some("Acme"));
+    assert_eq!(c.return_url, None);
+    assert_eq!(c.state, "st-1");
+    TimeoutFuture::new(50).await;
+    let acks = js_sys::JSON::stringify(&run_in(&popup, "return window.__acks;")).unwrap();
+    assert_eq!(String::from(acks), r#"[{"type":"vendo:connection:ack","connection_id":"c-1"}]"#);
+    TimeoutFuture::new(400).await;
+    assert_eq!(Reflect::get(&popup, &"closed".into()).unwrap(), JsValue::TRUE, "popup closed after the ack");
+}
+
+#[wasm_bindgen_test]
+async fn messages_from_another_window_or_with_another_state_are_ignored() {
+    let events: Rc<RefCell<Vec<FlowEvent>>> = Rc::default();
+    let log = Rc::clone(&events);
+    let mut o = options("notion");
+    o.state = Some("mine".into());
+    o.common.on_event = Some(Rc::new(move |e| log.borrow_mut().push(e.clone())));
+    let flow = connect(o);
+    let popup = last_popup();
+    // The opener posting to itself: right origin, wrong source.
+    run_in(
+        window().as_ref(),
+        "postMessage({ type: 'vendo:oauth:error', code: 'spoofed' }, location.origin);",
+    );
+    loaded(&popup, AUTHORIZE).await;
+    // From the popup, but another flow's state; then garbage; then the real answer.
+    run_in(&popup, &post_from_popup("{ type: 'vendo:oauth:error', code: 'spoofed', state: 'theirs' }"));
+    run_in(&popup, "opener.postMessage({ type: 'vendo:oauth:done', connection_id: 42 }, location.origin);");
+    run_in(&popup, "opener.postMessage('hello', location.origin);");
+    run_in(&popup, "opener.postMessage({ type: 'vendo:oauth:error', code: 'access_denied', detail: 'no' }, location.origin);");
+    let err = flow.await.expect_err("rejects with the real error");
+    assert_eq!(err.code, ErrorCode::AccessDenied);
+    assert_eq!(err.detail.as_deref(), Some("no"));
+    assert_eq!(err.provider.as_deref(), Some("notion"));
+    let ignored: Vec<String> =
+        events.borrow().iter().filter(|e| e.kind == "message_ignored").filter_map(|e| e.detail.clone()).collect();
+    assert!(ignored.iter().any(|d| d.contains("source is not this flow's popup")), "{ignored:?}");
+    assert!(ignored.iter().any(|d| d.contains("state does not match")), "{ignored:?}");
+    assert!(ignored.iter().filter(|d| d.contains("not a valid vendo:oauth message")).count() >= 2, "{ignored:?}");
+    let kinds: Vec<&str> = events.borrow().iter().map(|e| e.kind).collect();
+    assert_eq!(kinds.first(), Some(&"popup_opened"));
+    assert_eq!(kinds.last(), Some(&"rejected"));
+}
+
+#[wasm_bindgen_test]
+async fn person_closing_the_popup_rejects_after_the_grace_period() {
+    let flow = connect(options("notion"));
+    let popup = last_popup();
+    loaded(&popup, AUTHORIZE).await;
+    run_in(&popup, "window.close();");
+    let err = flow.await.expect_err("popup_closed");
+    assert_eq!(err.code, ErrorCode::PopupClosed);
+}
+
+#[wasm_bindgen_test]
+async fn result_posted_while_closing_still_wins() {
+    let flow = connect(options("notion"));
+    let popup = last_popup();
+    loaded(&popup, AUTHORIZE).await;
+    run_in(
+        &popup,
+        "opener.postMessage({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'late' }, location.origin); window.close();",
+    );
+    assert_eq!(flow.await.expect("the message beats popup_closed").connection_id, "late");
+}
+
+#[wasm_bindgen_test]
+async fn abort_signal_rejects_and_closes_the_popup() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let mut o = options("notion");
+    o.common.signal = Some(controller.signal());
+    let flow = connect(o);
+    let popup = last_popup();
+    controller.abort();
+    assert_eq!(flow.await.unwrap_err().code, ErrorCode::Aborted);
+    assert_eq!(Reflect::get(&popup, &"closed".into()).unwrap(), JsValue::TRUE);
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_signal_opens_nothing() {
+    let opens = count_opens();
+    let before = opens();
+    let controller = web_sys::AbortController::new().unwrap();
+    controller.abort();
+    let mut o = options("notion");
+    o.common.signal = Some(controller.signal());
+    assert_eq!(connect(o).await.unwrap_err().code, ErrorCode::Aborted);
+    assert_eq!(opens(), before);
+}
+
+#[wasm_bindgen_test]
+async fn a_new_flow_supersedes_the_pending_one() {
+    let first = connect(options("notion"));
+    let first_popup = last_popup();
+    let mut o = options("slack");
+    o.common.timeout_ms = 100.0;
+    let second = connect(o);
+    assert_eq!(first.await.unwrap_err().code, ErrorCode::Superseded);
+    assert_eq!(Reflect::get(&first_popup, &"closed".into()).unwrap(), JsValue::TRUE);
+    assert_eq!(second.await.unwrap_err().code, ErrorCode::Timeout);
+}
+
+#[wasm_bindgen_test]
+async fn close_popup_false_leaves_it_open() {
+    let mut o = options("notion");
+    o.common.timeout_ms = 50.0;
+    o.common.close_popup = false;
+    let flow = connect(o);
+    let popup = last_popup();
+    assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
+    assert_eq!(Reflect::get(&popup, &"closed".into()).unwrap(), JsValue::FALSE);
+    run_in(&popup, "window.close();");
+}
+
+#[wasm_bindgen_test]
+async fn detect_close_false_never_reports_popup_closed() {
+    let mut o = options("notion");
+    o.common.detect_close = false;
+    o.common.closed_grace_ms = 0.0;
+    o.common.timeout_ms = 600.0;
+    let flow = connect(o);
+    let popup = last_popup();
+    run_in(&popup, "window.close();");
+    assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
+}
+
+#[wasm_bindgen_test]
+async fn invalid_options_reject_before_any_window_opens() {
+    let opens = count_opens();
+    let before = opens();
+    let cases: Vec<ConnectOptions> = vec![
+        ConnectOptions { provider: "Not A Slug".into(), ..options("x") },
+        ConnectOptions { base_url: "http://vendo.example".into(), ..options("notion") },
+        ConnectOptions { base_url: "javascript:alert(1)".into(), ..options("notion") },
+        ConnectOptions { return_to: Some("//evil.com".into()), ..options("notion") },
+        ConnectOptions { return_to: Some("/%2F%2Fevil.com".into()), ..options("notion") },
+        ConnectOptions { state: Some(String::new()), ..options("notion") },
+        ConnectOptions { common: CommonOptions { timeout_ms: -1.0, ..Default::default() }, ..options("notion") },
+    ];
+    for o in cases {
+        assert_eq!(connect(o).await.unwrap_err().code, ErrorCode::InvalidOptions);
+    }
+    assert_eq!(opens(), before);
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_window_option_is_popup_blocked() {
+    let w = window().open_with_url("about:blank").unwrap().unwrap();
+    w.close().unwrap();
+    let mut o = options("notion");
+    o.common.window = Some(w);
+    assert_eq!(connect(o).await.unwrap_err().code, ErrorCode::PopupBlocked);
+}
+
+#[wasm_bindgen_test]
+async fn a_window_the_caller_opened_is_used() {
+    let opens = count_opens();
+    let w = window().open_with_url_and_target("about:blank", "mine").unwrap().unwrap();
+    let before = opens();
+    let mut o = options("notion");
+    o.common.window = Some(w.clone());
+    let flow = connect(o);
+    assert_eq!(opens(), before, "no second window");
+    loaded(w.as_ref(), AUTHORIZE).await;
+    run_in(w.as_ref(), "opener.postMessage({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'w' }, location.origin);");
+    assert_eq!(flow.await.unwrap().connection_id, "w");
+}

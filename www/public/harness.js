@@ -1,0 +1,25 @@
+// Test harness: loads the built package like a user would and records every settled flow.
+import init, * as sdk from '/pkg/index.js';
+
+window.sdk = sdk;
+window.results = [];
+window.record = (promise, label = '') => {
+  const entry = { label, status: 'pending' };
+  window.results.push(entry);
+  promise.then(
+    (value) => Object.assign(entry, { status: 'resolved', value }),
+    (error) => Object.assign(entry, {
+      status: 'rejected',
+      code: error && error.code,
+      detail: error && error.detail,
+      isConnectError: error instanceof sdk.ConnectError && error instanceof Error,
+      message: String(error && error.message),
+    }),
+  );
+  return promise;
+};
+document.getElementById('go').addEventListener('click', () => {
+  if (typeof window.__action === 'function') window.__action();
+});
+await init();
+window.ready = true;
