@@ -148,7 +148,7 @@ pub fn parse_callback_url(url: &str) -> Result<Callback, ConnectError> {
     parse_callback_query(query)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::error::ErrorCode;

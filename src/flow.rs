@@ -231,7 +231,7 @@ impl<P: Protocol> Flow<P> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::message::Field;

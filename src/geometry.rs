@@ -43,7 +43,7 @@ pub fn features(r: Rect) -> String {
     format!("popup=yes,width={},height={},left={},top={}", r.width, r.height, r.left, r.top)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

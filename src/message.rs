@@ -181,7 +181,7 @@ pub fn parse_callback_ack(data: &dyn MessageData) -> Option<String> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

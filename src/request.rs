@@ -123,7 +123,7 @@ pub fn join_scope(parts: &[String]) -> String {
     parts.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::validate::validate_base_url;

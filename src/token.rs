@@ -226,7 +226,7 @@ pub fn parse_revoke_response(status: u16, body: &str) -> Result<(), ConnectError
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -246,7 +246,7 @@ fn parse_name(h: &str) -> Result<Host, UrlError> {
     Ok(Host::Domain(h))
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -187,7 +187,7 @@ pub fn validate_endpoint(s: &str, what: &str) -> Result<HttpUrl, ConnectError> {
     Ok(url)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

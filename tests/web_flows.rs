@@ -38,8 +38,8 @@ fn run_in(win: &JsValue, body: &str) -> JsValue {
 fn count_opens() -> impl Fn() -> u32 {
     run_in(
         window().as_ref(),
-        "if (!window.__opens) { window.__opens = 0; const o = window.open; \
-         window.open = function (...a) { window.__opens++; const w = o.apply(this, a); window.__lastPopup = w; return w; }; }",
+        "if (window.__opens === undefined) { window.__opens = 0; const o = window.open; \
+         window.open = function (...a) { window.__opens++; window.__lastUrl = String(a[0]); const w = o.apply(this, a); window.__lastPopup = w; return w; }; }",
     );
     || Reflect::get(window().as_ref(), &"__opens".into()).unwrap().as_f64().unwrap() as u32
 }
@@ -48,22 +48,39 @@ fn last_popup() -> JsValue {
     Reflect::get(window().as_ref(), &"__lastPopup".into()).unwrap()
 }
 
-/// Waits until the popup has loaded a document at `path` on our origin.
-async fn loaded(popup: &JsValue, path: &str) {
+/// A popup the flow can drive and the test can script. The test server has no Vendo
+/// pages, so the flow is handed (`window` option) a same-origin window whose navigations
+/// are intercepted (Navigation API): it moves to the authorize URL without leaving the
+/// document, and scripts run in it post with the popup as `event.source`.
+async fn scriptable_popup() -> Window {
+    let w = window().open_with_url_and_target(&format!("{}/wasm-bindgen-test", origin()), "_blank").unwrap().unwrap();
     for _ in 0..200 {
-        let ready = run_in(
-            popup,
-            &format!("return location.pathname === {path:?} && document.readyState === 'complete';"),
-        );
-        if ready.as_bool() == Some(true) {
-            return;
+        let ready = Reflect::get(w.as_ref(), &"Function".into())
+            .ok()
+            .map(|_| run_in(w.as_ref(), "return location.pathname === '/wasm-bindgen-test' && document.readyState === 'complete';"));
+        if ready.and_then(|v| v.as_bool()) == Some(true) {
+            run_in(w.as_ref(), "navigation.addEventListener('navigate', (e) => { if (e.canIntercept) e.intercept(); });");
+            return w;
         }
-        TimeoutFuture::new(10).await;
+        TimeoutFuture::new(20).await;
     }
-    panic!("popup never loaded {path}");
+    panic!("the scriptable popup never loaded");
+}
+
+/// Options whose flow drives `popup`.
+fn driving(popup: &Window, provider: &str) -> ConnectOptions {
+    let mut o = options(provider);
+    o.common.window = Some(popup.clone());
+    o
+}
+
+/// The URL the last `window.open` was given.
+fn last_url() -> String {
+    Reflect::get(window().as_ref(), &"__lastUrl".into()).unwrap().as_string().unwrap()
 }
 
 fn options(provider: &str) -> ConnectOptions {
+    let _ = count_opens(); // installs the window.open wrapper that last_popup() reads
     ConnectOptions {
         base_url: origin(),
         provider: provider.into(),
@@ -83,16 +100,28 @@ fn post_from_popup(payload: &str) -> String {
 }
 
 #[wasm_bindgen_test]
-async fn connect_resolves_on_done_and_acks_the_popup() {
+async fn the_popup_opens_before_connect_returns_at_the_authorize_url() {
     let opens = count_opens();
     let before = opens();
-    let flow = connect(ConnectOptions { state: Some("st-1".into()), ..options("notion") });
+    let mut o = ConnectOptions { state: Some("st-0".into()), ..options("notion") };
+    o.common.timeout_ms = 100.0;
+    let flow = connect(o);
     assert_eq!(opens(), before + 1, "the popup opens before connect() returns");
-    let popup = last_popup();
-    loaded(&popup, AUTHORIZE).await;
-    let search = run_in(&popup, "return location.search;").as_string().unwrap();
-    assert!(search.starts_with("?embed=1&opener_origin="), "{search}");
-    assert!(search.contains("&state=st-1"), "{search}");
+    let url = last_url();
+    let expected = format!(
+        "{0}{AUTHORIZE}?embed=1&opener_origin={1}&state=st-0",
+        origin(),
+        String::from(js_sys::encode_uri_component(&origin()))
+    );
+    assert_eq!(url, expected);
+    assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
+}
+
+#[wasm_bindgen_test]
+async fn connect_resolves_on_done_and_acks_the_popup() {
+    let popup = scriptable_popup().await;
+    let flow = connect(ConnectOptions { state: Some("st-1".into()), ..driving(&popup, "notion") });
+    let popup: JsValue = popup.into();
     run_in(
         &popup,
         &post_from_popup(
@@ -116,17 +145,17 @@ async fn connect_resolves_on_done_and_acks_the_popup() {
 async fn messages_from_another_window_or_with_another_state_are_ignored() {
     let events: Rc<RefCell<Vec<FlowEvent>>> = Rc::default();
     let log = Rc::clone(&events);
-    let mut o = options("notion");
+    let popup = scriptable_popup().await;
+    let mut o = driving(&popup, "notion");
     o.state = Some("mine".into());
     o.common.on_event = Some(Rc::new(move |e| log.borrow_mut().push(e.clone())));
     let flow = connect(o);
-    let popup = last_popup();
+    let popup: JsValue = popup.into();
     // The opener posting to itself: right origin, wrong source.
     run_in(
         window().as_ref(),
         "postMessage({ type: 'vendo:oauth:error', code: 'spoofed' }, location.origin);",
     );
-    loaded(&popup, AUTHORIZE).await;
     // From the popup, but another flow's state; then garbage; then the real answer.
     run_in(&popup, &post_from_popup("{ type: 'vendo:oauth:error', code: 'spoofed', state: 'theirs' }"));
     run_in(&popup, "opener.postMessage({ type: 'vendo:oauth:done', connection_id: 42 }, location.origin);");
@@ -148,21 +177,19 @@ async fn messages_from_another_window_or_with_another_state_are_ignored() {
 
 #[wasm_bindgen_test]
 async fn person_closing_the_popup_rejects_after_the_grace_period() {
-    let flow = connect(options("notion"));
-    let popup = last_popup();
-    loaded(&popup, AUTHORIZE).await;
-    run_in(&popup, "window.close();");
+    let popup = scriptable_popup().await;
+    let flow = connect(driving(&popup, "notion"));
+    run_in(popup.as_ref(), "window.close();");
     let err = flow.await.expect_err("popup_closed");
     assert_eq!(err.code, ErrorCode::PopupClosed);
 }
 
 #[wasm_bindgen_test]
 async fn result_posted_while_closing_still_wins() {
-    let flow = connect(options("notion"));
-    let popup = last_popup();
-    loaded(&popup, AUTHORIZE).await;
+    let popup = scriptable_popup().await;
+    let flow = connect(driving(&popup, "notion"));
     run_in(
-        &popup,
+        popup.as_ref(),
         "opener.postMessage({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'late' }, location.origin); window.close();",
     );
     assert_eq!(flow.await.expect("the message beats popup_closed").connection_id, "late");
@@ -171,13 +198,13 @@ async fn result_posted_while_closing_still_wins() {
 #[wasm_bindgen_test]
 async fn abort_signal_rejects_and_closes_the_popup() {
     let controller = web_sys::AbortController::new().unwrap();
-    let mut o = options("notion");
+    let popup = scriptable_popup().await;
+    let mut o = driving(&popup, "notion");
     o.common.signal = Some(controller.signal());
     let flow = connect(o);
-    let popup = last_popup();
     controller.abort();
     assert_eq!(flow.await.unwrap_err().code, ErrorCode::Aborted);
-    assert_eq!(Reflect::get(&popup, &"closed".into()).unwrap(), JsValue::TRUE);
+    assert!(popup.closed().unwrap());
 }
 
 #[wasm_bindgen_test]
@@ -194,26 +221,26 @@ async fn an_aborted_signal_opens_nothing() {
 
 #[wasm_bindgen_test]
 async fn a_new_flow_supersedes_the_pending_one() {
-    let first = connect(options("notion"));
-    let first_popup = last_popup();
+    let first_popup = scriptable_popup().await;
+    let first = connect(driving(&first_popup, "notion"));
     let mut o = options("slack");
     o.common.timeout_ms = 100.0;
     let second = connect(o);
     assert_eq!(first.await.unwrap_err().code, ErrorCode::Superseded);
-    assert_eq!(Reflect::get(&first_popup, &"closed".into()).unwrap(), JsValue::TRUE);
+    assert!(first_popup.closed().unwrap());
     assert_eq!(second.await.unwrap_err().code, ErrorCode::Timeout);
 }
 
 #[wasm_bindgen_test]
 async fn close_popup_false_leaves_it_open() {
-    let mut o = options("notion");
+    let popup = scriptable_popup().await;
+    let mut o = driving(&popup, "notion");
     o.common.timeout_ms = 50.0;
     o.common.close_popup = false;
     let flow = connect(o);
-    let popup = last_popup();
     assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
-    assert_eq!(Reflect::get(&popup, &"closed".into()).unwrap(), JsValue::FALSE);
-    run_in(&popup, "window.close();");
+    assert_eq!(popup.closed().unwrap(), false);
+    popup.close().unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -224,7 +251,7 @@ async fn detect_close_false_never_reports_popup_closed() {
     o.common.timeout_ms = 600.0;
     let flow = connect(o);
     let popup = last_popup();
-    run_in(&popup, "window.close();");
+    popup.unchecked_ref::<Window>().close().unwrap();
     assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
 }
 
@@ -259,13 +286,11 @@ async fn a_closed_window_option_is_popup_blocked() {
 #[wasm_bindgen_test]
 async fn a_window_the_caller_opened_is_used() {
     let opens = count_opens();
-    let w = window().open_with_url_and_target("about:blank", "mine").unwrap().unwrap();
+    let w = scriptable_popup().await;
     let before = opens();
-    let mut o = options("notion");
-    o.common.window = Some(w.clone());
-    let flow = connect(o);
+    let flow = connect(driving(&w, "notion"));
     assert_eq!(opens(), before, "no second window");
-    loaded(w.as_ref(), AUTHORIZE).await;
+    assert!(run_in(w.as_ref(), "return location.pathname;").as_string().unwrap().ends_with("/notion/authorize"));
     run_in(w.as_ref(), "opener.postMessage({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'w' }, location.origin);");
     assert_eq!(flow.await.unwrap().connection_id, "w");
 }

@@ -67,6 +67,9 @@ impl<T> FlowFuture<T> {
     }
 }
 
+// Nothing inside is structurally pinned: the value is only ever moved out.
+impl<T> Unpin for FlowFuture<T> {}
+
 impl<T> Future for FlowFuture<T> {
     type Output = Settled<T>;
 

@@ -126,6 +126,9 @@ pub fn channel_name(state: &str) -> String {
     format!("vendo-connect:{state}")
 }
 
+/// A started flow: its future and its driver.
+type Started<P> = (FlowFuture<<P as Protocol>::Output>, Rc<Running<P>>);
+
 /// Checks the signal, supersedes the pending flow, opens (or adopts) the popup and starts.
 fn launch<P: Protocol + 'static>(
     window: &Window,
@@ -134,7 +137,7 @@ fn launch<P: Protocol + 'static>(
     protocol: P,
     mut config: FlowConfig,
     channel_name: Option<String>,
-) -> Result<(FlowFuture<P::Output>, Rc<Running<P>>), ConnectError> {
+) -> Result<Started<P>, ConnectError> {
     if common.signal.as_ref().is_some_and(AbortSignal::aborted) {
         return Err(ConnectError::with_detail(ErrorCode::Aborted, "the signal was already aborted"));
     }

@@ -1,0 +1,20 @@
+# The README's two set-up commands are `make demo` and `make test`.
+.PHONY: demo test pkg size setup clean
+
+demo: pkg
+	node www/server.mjs
+
+test:
+	bash scripts/test-all.sh
+
+pkg: setup
+	bash scripts/build-pkg.sh
+
+size:
+	bash scripts/size-report.sh
+
+setup:
+	bash scripts/setup.sh
+
+clean:
+	rm -rf pkg target node_modules

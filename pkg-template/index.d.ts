@@ -1,0 +1,219 @@
+/**
+ * vendo-connect — "connect your account" popup flows for the browser.
+ * Contract: SPEC §1–§4. Call `init()` once; after it, every flow opens its popup
+ * synchronously, so call flows straight from a click handler (no `await` before them).
+ */
+
+/** Loads the WebAssembly module. Resolves once; later calls are no-ops. */
+export default function init(
+  moduleOrPath?: { module_or_path: RequestInfo | URL | Response | BufferSource | WebAssembly.Module } | RequestInfo | URL | Response | BufferSource | WebAssembly.Module,
+): Promise<unknown>;
+
+/** Codes raised by the SDK itself (SPEC §2). */
+export type SdkErrorCode =
+  | 'popup_blocked' | 'popup_closed' | 'timeout' | 'aborted' | 'superseded'
+  | 'invalid_options' | 'network_error' | 'invalid_response' | 'crypto_unavailable';
+/** Codes a Vendo server sends in `vendo:oauth:error` (seed 004). */
+export type VendoErrorCode =
+  | 'provider_unknown' | 'missing_params' | 'oauth_state_invalid' | 'oauth_exchange_failed'
+  | 'db_insert_failed' | 'encryption_key_unavailable' | 'missing_cstate'
+  | 'missing_composio_account_id' | 'composio_get_failed' | 'composio_not_active';
+/** Codes of a hosted connect-link callback (seed 000). */
+export type ConnectLinkErrorCode =
+  | 'oauth_denied' | 'customer_archived' | 'invalid_state' | 'tool_not_found' | 'tool_not_available'
+  | 'provider_mismatch' | 'connection_failed' | 'token_smoke_test_failed' | 'invalid_hmac';
+/** OAuth 2.0 error codes (RFC 6749 §4.1.2.1, §5.2; RFC 7009). */
+export type OAuthErrorCode =
+  | 'access_denied' | 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client'
+  | 'unsupported_grant_type' | 'unsupported_response_type' | 'invalid_scope' | 'server_error'
+  | 'temporarily_unavailable' | 'unsupported_token_type';
+/** Every known code, plus any other code a server sends, passed through unchanged. */
+export type ConnectErrorCode = SdkErrorCode | VendoErrorCode | ConnectLinkErrorCode | OAuthErrorCode | (string & {});
+
+/** The error every call rejects (or throws) with. */
+export declare class ConnectError extends Error {
+  constructor(code: ConnectErrorCode, detail?: string | null, provider?: string | null);
+  readonly name: 'ConnectError';
+  readonly code: ConnectErrorCode;
+  readonly detail: string | null;
+  readonly provider: string | null;
+}
+
+/** One step of a flow, for the `onEvent` debug hook. Never carries message data or secrets. */
+export interface FlowEvent {
+  kind: 'popup_opened' | 'popup_navigated' | 'message_ignored' | 'message_accepted' | 'ack_sent'
+    | 'popup_closed_detected' | 'resolved' | 'rejected';
+  /** Why a message was ignored (and its origin), or the code of a rejection. */
+  detail: string | null;
+}
+
+/** Popup geometry and name (default 500×650, centred on the opener, clamped to the screen). */
+export interface PopupOptions { width?: number; height?: number; name?: string }
+
+/** Options every flow takes (SPEC §2). */
+export interface CommonOptions {
+  /** Reject with `timeout` after this many ms. Default 300000. */
+  timeoutMs?: number;
+  /** Reject with `aborted` (and close the popup) when it fires. */
+  signal?: AbortSignal;
+  popup?: PopupOptions;
+  /** A window you already opened, used instead of opening one. */
+  window?: Window;
+  /** How long a closed popup may still deliver its result. Default 1500. */
+  closedGraceMs?: number;
+  /** `false` for providers that send Cross-Origin-Opener-Policy. Default true. */
+  detectClose?: boolean;
+  /** Close the popup when the flow settles. Default true. */
+  closePopup?: boolean;
+  /** Debug hook: every step, and why a message was ignored. */
+  onEvent?: (event: FlowEvent) => void;
+}
+
+/** `connect()` options (SPEC §1.1). */
+export interface ConnectOptions extends CommonOptions {
+  /** `https:` (or `http:` on a loopback host) origin of the Vendo deployment, with an optional path prefix. */
+  baseUrl: string;
+  /** Catalog slug: `[a-z0-9][a-z0-9_-]{0,63}`. */
+  provider: string;
+  appKey?: string;
+  /** Same-origin path (`/…`, not `//`, no `\`, no scheme, no control characters). */
+  returnTo?: string;
+  /** Generated (256 bits) when absent. */
+  state?: string;
+}
+
+/** `connect()` result. */
+export interface Connection {
+  provider: string;
+  connectionId: string;
+  externalId: string | null;
+  displayName: string | null;
+  returnUrl: string | null;
+  state: string;
+}
+
+/** `authorize()` options (SPEC §1.2). There is no `clientSecret`: passing one is `invalid_options`. */
+export interface AuthorizeOptions extends CommonOptions {
+  authorizationEndpoint: string;
+  clientId: string;
+  /** Your callback page, on this page's origin; it calls `completeCallback()`. */
+  redirectUri: string;
+  scope?: string | string[];
+  /** May not override response_type, client_id, redirect_uri, state, code_challenge(_method), scope. */
+  extraParams?: Record<string, string>;
+  /** Expected `iss` (RFC 9207). */
+  issuer?: string;
+  state?: string;
+  /** PKCE S256. Default true. */
+  pkce?: boolean;
+  clientSecret?: never;
+}
+
+/** `authorize()` result: what the token request needs. */
+export interface Authorization {
+  code: string;
+  state: string;
+  /** `null` only with `pkce: false`. */
+  codeVerifier: string | null;
+  redirectUri: string;
+  iss: string | null;
+}
+
+/** Mints a hosted connect link for the given redirect URI (which carries the SDK's `vc_state`). */
+export type LinkFactory = (redirectUri: string) => string | Promise<string>;
+
+/** `openConnectLink()` options (SPEC §1.3). */
+export interface ConnectLinkOptions extends CommonOptions {
+  /** Your callback page (this origin). Required with a factory. */
+  redirectUri?: string;
+  /** With a link string: the `vc_state` its redirect URI carries, if any. */
+  state?: string;
+}
+
+/** `openConnectLink()` result. */
+export interface LinkedTool { tool: string; connectionId: string }
+
+/** `completeCallback()` options (SPEC §1.4). */
+export interface CompleteCallbackOptions {
+  /** The opener's origin if it differs from this page's. */
+  openerOrigin?: string;
+  /** Default 2000. */
+  ackTimeoutMs?: number;
+}
+
+/** What `completeCallback()` did. */
+export interface CallbackOutcome { delivery: 'opener' | 'broadcastChannel'; acknowledged: boolean }
+
+/** `form` (RFC 6749, default) or `json` (Vendaze). */
+export type BodyEncoding = 'form' | 'json';
+
+export interface ExchangeCodeOptions {
+  tokenEndpoint: string; clientId: string; code: string; codeVerifier: string; redirectUri: string;
+  bodyEncoding?: BodyEncoding;
+}
+export interface RefreshTokenOptions { tokenEndpoint: string; clientId: string; refreshToken: string; bodyEncoding?: BodyEncoding }
+export interface RevokeTokenOptions { revocationEndpoint: string; clientId: string; token: string; bodyEncoding?: BodyEncoding }
+
+/** A JSON value kept in `TokenResponse.extra`. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A token endpoint's answer (RFC 6749 §5.1). */
+export interface TokenResponse {
+  accessToken: string;
+  tokenType: string;
+  /** Seconds. */
+  expiresIn: number | null;
+  /** Epoch milliseconds. */
+  expiresAt: number | null;
+  refreshToken: string | null;
+  scope: string | null;
+  idToken: string | null;
+  /** Unknown fields, e.g. Vendaze's `workspace_slug`. */
+  extra: { [key: string]: JsonValue };
+}
+
+export interface PkcePair { codeVerifier: string; codeChallenge: string; codeChallengeMethod: 'S256' }
+
+/** Typed Vendo popup messages (seed 004), camelCase. */
+export interface VendoDoneMessage {
+  type: 'vendo:oauth:done'; provider: string; connectionId: string; externalId: string | null;
+  displayName: string | null; returnUrl: string | null; state: string | null;
+}
+export interface VendoErrorMessage {
+  type: 'vendo:oauth:error'; code: string; detail: string | null; provider: string | null; state: string | null;
+}
+export interface VendoAckMessage { type: 'vendo:connection:ack'; connectionId: string }
+export type VendoMessage = VendoDoneMessage | VendoErrorMessage | VendoAckMessage;
+
+/** A parsed callback URL. */
+export interface CodeCallback { type: 'code'; code: string; state: string | null; iss: string | null }
+export interface ErrorCallback {
+  type: 'error'; error: string; errorDescription: string | null; errorUri: string | null; state: string | null; iss: string | null;
+}
+export interface ConnectLinkOkCallback { type: 'connect_link_ok'; tool: string; connectionId: string; vcState: string | null }
+export interface ConnectLinkErrorCallback { type: 'connect_link_error'; error: string; vcState: string | null }
+export type CallbackParams = CodeCallback | ErrorCallback | ConnectLinkOkCallback | ConnectLinkErrorCallback;
+
+/** Which redirect-URI rule failed (seed 000). */
+export type RedirectUriRuleCode = 'invalid_url' | 'not_https' | 'userinfo' | 'fragment' | 'non_default_port' | 'host_not_allowed';
+export interface RedirectUriOptions { allowedHosts: string[] }
+export type RedirectUriVerdict = { ok: true; code: null } | { ok: false; code: RedirectUriRuleCode };
+
+export function connect(options: ConnectOptions): Promise<Connection>;
+export function authorize(options: AuthorizeOptions): Promise<Authorization>;
+export function openConnectLink(link: string | LinkFactory, options?: ConnectLinkOptions): Promise<LinkedTool>;
+export function completeCallback(options?: CompleteCallbackOptions): Promise<CallbackOutcome>;
+export function exchangeCode(options: ExchangeCodeOptions): Promise<TokenResponse>;
+export function refreshToken(options: RefreshTokenOptions): Promise<TokenResponse>;
+export function revokeToken(options: RevokeTokenOptions): Promise<void>;
+export function generatePkce(): PkcePair;
+/** Throws `invalid_options` outside RFC 7636 §4.1 (43–128 of `[A-Za-z0-9._~-]`). */
+export function pkceChallenge(verifier: string): string;
+export function generateState(): string;
+/** The typed message, or `null` for anything else. Never throws. */
+export function parseVendoMessage(data: unknown): VendoMessage | null;
+/** Throws `invalid_response` for a URL that is no callback, or repeats a parameter. */
+export function parseCallbackUrl(url: string): CallbackParams;
+export function validateRedirectUri(uri: string, options: RedirectUriOptions): RedirectUriVerdict;
+/** The path when it is a safe same-origin path, else `null`. */
+export function sanitizeReturnTo(path: string): string | null;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `make size`: the npm package's size, raw and gzip -9, checked against size-budget.txt
+# (bytes, gzipped wasm + JS). Size is deterministic, so the budget is a test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f pkg/vendo_connect_bg.wasm ] || { echo "size: pkg/ is not built (make pkg)"; echo "size: 0 passed, 1 failed"; exit 1; }
+
+gz() { gzip -9 -c "$@" | wc -c; }
+raw() { cat "$@" | wc -c; }
+js=(pkg/vendo_connect.js pkg/index.js $(find pkg/snippets -name '*.js' | sort))
+wasm_raw=$(raw pkg/vendo_connect_bg.wasm); wasm_gz=$(gz pkg/vendo_connect_bg.wasm)
+js_raw=$(raw "${js[@]}"); js_gz=$(cat "${js[@]}" | gzip -9 -c | wc -c)
+total_raw=$((wasm_raw + js_raw)); total_gz=$((wasm_gz + js_gz))
+budget=$(tr -dc '0-9' < size-budget.txt)
+
+printf '%-28s %10s %10s\n' "" "raw" "gzip -9"
+printf '%-28s %10d %10d\n' "vendo_connect_bg.wasm" "$wasm_raw" "$wasm_gz"
+printf '%-28s %10d %10d\n' "JS (glue + entry + snippet)" "$js_raw" "$js_gz"
+printf '%-28s %10d %10d   budget %d\n' "total" "$total_raw" "$total_gz" "$budget"
+if [ "$total_gz" -le "$budget" ]; then
+  echo "size: 1 passed, 0 failed"
+else
+  echo "size: over budget by $((total_gz - budget)) bytes"
+  echo "size: 0 passed, 1 failed"
+  exit 1
+fi

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make test`: every suite, in order, each bounded in time; a failing or crashing suite
+# does not stop the others. Ends with one line "N passed, M failed" and a non-zero exit
+# if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+. scripts/env.sh
+
+logs=$(mktemp -d)
+total_pass=0; total_fail=0
+table=()
+
+# cargo test and wasm-bindgen-test-runner: "test result: ok. N passed; M failed"
+count_rust() { awk '/test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$1"; }
+# node --test: "# pass N" / "# fail M"
+count_node() { awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$1"; }
+# the size report: "size: N passed, M failed"
+count_size() { awk '/^size: [0-9]+ passed/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$1"; }
+
+run() {
+  local name=$1 counter=$2 limit=$3; shift 3
+  local log="$logs/$name.log" status pass fail
+  echo "=== $name: $*"
+  timeout --kill-after=10 "$limit" "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  read -r pass fail < <("$counter" "$log")
+  if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then
+    fail=1  # crashed, timed out or failed without counting it
+    echo "=== $name exited with status $status"
+  fi
+  total_pass=$((total_pass + pass)); total_fail=$((total_fail + fail))
+  table+=("$(printf '%-10s %6d passed %4d failed  (exit %d)' "$name" "$pass" "$fail" "$status")")
+}
+
+run native count_rust 900 cargo test --all-targets
+run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install
+if bash scripts/build-pkg.sh; then
+  run e2e count_node 1800 node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
+  run size count_size 60 bash scripts/size-report.sh
+else
+  table+=("pkg        build failed: e2e and size not run")
+  total_fail=$((total_fail + 2))
+fi
+
+echo
+echo "=== summary"
+printf '%s\n' "${table[@]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
