@@ -9,7 +9,8 @@ cargo build --quiet --release --target wasm32-unknown-unknown --lib
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name vendo_connect \
   target/wasm32-unknown-unknown/release/vendo_connect.wasm
-wasm-opt -Oz --all-features --strip-debug --strip-producers \
+wasm-opt -Oz --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-multivalue --enable-reference-types --strip-debug --strip-producers \
   pkg/vendo_connect_bg.wasm -o pkg/vendo_connect_bg.wasm
 rm -f pkg/package.json pkg/.gitignore
 

@@ -2,6 +2,7 @@
 // popup blocker on, against the local Vendo server (www/server.mjs) on another origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { closed } from './harness.mjs';
 import { setup, harnessPage, clickRun, settled, vendoLog } from './support.mjs';
 
 let ctx;
@@ -23,7 +24,7 @@ test('notion: click, approve, typed result, ack delivered, popup closed', async 
   assert.equal(typeof r.value.displayName, 'string');
   assert.equal(r.value.returnUrl, '/connections/notion');
   assert.match(r.value.state, /^[A-Za-z0-9_-]{43}$/);
-  await popup.waitForEvent('close', { timeout: 5_000 });
+  await closed(popup, 5_000);
   const log = await vendoLog(ctx);
   assert.ok(log.acks.some((a) => a.connection_id === r.value.connectionId), 'the popup received our ack');
   const authorize = log.requests.find((q) => q.includes('/api/oauth/notion/authorize'));
@@ -65,11 +66,14 @@ test('the person closing the popup rejects with popup_closed after the grace per
 });
 
 test('without a user gesture the popup blocker wins: popup_blocked at once', async () => {
-  const page = await harnessPage(ctx);
-  const r = await page.evaluate(async (b) => {
-    try { await window.sdk.connect({ baseUrl: b, provider: 'notion' }); return 'resolved'; } catch (e) { return e.code; }
-  }, base());
-  assert.equal(r, 'popup_blocked');
+  const page = await ctx.browser.newPage();
+  const auto = encodeURIComponent(JSON.stringify({ baseUrl: base(), provider: 'notion' }));
+  let popups = 0;
+  page.on('popup', () => { popups += 1; });
+  await page.goto(`${ctx.servers.demoOrigin}/harness.html?auto=${auto}`);
+  const r = await settled(page, -1, 5_000);
+  assert.equal(r.code, 'popup_blocked');
+  assert.equal(popups, 0);
   await page.close();
 });
 
@@ -163,13 +167,13 @@ test('a popup that never posts or closes at once ends in popup_closed; a slow cl
   await popup.click('#approve');
   r = await settled(page);
   assert.equal(r.code, 'timeout');
-  await popup.waitForEvent('close', { timeout: 3_000 });
+  await closed(popup, 3_000);
 
   popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base('slow_close'))}, provider: 'notion' }`));
   await popup.click('#approve');
   r = await settled(page);
   assert.equal(r.status, 'resolved');
-  await popup.waitForEvent('close', { timeout: 3_000 });
+  await closed(popup, 3_000);
   await page.close();
 });
 
@@ -179,13 +183,13 @@ test('abort and supersede', async () => {
   await page.evaluate(() => window.ctl.abort());
   let r = await settled(page);
   assert.equal(r.code, 'aborted');
-  await popup.waitForEvent('close', { timeout: 3_000 });
+  await closed(popup, 3_000);
 
   const first = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base())}, provider: 'notion' }`));
   const second = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base())}, provider: 'slack' }`));
   r = await settled(page, -2);
   assert.equal(r.code, 'superseded');
-  await first.waitForEvent('close', { timeout: 3_000 });
+  await closed(first, 3_000);
   await second.click('#wizard-connect');
   await second.click('#approve');
   r = await settled(page, -1);

@@ -9,7 +9,15 @@ export function launchBrowser() {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    // Playwright turns the popup blocker off by default; these tests need it on.
+    ignoreDefaultArgs: ['--disable-popup-blocking'],
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/** Resolves once `popup` (a Playwright page) is closed, whether or not it already is. */
+export async function closed(popup, timeout = 5_000) {
+  if (popup.isClosed()) return;
+  await popup.waitForEvent('close', { timeout });
 }

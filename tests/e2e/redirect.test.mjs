@@ -3,17 +3,14 @@
 // Vendaze / Aimable stand-ins. The built package, headless Chromium, popup blocker on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { closed } from './harness.mjs';
 import { setup, harnessPage, clickRun, settled } from './support.mjs';
-import { startOidc, CLIENT_ID } from '../../www/oidc.mjs';
+import { CLIENT_ID } from '../../www/oidc.mjs';
 
 let ctx;
 let oidc;
-before(async () => {
-  ctx = await setup();
-  const demo = ctx.servers.demoOrigin;
-  oidc = await startOidc({ redirectUris: [`${demo}/callback.html`, `${demo}/callback-coop.html`], origins: [demo] });
-});
-after(async () => { await oidc?.close(); await ctx?.close(); });
+before(async () => { ctx = await setup(); oidc = ctx.servers.oidc; });
+after(async () => { await ctx?.close(); });
 
 const callback = () => `${ctx.servers.demoOrigin}/callback.html`;
 
@@ -54,7 +51,7 @@ test('authorize → login → consent → callback → exchangeCode → refreshT
   assert.equal(redirectUri, callback());
   assert.equal(iss, oidc.issuer);
   assert.match(codeVerifier, /^[A-Za-z0-9_-]{43}$/);
-  await popup.waitForEvent('close', { timeout: 5_000 });
+  await closed(popup, 5_000);
 
   const authUrl = new URL(urls.find((u) => u.startsWith(oidc.authorizationEndpoint)));
   assert.equal(authUrl.searchParams.get('code_challenge_method'), 'S256');
@@ -254,7 +251,7 @@ test('openConnectLink: every documented error code rejects with that code', asyn
 test('openConnectLink: a factory that rejects closes the popup and rejects with its own error', async () => {
   const page = await harnessPage(ctx);
   const popup = await clickRun(page, `window.boom = new Error('backend down'); window.record(window.sdk.openConnectLink(() => Promise.reject(window.boom), { redirectUri: ${JSON.stringify(callback())} }).catch((e) => { window.same = e === window.boom; throw e; }))`);
-  await popup.waitForEvent('close', { timeout: 3_000 });
+  await closed(popup, 3_000);
   const r = await settled(page);
   assert.equal(r.status, 'rejected');
   assert.equal(await page.evaluate(() => window.same), true);

@@ -4,7 +4,7 @@ import { launchBrowser } from './harness.mjs';
 import { startServers } from '../../www/server.mjs';
 
 export async function setup() {
-  const servers = await startServers({ demoPort: 0, vendoPort: 0, providerPort: 0 });
+  const servers = await startServers({ demoPort: 0, vendoPort: 0, providerPort: 0, oidcPort: 0 });
   const browser = await launchBrowser();
   return { servers, browser, async close() { await browser.close(); await servers.close(); } };
 }

@@ -23,3 +23,6 @@ document.getElementById('go').addEventListener('click', () => {
 });
 await init();
 window.ready = true;
+// ?auto=<connect options as JSON>: start a flow at load, outside any user gesture.
+const auto = new URLSearchParams(location.search).get('auto');
+if (auto) window.record(sdk.connect(JSON.parse(auto)), 'auto');
