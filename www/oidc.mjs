@@ -30,6 +30,7 @@ export async function startOidc({ port = 0, redirectUris, origins }) {
   });
   // Keep the console quiet about the development-only defaults this test server relies on.
   provider.on('server_error', (_ctx, err) => console.error('oidc-provider:', err.message));
+  provider.on('grant.error', (_ctx, err) => process.env.OIDC_DEBUG && console.error('oidc-provider grant error:', err.error_detail || err.message));
   server.on('request', provider.callback());
   return {
     issuer,

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup } from './support.mjs';
+import { closed } from './harness.mjs';
 
 let ctx;
 before(async () => { ctx = await setup(); });
@@ -10,8 +11,10 @@ after(async () => { await ctx?.close(); });
 
 async function demoPage() {
   const page = await ctx.browser.newPage();
-  const { vendoOrigin, providerOrigin, demoOrigin } = ctx.servers;
-  await page.goto(`${demoOrigin}/?vendo=${encodeURIComponent(vendoOrigin)}&provider=${encodeURIComponent(providerOrigin)}`);
+  const { vendoOrigin, providerOrigin, demoOrigin, oidc } = ctx.servers;
+  const q = new URLSearchParams({ vendo: vendoOrigin, provider: providerOrigin, oidc: oidc.issuer });
+  await page.goto(`${demoOrigin}/?${q}`);
+  await page.waitForSelector('#log [data-kind="ready"]');
   return page;
 }
 
@@ -36,7 +39,7 @@ test('deny and cancel from the demo show error cards with their codes', async ()
 
   [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#connect-notion')]);
   await page.click('#cancel');
-  await popup.waitForEvent('close', { timeout: 3_000 });
+  await closed(popup, 3_000);
   await page.waitForFunction(() => /aborted/.test(document.querySelector('#results').textContent), null, { timeout: 5_000 });
   await page.close();
 });
@@ -51,5 +54,32 @@ test('the demo generates PKCE pairs and parses pasted messages and callback URLs
   await page.waitForFunction(() => /connectionId/.test(document.querySelector('#parse-output').textContent), null, { timeout: 3_000 });
   await page.fill('#parse-input', 'https://app.example/cb?code=a&code=b&state=s');
   await page.waitForFunction(() => /invalid_response/.test(document.querySelector('#parse-output').textContent), null, { timeout: 3_000 });
+  await page.close();
+});
+
+test('sign in with the local OAuth server from the demo: tokens are shown masked', async () => {
+  const page = await demoPage();
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#oauth-signin')]);
+  await popup.fill('input[name=login]', 'alice');
+  await popup.fill('input[name=password]', 'secret');
+  await popup.click('button[type=submit]');
+  await popup.waitForSelector('button[type=submit]');
+  await popup.click('button[type=submit]');
+  await page.waitForSelector('#results .result-card', { timeout: 15_000 });
+  const text = await page.textContent('#results');
+  assert.match(text, /accessToken/);
+  assert.match(text, /…/, 'tokens are masked');
+  await page.close();
+});
+
+test('connect via hosted link from the demo', async () => {
+  const page = await demoPage();
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#hosted-link')]);
+  await popup.waitForSelector('#approve');
+  await popup.click('#approve');
+  await page.waitForSelector('#results .result-card', { timeout: 10_000 });
+  assert.match(await page.textContent('#results'), /google_sheets/);
+  const kinds = await page.$$eval('#log [data-kind]', (rows) => rows.map((r) => r.dataset.kind));
+  assert.ok(kinds.includes('popup_navigated'), kinds.join(','));
   await page.close();
 });
