@@ -39,7 +39,7 @@ fn count_opens() -> impl Fn() -> u32 {
     run_in(
         window().as_ref(),
         "if (window.__opens === undefined) { window.__opens = 0; const o = window.open; \
-         window.open = function (...a) { window.__opens++; window.__lastUrl = String(a[0]); const w = o.apply(this, a); window.__lastPopup = w; return w; }; }",
+         window.open = function (...a) { window.__opens++; window.__lastUrl = String(a[0]); window.__lastArgs = a; const w = o.apply(this, a); window.__lastPopup = w; return w; }; }",
     );
     || Reflect::get(window().as_ref(), &"__opens".into()).unwrap().as_f64().unwrap() as u32
 }
@@ -293,4 +293,38 @@ async fn a_window_the_caller_opened_is_used() {
     assert!(run_in(w.as_ref(), "return location.pathname;").as_string().unwrap().ends_with("/notion/authorize"));
     run_in(w.as_ref(), "opener.postMessage({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'w' }, location.origin);");
     assert_eq!(flow.await.unwrap().connection_id, "w");
+}
+
+#[wasm_bindgen_test]
+async fn popup_is_centred_sized_and_named_as_asked() {
+    let _ = count_opens();
+    let mut o = options("notion");
+    o.common.timeout_ms = 50.0;
+    o.common.popup = vendo_connect::browser::PopupOptions { width: 420, height: 300, name: "vendo-test".into() };
+    let flow = connect(o);
+    let args = run_in(window().as_ref(), "return window.__lastArgs;");
+    let args: js_sys::Array = args.unchecked_into();
+    assert_eq!(args.get(1).as_string().as_deref(), Some("vendo-test"));
+    let features = args.get(2).as_string().unwrap();
+    let w = window();
+    let expect_left = (w.screen_x().unwrap().as_f64().unwrap() + (w.outer_width().unwrap().as_f64().unwrap() - 420.0) / 2.0).round();
+    assert!(features.starts_with("popup=yes,width=420,height=300,left="), "{features}");
+    let left: f64 = features.split("left=").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
+    let screen = w.screen().unwrap();
+    let max_left = screen.avail_width().unwrap() as f64 - 420.0;
+    assert!(left == expect_left || left == 0.0 || left == max_left.max(0.0), "{features} vs {expect_left}");
+    assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
+}
+
+#[wasm_bindgen_test]
+async fn a_blocked_popup_rejects_at_once_whatever_window_open_returns() {
+    for fake in ["null", "({})", "({ closed: true })", "({ closed: undefined, postMessage() {} })"] {
+        run_in(
+            window().as_ref(),
+            &format!("window.__realOpen = window.open; window.open = () => {fake};"),
+        );
+        let flow = connect(options("notion"));
+        run_in(window().as_ref(), "window.open = window.__realOpen;");
+        assert_eq!(flow.await.unwrap_err().code, ErrorCode::PopupBlocked, "{fake}");
+    }
 }

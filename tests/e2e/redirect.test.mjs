@@ -256,3 +256,21 @@ test('openConnectLink: a factory that rejects closes the popup and rejects with 
   assert.equal(await page.evaluate(() => window.same), true);
   await page.close();
 });
+
+test('completeCallback strips the address bar first and, with no opener and no ack, leaves a message', async () => {
+  const page = await ctx.browser.newPage();
+  await page.goto(`${callback()}?code=c0de&state=s1&iss=x`);
+  await page.waitForFunction(() => /could not reach/.test(document.body.textContent), null, { timeout: 5_000 });
+  assert.equal(page.url(), callback(), 'the response is gone from the address bar');
+  await page.close();
+});
+
+test('a callback with a repeated parameter rejects the flow with invalid_response', async () => {
+  const page = await harnessPage(ctx);
+  const popup = await clickRun(page, authorizeSrc("state: 'dup-state',"));
+  await popup.waitForSelector('input[name=login]');
+  await popup.evaluate((u) => { location.href = u; }, `${callback()}?code=a&code=b&state=dup-state`);
+  const r = await settled(page);
+  assert.equal(r.code, 'invalid_response');
+  await page.close();
+});
