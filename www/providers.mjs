@@ -44,7 +44,8 @@ export function vocobaseRedirectProblem(uri, allowedHosts) {
 }
 
 export function providersHandler({ demoOrigin }) {
-  const registered = [`${demoOrigin}/callback.html`, `${demoOrigin}/callback-coop.html`];
+  const crossOrigin = demoOrigin.replace('//localhost:', '//127.0.0.1:');
+  const registered = [`${demoOrigin}/callback.html`, `${demoOrigin}/callback-coop.html`, `${crossOrigin}/callback-cross.html`];
   const codes = new Map(); // Vendaze authorization codes
   const refreshTokens = new Map();
   const links = new Map(); // Vocobase connect-link tokens

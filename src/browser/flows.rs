@@ -19,7 +19,6 @@ use crate::pkce::CodeVerifier;
 use crate::protocol::{AuthorizationCode, AuthorizationProtocol, Connection, ConnectLinkProtocol, LinkedTool, VendoProtocol};
 use crate::random::generate_state;
 use crate::request::{authorization_url, vendo_authorize_url, with_query_param, AuthorizationRequest, VendoAuthorize};
-use crate::url::HttpUrl;
 use crate::validate::{validate_base_url, validate_endpoint, validate_provider_slug, validate_return_to};
 
 /// Popup size and name (SPEC §2; default 500×650, a new window each time).
@@ -283,7 +282,7 @@ fn start_authorize(o: AuthorizeOptions) -> Result<AuthorizeStart, ConnectError> 
     }
     let window = browser_window()?;
     let origin = own_origin(&window)?;
-    check_same_origin(&o.redirect_uri, &origin)?;
+    let callback = callback_origin(&o.redirect_uri)?;
     if let Some(issuer) = &o.issuer {
         if issuer.is_empty() {
             return Err(ConnectError::invalid_options("issuer must be a non-empty string"));
@@ -303,22 +302,18 @@ fn start_authorize(o: AuthorizeOptions) -> Result<AuthorizeStart, ConnectError> 
         extra_params: &o.extra_params,
     })?;
     let protocol = AuthorizationProtocol { state: state.clone(), issuer: o.issuer };
-    let cfg = config(&o.common, origin, true);
-    let (future, _) = launch(&window, &o.common, &url, protocol, cfg, Some(channel_name(&state)))?;
+    let same_origin = callback == origin;
+    let cfg = config(&o.common, callback, same_origin);
+    let channel = same_origin.then(|| channel_name(&state));
+    let (future, _) = launch(&window, &o.common, &url, protocol, cfg, channel)?;
     Ok((future, verifier, o.redirect_uri))
 }
 
-/// The callback page must be on this page's origin: it reports back with `postMessage`
-/// to its own origin or a same-origin `BroadcastChannel` (SPEC §1.4).
-fn check_same_origin(redirect_uri: &str, origin: &str) -> Result<(), ConnectError> {
-    let url = HttpUrl::parse(redirect_uri).map_err(|e| ConnectError::invalid_options(format!("redirectUri: {}", e.detail())))?;
-    if url.origin() != origin {
-        return Err(ConnectError::invalid_options("redirectUri must be a page on this page's origin"));
-    }
-    if url.fragment().is_some() {
-        return Err(ConnectError::invalid_options("redirectUri must not have a fragment"));
-    }
-    Ok(())
+/// The origin the callback page will post from: the redirect URI's, exactly. It is
+/// usually this page's own (then the `BroadcastChannel` fallback works too, SPEC §1.4); a
+/// callback page on another origin must pass `openerOrigin` to `completeCallback()`.
+fn callback_origin(redirect_uri: &str) -> Result<String, ConnectError> {
+    Ok(validate_endpoint(redirect_uri, "redirectUri")?.origin())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -369,15 +364,16 @@ fn start_link(link: LinkSource, o: ConnectLinkOptions) -> Result<FlowFuture<Link
             let redirect = o.redirect_uri.as_deref().ok_or_else(|| {
                 ConnectError::invalid_options("redirectUri is required when the link comes from a function")
             })?;
-            check_same_origin(redirect, &origin)?;
             let state = state_or_fresh(o.state.as_deref())?;
             let redirect = with_query_param(redirect, "vc_state", &state)?;
             (Some(state), "about:blank".to_owned(), Some((f, redirect)))
         }
     };
-    let channel = state.as_deref().map(channel_name);
+    let callback = o.redirect_uri.as_deref().map(callback_origin).transpose()?.unwrap_or_else(|| origin.clone());
+    let use_channel = state.is_some() && callback == origin;
+    let channel = state.as_deref().filter(|_| use_channel).map(channel_name);
     let protocol = ConnectLinkProtocol { state: state.clone() };
-    let cfg = config(&o.common, origin, state.is_some());
+    let cfg = config(&o.common, callback, use_channel);
     let (future, running) = launch(&window, &o.common, &first_url, protocol, cfg, channel)?;
     if let Some((factory, redirect)) = factory {
         let pending = factory(redirect);

@@ -137,7 +137,8 @@ test('clientSecret and reserved extraParams are refused before any popup opens',
       { ...base, extraParams: { state: 'x' } },
       { ...base, extraParams: { code_challenge_method: 'plain' } },
       { ...base, extraParams: { redirect_uri: 'https://evil.com' } },
-      { ...base, redirectUri: 'https://other.example/cb' },
+      { ...base, redirectUri: 'http://other.example/cb' },
+      { ...base, redirectUri: 'https://other.example/cb#fragment' },
       { ...base, authorizationEndpoint: 'http://as.example/auth' },
     ];
     const out = [];
@@ -145,7 +146,7 @@ test('clientSecret and reserved extraParams are refused before any popup opens',
     out.push(await window.sdk.exchangeCode({ tokenEndpoint: ep, clientId: 'c', code: 'x', codeVerifier: 'v', redirectUri: ru, clientSecret: 's' }).then(() => 'resolved', (e) => e.code));
     return out;
   }, { ep: oidc.authorizationEndpoint, ru: callback() });
-  assert.deepEqual(codes, Array(7).fill('invalid_options'));
+  assert.deepEqual(codes, Array(8).fill('invalid_options'));
   await page.close();
 });
 
@@ -272,5 +273,19 @@ test('a callback with a repeated parameter rejects the flow with invalid_respons
   await popup.evaluate((u) => { location.href = u; }, `${callback()}?code=a&code=b&state=dup-state`);
   const r = await settled(page);
   assert.equal(r.code, 'invalid_response');
+  await page.close();
+});
+
+test('a callback page on another origin reports back with openerOrigin, checked against redirectUri exactly', async () => {
+  const page = await harnessPage(ctx);
+  const p = ctx.servers.providerOrigin;
+  const cross = `${ctx.servers.demoOrigin.replace('//localhost:', '//127.0.0.1:')}/callback-cross.html`;
+  const popup = await clickRun(page, `window.record(window.sdk.authorize({
+    authorizationEndpoint: ${JSON.stringify(`${p}/vendaze/oauth/authorize`)}, clientId: 'vendaze-client',
+    redirectUri: ${JSON.stringify(cross)}, scope: 'people:read' }))`);
+  await popup.click('#approve');
+  const r = await settled(page);
+  assert.equal(r.status, 'resolved', JSON.stringify(r));
+  assert.equal(r.value.redirectUri, cross);
   await page.close();
 });
