@@ -4,9 +4,26 @@
 //! - a **pure core** that compiles and is tested natively: PKCE ([`pkce`]), state
 //!   ([`random`]), URL checks ([`url`], [`validate`]), request builders ([`request`]),
 //!   message and callback parsing ([`message`], [`callback`]), token bodies ([`token`]),
-//!   and the sans-IO flow state machine ([`flow`]);
+//!   popup placement ([`geometry`]), the sans-IO flow state machine ([`flow`]) and what
+//!   each flow accepts as its answer ([`protocol`]);
 //! - a thin **browser layer** (`wasm32` only) that opens popups, listens, and feeds the
-//!   state machine events, exposed to Rust as `async` flows and to JS through `js`.
+//!   state machine events, exposed to Rust as futures (`browser::connect`, …) and to JS
+//!   through a thin `#[wasm_bindgen]` skin.
+//!
+//! ```ignore
+//! // In a Yew / Leptos / Dioxus click handler: the popup opens on this call, not on poll.
+//! let flow = vendo_connect::browser::connect(ConnectOptions {
+//!     base_url: "https://vendo.example".into(),
+//!     provider: "notion".into(),
+//!     ..Default::default()
+//! });
+//! wasm_bindgen_futures::spawn_local(async move {
+//!     match flow.await {
+//!         Ok(connection) => log(&connection.connection_id),
+//!         Err(e) => log(e.code.as_str()),
+//!     }
+//! });
+//! ```
 #![deny(missing_docs)]
 
 pub mod callback;

@@ -2,7 +2,7 @@
 // real popup, the event log and the result cards.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup } from './support.mjs';
+import { setup, login } from './support.mjs';
 import { closed } from './harness.mjs';
 
 let ctx;
@@ -60,11 +60,7 @@ test('the demo generates PKCE pairs and parses pasted messages and callback URLs
 test('sign in with the local OAuth server from the demo: tokens are shown masked', async () => {
   const page = await demoPage();
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#oauth-signin')]);
-  await popup.fill('input[name=login]', 'alice');
-  await popup.fill('input[name=password]', 'secret');
-  await popup.click('button[type=submit]');
-  await popup.waitForSelector('button[type=submit]');
-  await popup.click('button[type=submit]');
+  await login(popup);
   await page.waitForSelector('#results .result-card', { timeout: 15_000 });
   const text = await page.textContent('#results');
   assert.match(text, /accessToken/);

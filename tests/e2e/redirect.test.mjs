@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closed } from './harness.mjs';
-import { setup, harnessPage, clickRun, settled } from './support.mjs';
+import { setup, harnessPage, clickRun, settled, login } from './support.mjs';
 import { CLIENT_ID } from '../../www/oidc.mjs';
 
 let ctx;
@@ -25,14 +25,6 @@ function authorizeSrc(extra = '') {
   }))`;
 }
 
-async function login(popup) {
-  await popup.waitForSelector('input[name=login]');
-  await popup.fill('input[name=login]', 'alice');
-  await popup.fill('input[name=password]', 'secret');
-  await popup.click('button[type=submit]');
-  await popup.waitForSelector('button[type=submit]');
-  await popup.click('button[type=submit]');
-}
 
 test('authorize → login → consent → callback → exchangeCode → refreshToken → revokeToken; the verifier never leaves memory', async () => {
   const page = await harnessPage(ctx);

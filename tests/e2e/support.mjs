@@ -87,3 +87,13 @@ export async function settled(page, index = -1, timeout = 15_000) {
 export async function vendoLog(ctx) {
   return (await fetch(`${ctx.servers.vendoOrigin}/__test/log`)).json();
 }
+
+/** Signs in on oidc-provider's development login and consent pages. */
+export async function login(popup) {
+  await popup.waitForSelector('input[name=login]');
+  await popup.fill('input[name=login]', 'alice');
+  await popup.fill('input[name=password]', 'secret');
+  await popup.click('button[type=submit]');
+  await popup.waitForSelector('button[type=submit]');
+  await popup.click('button[type=submit]');
+}
