@@ -40,7 +40,9 @@ pub fn popup_rect(opener: Rect, screen: Rect, width: u32, height: u32) -> Rect {
 
 /// The `window.open` features string for a popup at `r`.
 pub fn features(r: Rect) -> String {
-    format!("popup=yes,width={},height={},left={},top={}", r.width, r.height, r.left, r.top)
+    // Whole pixels, printed as integers (no float formatting code in the wasm).
+    let px = |v: f64| v.round() as i64;
+    format!("popup=yes,width={},height={},left={},top={}", px(r.width), px(r.height), px(r.left), px(r.top))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -29,6 +29,8 @@ use crate::message::{TYPE_ACK, TYPE_CALLBACK_ACK};
 pub const POLL_MS: u32 = 100;
 /// After an ack, how long the popup gets to read it before we close it.
 pub const ACK_CLOSE_DELAY_MS: u32 = 300;
+/// When a closed popup is closed once more, in case the first `close()` came too early.
+pub const CLOSE_RETRY_MS: u32 = 400;
 
 /// One step of a flow, for the `onEvent` debug hook. Never carries message data,
 /// codes, verifiers or tokens: only what happened and, for ignored messages, why.
@@ -257,6 +259,8 @@ impl<P: Protocol> Running<P> {
                     Timeout::new(ACK_CLOSE_DELAY_MS, move || popup::close(&popup)).forget();
                 } else {
                     popup::close(&popup);
+                    // A popup still committing its first navigation can miss one close().
+                    Timeout::new(CLOSE_RETRY_MS, move || popup::close(&popup)).forget();
                 }
             }
         }

@@ -65,5 +65,7 @@ pub fn adopt(w: &Window, url: Option<&str>) -> Result<Window, ConnectError> {
 
 /// Closes a popup, ignoring a window that is already gone.
 pub fn close(w: &Window) {
-    let _ = w.close();
+    if w.closed() != Ok(true) {
+        let _ = w.close();
+    }
 }

@@ -69,10 +69,7 @@ pub fn linked(l: LinkedTool) -> JsValue {
 /// A token response (SPEC §1.2); `extra` keeps unknown fields as JSON values.
 pub fn tokens(t: TokenResponse) -> JsValue {
     let num = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from_f64);
-    let extra = serde_json::to_string(&t.extra)
-        .ok()
-        .and_then(|json| js_sys::JSON::parse(&json).ok())
-        .unwrap_or_else(|| Object::new().into());
+    let extra = json_object(&t.extra);
     object(&[
         ("accessToken", s(&t.access_token)),
         ("tokenType", s(&t.token_type)),
@@ -83,6 +80,26 @@ pub fn tokens(t: TokenResponse) -> JsValue {
         ("idToken", opt(t.id_token.as_deref())),
         ("extra", extra),
     ])
+}
+
+fn json_object(map: &serde_json::Map<String, serde_json::Value>) -> JsValue {
+    let o = Object::new();
+    for (k, v) in map {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), &json_value(v));
+    }
+    o.into()
+}
+
+fn json_value(v: &serde_json::Value) -> JsValue {
+    use serde_json::Value;
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => n.as_f64().map_or(JsValue::NULL, JsValue::from_f64),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => items.iter().map(json_value).collect::<js_sys::Array>().into(),
+        Value::Object(map) => json_object(map),
+    }
 }
 
 /// `parseVendoMessage()`'s result: the message with camelCase fields.
