@@ -168,10 +168,18 @@ mod tests {
             parse_callback_url("https://yourapp.com/oauth/callback?code=AUTH_CODE&state=YOUR_STATE").unwrap(),
             code("AUTH_CODE", Some("YOUR_STATE"), None)
         );
-        let denied = parse_callback_url("https://yourapp.com/oauth/callback?error=access_denied&state=YOUR_STATE").unwrap();
-        assert_eq!(denied, Callback::Authorization(AuthorizationResponse::Error {
-            error: "access_denied".into(), error_description: None, error_uri: None, state: Some("YOUR_STATE".into()), iss: None,
-        }));
+        let denied =
+            parse_callback_url("https://yourapp.com/oauth/callback?error=access_denied&state=YOUR_STATE").unwrap();
+        assert_eq!(
+            denied,
+            Callback::Authorization(AuthorizationResponse::Error {
+                error: "access_denied".into(),
+                error_description: None,
+                error_uri: None,
+                state: Some("YOUR_STATE".into()),
+                iss: None,
+            })
+        );
         assert_eq!(denied.state(), Some("YOUR_STATE"));
     }
 
@@ -193,13 +201,27 @@ mod tests {
     #[test]
     fn connect_link_callbacks() {
         assert_eq!(
-            parse_callback_url("https://app.example/cb?from=app&status=ok&tool=google_sheets&connection_id=conn_1&vc_state=V").unwrap(),
+            parse_callback_url(
+                "https://app.example/cb?from=app&status=ok&tool=google_sheets&connection_id=conn_1&vc_state=V"
+            )
+            .unwrap(),
             Callback::ConnectLink(ConnectLinkResponse::Ok {
-                tool: "google_sheets".into(), connection_id: "conn_1".into(), vc_state: Some("V".into()),
+                tool: "google_sheets".into(),
+                connection_id: "conn_1".into(),
+                vc_state: Some("V".into()),
             })
         );
-        for e in ["oauth_denied", "customer_archived", "invalid_state", "tool_not_found", "tool_not_available",
-            "provider_mismatch", "connection_failed", "token_smoke_test_failed", "invalid_hmac"] {
+        for e in [
+            "oauth_denied",
+            "customer_archived",
+            "invalid_state",
+            "tool_not_found",
+            "tool_not_available",
+            "provider_mismatch",
+            "connection_failed",
+            "token_smoke_test_failed",
+            "invalid_hmac",
+        ] {
             let cb = parse_callback_query(&format!("status=error&error={e}")).unwrap();
             assert_eq!(cb, Callback::ConnectLink(ConnectLinkResponse::Error { error: e.into(), vc_state: None }));
         }
@@ -207,16 +229,30 @@ mod tests {
 
     #[test]
     fn malformed_callbacks_are_invalid_response() {
-        for q in ["", "foo=bar", "status=ok&tool=t", "status=ok&connection_id=c", "status=error", "status=pending",
-            "code=", "error=", "status=ok&tool=&connection_id=c"] {
+        for q in [
+            "",
+            "foo=bar",
+            "status=ok&tool=t",
+            "status=ok&connection_id=c",
+            "status=error",
+            "status=pending",
+            "code=",
+            "error=",
+            "status=ok&tool=&connection_id=c",
+        ] {
             assert_eq!(parse_callback_query(q).unwrap_err().code, ErrorCode::InvalidResponse, "{q}");
         }
     }
 
     #[test]
     fn repeated_parameters_are_rejected_without_echoing_values() {
-        for q in ["code=secret1&code=secret2", "code=a&state=1&state=2", "status=ok&status=ok&tool=t&connection_id=c",
-            "code=a&iss=x&iss=y", "status=ok&tool=t&connection_id=c&vc_state=a&vc_state=b"] {
+        for q in [
+            "code=secret1&code=secret2",
+            "code=a&state=1&state=2",
+            "status=ok&status=ok&tool=t&connection_id=c",
+            "code=a&iss=x&iss=y",
+            "status=ok&tool=t&connection_id=c&vc_state=a&vc_state=b",
+        ] {
             let e = parse_callback_query(q).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidResponse, "{q}");
             assert!(!e.to_string().contains("secret"), "{e}");

@@ -243,7 +243,11 @@ mod tests {
             true
         }
         fn field(&self, key: &str) -> Field {
-            if key == "type" { Field::Str(self.0.into()) } else { Field::Missing }
+            if key == "type" {
+                Field::Str(self.0.into())
+            } else {
+                Field::Missing
+            }
         }
     }
 
@@ -267,14 +271,17 @@ mod tests {
     const ORIGIN: &str = "https://vendo.example";
 
     fn flow() -> Flow<Echo> {
-        Flow::new(Echo, FlowConfig {
-            expected_origin: ORIGIN.into(),
-            accept_channel: false,
-            deadline: 10_000.0,
-            closed_grace_ms: 1500.0,
-            detect_close: true,
-            close_popup: true,
-        })
+        Flow::new(
+            Echo,
+            FlowConfig {
+                expected_origin: ORIGIN.into(),
+                accept_channel: false,
+                deadline: 10_000.0,
+                closed_grace_ms: 1500.0,
+                detect_close: true,
+                close_popup: true,
+            },
+        )
     }
 
     fn msg<'a>(origin: &'a str, from_popup: bool, data: &'a Data) -> Input<'a> {
@@ -292,12 +299,15 @@ mod tests {
     fn accepted_message_acks_then_resolves_then_closes() {
         let mut f = flow();
         let out = f.handle(msg(ORIGIN, true, &Data("ok")));
-        assert_eq!(out, vec![
-            Action::Accepted,
-            Action::SendAck(Ack::Callback { state: "s".into() }),
-            Action::Resolve("done"),
-            Action::ClosePopup,
-        ]);
+        assert_eq!(
+            out,
+            vec![
+                Action::Accepted,
+                Action::SendAck(Ack::Callback { state: "s".into() }),
+                Action::Resolve("done"),
+                Action::ClosePopup,
+            ]
+        );
         assert!(f.is_settled());
     }
 
@@ -323,20 +333,28 @@ mod tests {
     fn source_must_be_our_popup_unless_the_channel_is_accepted() {
         let mut f = flow();
         assert_eq!(f.handle(msg(ORIGIN, false, &Data("ok"))), vec![Action::Ignored("source is not this flow's popup")]);
-        let channel = Input::Message(Incoming { origin: ORIGIN, from_popup: false, via_channel: true, data: &Data("ok") });
+        let channel =
+            Input::Message(Incoming { origin: ORIGIN, from_popup: false, via_channel: true, data: &Data("ok") });
         assert_eq!(f.handle(channel), vec![Action::Ignored("source is not this flow's popup")]);
 
         let mut f = flow();
         f.config.accept_channel = true;
-        let channel = Input::Message(Incoming { origin: ORIGIN, from_popup: false, via_channel: true, data: &Data("ok") });
+        let channel =
+            Input::Message(Incoming { origin: ORIGIN, from_popup: false, via_channel: true, data: &Data("ok") });
         assert!(f.handle(channel).contains(&Action::Resolve("done")));
     }
 
     #[test]
     fn spoofed_error_before_the_real_done_is_ignored() {
         let mut f = flow();
-        assert_eq!(f.handle(msg("https://evil.com", true, &Data("err"))), vec![Action::Ignored("origin does not match")]);
-        assert_eq!(f.handle(msg(ORIGIN, false, &Data("err"))), vec![Action::Ignored("source is not this flow's popup")]);
+        assert_eq!(
+            f.handle(msg("https://evil.com", true, &Data("err"))),
+            vec![Action::Ignored("origin does not match")]
+        );
+        assert_eq!(
+            f.handle(msg(ORIGIN, false, &Data("err"))),
+            vec![Action::Ignored("source is not this flow's popup")]
+        );
         assert!(f.handle(msg(ORIGIN, true, &Data("ok"))).contains(&Action::Resolve("done")));
     }
 

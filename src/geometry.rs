@@ -28,7 +28,11 @@ pub fn popup_rect(opener: Rect, screen: Rect, width: u32, height: u32) -> Rect {
     let clamp = |pos: f64, lo: f64, span: f64, own: f64| {
         let pos = if pos.is_finite() { pos } else { lo };
         let hi = lo + span - own;
-        if !lo.is_finite() || !hi.is_finite() { pos } else { pos.max(lo).min(hi.max(lo)) }
+        if !lo.is_finite() || !hi.is_finite() {
+            pos
+        } else {
+            pos.max(lo).min(hi.max(lo))
+        }
     };
     Rect {
         left: clamp(centre(opener.left, opener.width, w), screen.left, screen.width, w).round(),

@@ -206,9 +206,15 @@ mod tests {
             "external_id": "vendo_conn_2", "display_name": "user@example.com", "return_url": null });
         assert!(matches!(parse_vendo_message(&composio), Some(VendoMessage::Done(VendoDone { return_url: None, .. }))));
         let err = json!({ "type": "vendo:oauth:error", "code": "oauth_state_invalid", "detail": "..." });
-        assert_eq!(parse_vendo_message(&err), Some(VendoMessage::Error(VendoFailure {
-            code: "oauth_state_invalid".into(), detail: Some("...".into()), provider: None, state: None,
-        })));
+        assert_eq!(
+            parse_vendo_message(&err),
+            Some(VendoMessage::Error(VendoFailure {
+                code: "oauth_state_invalid".into(),
+                detail: Some("...".into()),
+                provider: None,
+                state: None,
+            }))
+        );
         let ack = json!({ "type": "vendo:connection:ack", "connection_id": "c" });
         assert_eq!(parse_vendo_message(&ack), Some(VendoMessage::Ack(VendoAck { connection_id: "c".into() })));
     }
@@ -245,8 +251,15 @@ mod tests {
 
     #[test]
     fn non_messages_are_none() {
-        for v in [json!(null), json!("vendo:oauth:done"), json!(42), json!([done()]), json!({}),
-            json!({ "type": "vendo:oauth:DONE" }), json!({ "type": "other" })] {
+        for v in [
+            json!(null),
+            json!("vendo:oauth:done"),
+            json!(42),
+            json!([done()]),
+            json!({}),
+            json!({ "type": "vendo:oauth:DONE" }),
+            json!({ "type": "other" }),
+        ] {
             assert_eq!(parse_vendo_message(&v), None, "{v}");
         }
     }
@@ -254,7 +267,10 @@ mod tests {
     #[test]
     fn envelope_and_ack() {
         let e = json!({ "type": TYPE_CALLBACK, "state": "s", "query": "code=1&state=s" });
-        assert_eq!(parse_callback_envelope(&e), Some(CallbackEnvelope { state: "s".into(), query: "code=1&state=s".into() }));
+        assert_eq!(
+            parse_callback_envelope(&e),
+            Some(CallbackEnvelope { state: "s".into(), query: "code=1&state=s".into() })
+        );
         let stateless = json!({ "type": TYPE_CALLBACK, "state": "", "query": "status=ok" });
         assert!(parse_callback_envelope(&stateless).is_some());
         assert_eq!(parse_callback_envelope(&json!({ "type": TYPE_CALLBACK, "state": 1, "query": "" })), None);
@@ -269,16 +285,25 @@ mod tests {
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(|n| json!(n)),
-            prop_oneof![Just("vendo:oauth:done".to_owned()), Just("vendo:oauth:error".to_owned()), ".*"].prop_map(Value::String),
+            prop_oneof![Just("vendo:oauth:done".to_owned()), Just("vendo:oauth:error".to_owned()), ".*"]
+                .prop_map(Value::String),
         ];
         leaf.prop_recursive(3, 32, 6, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
                 prop::collection::btree_map(
-                    prop_oneof![Just("type".to_owned()), Just("connection_id".to_owned()), Just("provider".to_owned()),
-                        Just("code".to_owned()), Just("state".to_owned()), "[a-z_]{1,8}"],
-                    inner, 0..6,
-                ).prop_map(|m| Value::Object(m.into_iter().collect())),
+                    prop_oneof![
+                        Just("type".to_owned()),
+                        Just("connection_id".to_owned()),
+                        Just("provider".to_owned()),
+                        Just("code".to_owned()),
+                        Just("state".to_owned()),
+                        "[a-z_]{1,8}"
+                    ],
+                    inner,
+                    0..6,
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
     }

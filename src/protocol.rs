@@ -274,7 +274,10 @@ mod tests {
         let p = oauth(Some("https://as.example"));
         let v = p.judge(&envelope("S", "code=abc&state=S&iss=https%3A%2F%2Fas.example"));
         let Verdict::Settle { result: Ok(code), ack } = v else { panic!("resolves") };
-        assert_eq!(code, AuthorizationCode { code: "abc".into(), state: "S".into(), iss: Some("https://as.example".into()) });
+        assert_eq!(
+            code,
+            AuthorizationCode { code: "abc".into(), state: "S".into(), iss: Some("https://as.example".into()) }
+        );
         assert_eq!(ack, Some(Ack::Callback { state: "S".into() }));
     }
 
@@ -286,7 +289,10 @@ mod tests {
             assert_eq!(e.code, ErrorCode::InvalidResponse, "{q}");
         }
         // Without an expected issuer, iss is reported but not checked.
-        assert!(matches!(oauth(None).judge(&envelope("S", "code=abc&state=S&iss=x")), Verdict::Settle { result: Ok(_), .. }));
+        assert!(matches!(
+            oauth(None).judge(&envelope("S", "code=abc&state=S&iss=x")),
+            Verdict::Settle { result: Ok(_), .. }
+        ));
     }
 
     #[test]
@@ -310,7 +316,10 @@ mod tests {
     #[test]
     fn duplicate_parameters_reject() {
         let v = oauth(None).judge(&envelope("S", "code=a&code=b&state=S"));
-        assert!(matches!(v, Verdict::Settle { result: Err(ConnectError { code: ErrorCode::InvalidResponse, .. }), .. }));
+        assert!(matches!(
+            v,
+            Verdict::Settle { result: Err(ConnectError { code: ErrorCode::InvalidResponse, .. }), .. }
+        ));
     }
 
     #[test]
@@ -319,8 +328,17 @@ mod tests {
         let ok = p.judge(&envelope("V", "status=ok&tool=google_sheets&connection_id=conn_1&vc_state=V"));
         let Verdict::Settle { result: Ok(l), .. } = ok else { panic!() };
         assert_eq!(l, LinkedTool { tool: "google_sheets".into(), connection_id: "conn_1".into() });
-        for code in ["oauth_denied", "customer_archived", "invalid_state", "tool_not_found", "tool_not_available",
-            "provider_mismatch", "connection_failed", "token_smoke_test_failed", "invalid_hmac"] {
+        for code in [
+            "oauth_denied",
+            "customer_archived",
+            "invalid_state",
+            "tool_not_found",
+            "tool_not_available",
+            "provider_mismatch",
+            "connection_failed",
+            "token_smoke_test_failed",
+            "invalid_hmac",
+        ] {
             let v = p.judge(&envelope("V", &format!("status=error&error={code}&vc_state=V")));
             let Verdict::Settle { result: Err(e), .. } = v else { panic!() };
             assert_eq!(e.code.as_str(), code);
@@ -333,8 +351,14 @@ mod tests {
     #[test]
     fn stateless_connect_link_accepts_only_stateless_callbacks() {
         let p = ConnectLinkProtocol { state: None };
-        assert!(matches!(p.judge(&envelope("", "status=ok&tool=t&connection_id=c")), Verdict::Settle { result: Ok(_), .. }));
-        assert_eq!(p.judge(&envelope("X", "status=ok&tool=t&connection_id=c&vc_state=X")), Verdict::Ignore("state does not match this flow"));
+        assert!(matches!(
+            p.judge(&envelope("", "status=ok&tool=t&connection_id=c")),
+            Verdict::Settle { result: Ok(_), .. }
+        ));
+        assert_eq!(
+            p.judge(&envelope("X", "status=ok&tool=t&connection_id=c&vc_state=X")),
+            Verdict::Ignore("state does not match this flow")
+        );
     }
 
     #[test]

@@ -80,7 +80,9 @@ pub fn authorization_url(req: &AuthorizationRequest<'_>) -> Result<String, Conne
         }
     }
     let mut q = Serializer::for_suffix(own.to_owned(), 0);
-    q.append_pair("response_type", "code").append_pair("client_id", req.client_id).append_pair("redirect_uri", req.redirect_uri);
+    q.append_pair("response_type", "code")
+        .append_pair("client_id", req.client_id)
+        .append_pair("redirect_uri", req.redirect_uri);
     if let Some(scope) = req.scope.filter(|s| !s.is_empty()) {
         q.append_pair("scope", scope);
     }
@@ -104,7 +106,8 @@ fn without_query(url: &str) -> &str {
 /// `url` with `name=value` set: an existing `name` is replaced, other parameters keep
 /// their order. Used to add `vc_state` to a redirect URI (SPEC §1.3).
 pub fn with_query_param(url: &str, name: &str, value: &str) -> Result<String, ConnectError> {
-    let parsed = HttpUrl::parse(url).map_err(|e| ConnectError::invalid_options(format!("redirectUri: {}", e.detail())))?;
+    let parsed =
+        HttpUrl::parse(url).map_err(|e| ConnectError::invalid_options(format!("redirectUri: {}", e.detail())))?;
     if parsed.fragment().is_some() {
         return Err(ConnectError::invalid_options("redirectUri must not have a fragment"));
     }
@@ -146,7 +149,12 @@ mod tests {
              &state=s+t%26u&app_key=ak_1%2B2&returnTo=%2Fconnections%2Fnotion%3Ftab%3Da%26b"
         );
         let plain = vendo_authorize_url(&VendoAuthorize {
-            base: &base, provider: "slack", opener_origin: "http://localhost:8080", state: "s", app_key: None, return_to: None,
+            base: &base,
+            provider: "slack",
+            opener_origin: "http://localhost:8080",
+            state: "s",
+            app_key: None,
+            return_to: None,
         });
         assert_eq!(plain, "https://vendo.example/api/oauth/slack/authorize?embed=1&opener_origin=http%3A%2F%2Flocalhost%3A8080&state=s");
     }
@@ -192,7 +200,10 @@ mod tests {
 
     #[test]
     fn query_param_is_set_once() {
-        assert_eq!(with_query_param("https://app.example/cb", "vc_state", "a b").unwrap(), "https://app.example/cb?vc_state=a+b");
+        assert_eq!(
+            with_query_param("https://app.example/cb", "vc_state", "a b").unwrap(),
+            "https://app.example/cb?vc_state=a+b"
+        );
         assert_eq!(
             with_query_param("http://localhost:8080/cb?from=app&vc_state=old&z=1", "vc_state", "new").unwrap(),
             "http://localhost:8080/cb?from=app&z=1&vc_state=new"

@@ -84,7 +84,8 @@ impl TokenRequest<'_> {
                 ("code_verifier", code_verifier),
             ],
             TokenRequest::Refresh { client_id, refresh_token, scope } => {
-                let mut p = vec![("grant_type", "refresh_token"), ("refresh_token", *refresh_token), ("client_id", *client_id)];
+                let mut p =
+                    vec![("grant_type", "refresh_token"), ("refresh_token", *refresh_token), ("client_id", *client_id)];
                 p.extend(scope.map(|s| ("scope", s)));
                 p
             }
@@ -177,7 +178,9 @@ fn take_string(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>
 /// Judges a token endpoint's answer.
 pub fn parse_token_response(status: u16, body: &str, now_ms: f64) -> Result<TokenResponse, ConnectError> {
     let Some(mut map) = object(body) else {
-        return Err(ConnectError::invalid_response(format!("the token endpoint answered {status} without a JSON object")));
+        return Err(ConnectError::invalid_response(format!(
+            "the token endpoint answered {status} without a JSON object"
+        )));
     };
     if let Some(e) = oauth_error(&map) {
         return Err(e);
@@ -251,7 +254,12 @@ mod tests {
 
     #[test]
     fn vambe_style_string_expiry_and_scope() {
-        let t = parse_token_response(200, r#"{"access_token":"a","token_type":"bearer","expires_in":"60","scope":"read_orders read_products"}"#, 0.0).unwrap();
+        let t = parse_token_response(
+            200,
+            r#"{"access_token":"a","token_type":"bearer","expires_in":"60","scope":"read_orders read_products"}"#,
+            0.0,
+        )
+        .unwrap();
         assert_eq!(t.expires_at, Some(60_000.0));
         assert_eq!(t.scope.as_deref(), Some("read_orders read_products"));
         assert_eq!(t.refresh_token, None);
@@ -259,7 +267,8 @@ mod tests {
 
     #[test]
     fn oauth_errors_become_their_code() {
-        let e = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"code expired"}"#, 0.0).unwrap_err();
+        let e = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"code expired"}"#, 0.0)
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidGrant);
         assert_eq!(e.detail.as_deref(), Some("code expired"));
         let e = parse_token_response(401, r#"{"error":"vendor_specific"}"#, 0.0).unwrap_err();
@@ -287,7 +296,12 @@ mod tests {
 
     #[test]
     fn bodies() {
-        let x = TokenRequest::ExchangeCode { client_id: "c", code: "a+b&c", code_verifier: "v", redirect_uri: "https://app/cb?x=1" };
+        let x = TokenRequest::ExchangeCode {
+            client_id: "c",
+            code: "a+b&c",
+            code_verifier: "v",
+            redirect_uri: "https://app/cb?x=1",
+        };
         assert_eq!(
             x.body(BodyEncoding::Form),
             "grant_type=authorization_code&code=a%2Bb%26c&redirect_uri=https%3A%2F%2Fapp%2Fcb%3Fx%3D1&client_id=c&code_verifier=v"
@@ -307,7 +321,10 @@ mod tests {
     fn revoke() {
         assert!(parse_revoke_response(200, "").is_ok());
         assert!(parse_revoke_response(200, "{}").is_ok());
-        assert_eq!(parse_revoke_response(400, r#"{"error":"unsupported_token_type"}"#).unwrap_err().code, ErrorCode::UnsupportedTokenType);
+        assert_eq!(
+            parse_revoke_response(400, r#"{"error":"unsupported_token_type"}"#).unwrap_err().code,
+            ErrorCode::UnsupportedTokenType
+        );
         assert_eq!(parse_revoke_response(503, "busy").unwrap_err().code, ErrorCode::InvalidResponse);
     }
 

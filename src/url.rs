@@ -283,12 +283,37 @@ mod tests {
         let at = HttpUrl::parse("https://a.com@b.com").unwrap();
         assert!(at.has_userinfo());
         assert_eq!(at.host_str(), "b.com");
-        for bad in ["https:/\\evil.com", "https:evil.com", "//evil.com", "https:/evil.com", "javascript:alert(1)",
-            "ftp://a.com", "https://a.com/\tx", "https://a .com", "https://a.com\n", "https://é.com", "https://",
-            "https://:443", "https://a.com:", "https://a.com:65536", "https://a.com:8o", "https://127.1",
-            "https://0x7f.0.0.1", "https://127.000.0.1", "https://1.2.3.4.5", "https://256.1.1.1", "https://a%2ecom",
-            "https://[::1", "https://[::ffff:127.0.0.1]", "https://[fe80::1%25eth0]", "https://a..com",
-            "https://a.com.", "https://[::1]x", "https://a.com:-1", "https://123"] {
+        for bad in [
+            "https:/\\evil.com",
+            "https:evil.com",
+            "//evil.com",
+            "https:/evil.com",
+            "javascript:alert(1)",
+            "ftp://a.com",
+            "https://a.com/\tx",
+            "https://a .com",
+            "https://a.com\n",
+            "https://é.com",
+            "https://",
+            "https://:443",
+            "https://a.com:",
+            "https://a.com:65536",
+            "https://a.com:8o",
+            "https://127.1",
+            "https://0x7f.0.0.1",
+            "https://127.000.0.1",
+            "https://1.2.3.4.5",
+            "https://256.1.1.1",
+            "https://a%2ecom",
+            "https://[::1",
+            "https://[::ffff:127.0.0.1]",
+            "https://[fe80::1%25eth0]",
+            "https://a..com",
+            "https://a.com.",
+            "https://[::1]x",
+            "https://a.com:-1",
+            "https://123",
+        ] {
             assert!(HttpUrl::parse(bad).is_err(), "{bad}");
         }
     }

@@ -79,7 +79,8 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%' {
-            if let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b))) {
+            if let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b)))
+            {
                 out.push((h * 16 + l) as u8);
                 i += 3;
                 continue;
@@ -152,7 +153,9 @@ impl BaseUrl {
 pub fn validate_base_url(s: &str) -> Result<BaseUrl, ConnectError> {
     let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options(format!("baseUrl: {}", e.detail())))?;
     if url.scheme() != Scheme::Https && !url.is_loopback() {
-        return Err(ConnectError::invalid_options("baseUrl must be https: (http: only on localhost, 127.0.0.0/8 or [::1])"));
+        return Err(ConnectError::invalid_options(
+            "baseUrl must be https: (http: only on localhost, 127.0.0.0/8 or [::1])",
+        ));
     }
     if url.has_userinfo() || url.query().is_some() || url.fragment().is_some() {
         return Err(ConnectError::invalid_options("baseUrl must not have credentials, a query or a fragment"));
@@ -230,10 +233,31 @@ mod tests {
 
     #[test]
     fn return_to_refuses_every_escape() {
-        for bad in ["", "connections", "//evil.com", "/\\evil.com", "\\\\evil.com", "https://evil.com", "javascript:alert(1)",
-            "/%2F/evil.com", "/%2fevil.com", "%2F%2Fevil.com", "/%5Cevil.com", "/%5cevil.com", "/\t/evil.com", "/%09/evil",
-            "/%0a", "/a b", "/%252F%252Fevil.com", "/%25252F/evil.com", "/%2F%2Fevil.com", " /a", "/a\u{0}",
-            "/\u{2028}", "%2Fa"] {
+        for bad in [
+            "",
+            "connections",
+            "//evil.com",
+            "/\\evil.com",
+            "\\\\evil.com",
+            "https://evil.com",
+            "javascript:alert(1)",
+            "/%2F/evil.com",
+            "/%2fevil.com",
+            "%2F%2Fevil.com",
+            "/%5Cevil.com",
+            "/%5cevil.com",
+            "/\t/evil.com",
+            "/%09/evil",
+            "/%0a",
+            "/a b",
+            "/%252F%252Fevil.com",
+            "/%25252F/evil.com",
+            "/%2F%2Fevil.com",
+            " /a",
+            "/a\u{0}",
+            "/\u{2028}",
+            "%2Fa",
+        ] {
             assert!(validate_return_to(bad).is_err(), "{bad:?}");
             assert_eq!(sanitize_return_to(bad), None);
         }
@@ -250,8 +274,16 @@ mod tests {
         for ok in ["http://localhost:3000", "http://[::1]:1", "https://a.b"] {
             assert!(validate_base_url(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://vendo.example", "https://u:p@vendo.example", "https://vendo.example?x=1", "https://vendo.example#",
-            "vendo.example", "javascript:alert(1)", "https://vendo.example\\@evil.com", "http://localhost.evil.com"] {
+        for bad in [
+            "http://vendo.example",
+            "https://u:p@vendo.example",
+            "https://vendo.example?x=1",
+            "https://vendo.example#",
+            "vendo.example",
+            "javascript:alert(1)",
+            "https://vendo.example\\@evil.com",
+            "http://localhost.evil.com",
+        ] {
             assert!(validate_base_url(bad).is_err(), "{bad}");
         }
     }

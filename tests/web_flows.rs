@@ -55,11 +55,17 @@ fn last_popup() -> JsValue {
 async fn scriptable_popup() -> Window {
     let w = window().open_with_url_and_target(&format!("{}/wasm-bindgen-test", origin()), "_blank").unwrap().unwrap();
     for _ in 0..200 {
-        let ready = Reflect::get(w.as_ref(), &"Function".into())
-            .ok()
-            .map(|_| run_in(w.as_ref(), "return location.pathname === '/wasm-bindgen-test' && document.readyState === 'complete';"));
+        let ready = Reflect::get(w.as_ref(), &"Function".into()).ok().map(|_| {
+            run_in(
+                w.as_ref(),
+                "return location.pathname === '/wasm-bindgen-test' && document.readyState === 'complete';",
+            )
+        });
         if ready.and_then(|v| v.as_bool()) == Some(true) {
-            run_in(w.as_ref(), "navigation.addEventListener('navigate', (e) => { if (e.canIntercept) e.intercept(); });");
+            run_in(
+                w.as_ref(),
+                "navigation.addEventListener('navigate', (e) => { if (e.canIntercept) e.intercept(); });",
+            );
             return w;
         }
         TimeoutFuture::new(20).await;
@@ -152,15 +158,15 @@ async fn messages_from_another_window_or_with_another_state_are_ignored() {
     let flow = connect(o);
     let popup: JsValue = popup.into();
     // The opener posting to itself: right origin, wrong source.
-    run_in(
-        window().as_ref(),
-        "postMessage({ type: 'vendo:oauth:error', code: 'spoofed' }, location.origin);",
-    );
+    run_in(window().as_ref(), "postMessage({ type: 'vendo:oauth:error', code: 'spoofed' }, location.origin);");
     // From the popup, but another flow's state; then garbage; then the real answer.
     run_in(&popup, &post_from_popup("{ type: 'vendo:oauth:error', code: 'spoofed', state: 'theirs' }"));
     run_in(&popup, "opener.postMessage({ type: 'vendo:oauth:done', connection_id: 42 }, location.origin);");
     run_in(&popup, "opener.postMessage('hello', location.origin);");
-    run_in(&popup, "opener.postMessage({ type: 'vendo:oauth:error', code: 'access_denied', detail: 'no' }, location.origin);");
+    run_in(
+        &popup,
+        "opener.postMessage({ type: 'vendo:oauth:error', code: 'access_denied', detail: 'no' }, location.origin);",
+    );
     let err = flow.await.expect_err("rejects with the real error");
     assert_eq!(err.code, ErrorCode::AccessDenied);
     assert_eq!(err.detail.as_deref(), Some("no"));
@@ -239,7 +245,7 @@ async fn close_popup_false_leaves_it_open() {
     o.common.close_popup = false;
     let flow = connect(o);
     assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
-    assert_eq!(popup.closed().unwrap(), false);
+    assert!(!popup.closed().unwrap());
     popup.close().unwrap();
 }
 
@@ -291,7 +297,10 @@ async fn a_window_the_caller_opened_is_used() {
     let flow = connect(driving(&w, "notion"));
     assert_eq!(opens(), before, "no second window");
     assert!(run_in(w.as_ref(), "return location.pathname;").as_string().unwrap().ends_with("/notion/authorize"));
-    run_in(w.as_ref(), "opener.postMessage({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'w' }, location.origin);");
+    run_in(
+        w.as_ref(),
+        "opener.postMessage({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'w' }, location.origin);",
+    );
     assert_eq!(flow.await.unwrap().connection_id, "w");
 }
 
@@ -307,7 +316,8 @@ async fn popup_is_centred_sized_and_named_as_asked() {
     assert_eq!(args.get(1).as_string().as_deref(), Some("vendo-test"));
     let features = args.get(2).as_string().unwrap();
     let w = window();
-    let expect_left = (w.screen_x().unwrap().as_f64().unwrap() + (w.outer_width().unwrap().as_f64().unwrap() - 420.0) / 2.0).round();
+    let expect_left =
+        (w.screen_x().unwrap().as_f64().unwrap() + (w.outer_width().unwrap().as_f64().unwrap() - 420.0) / 2.0).round();
     assert!(features.starts_with("popup=yes,width=420,height=300,left="), "{features}");
     let left: f64 = features.split("left=").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
     let screen = w.screen().unwrap();
@@ -319,10 +329,7 @@ async fn popup_is_centred_sized_and_named_as_asked() {
 #[wasm_bindgen_test]
 async fn a_blocked_popup_rejects_at_once_whatever_window_open_returns() {
     for fake in ["null", "({})", "({ closed: true })", "({ closed: undefined, postMessage() {} })"] {
-        run_in(
-            window().as_ref(),
-            &format!("window.__realOpen = window.open; window.open = () => {fake};"),
-        );
+        run_in(window().as_ref(), &format!("window.__realOpen = window.open; window.open = () => {fake};"));
         let flow = connect(options("notion"));
         run_in(window().as_ref(), "window.open = window.__realOpen;");
         assert_eq!(flow.await.unwrap_err().code, ErrorCode::PopupBlocked, "{fake}");

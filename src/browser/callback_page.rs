@@ -61,7 +61,8 @@ pub struct CallbackOutcome {
 }
 
 /// The text left for the person when nobody could be told.
-pub const ORPHAN_MESSAGE: &str = "This sign-in window could not reach the page that opened it. You can close it and try again.";
+pub const ORPHAN_MESSAGE: &str =
+    "This sign-in window could not reach the page that opened it. You can close it and try again.";
 
 /// Hands this page's callback to the opener. See the module docs for the steps.
 pub async fn complete_callback(options: CallbackOptions) -> Result<CallbackOutcome, ConnectError> {
@@ -78,8 +79,10 @@ pub async fn complete_callback(options: CallbackOptions) -> Result<CallbackOutco
             return Err(ConnectError::invalid_response("the callback URL carries no single state"));
         }
     };
-    let opener = window.opener().ok().filter(|o| !o.is_null() && !o.is_undefined()).map(JsCast::unchecked_into::<Window>);
-    let channel = if opener.is_none() && !state.is_empty() { BroadcastChannel::new(&channel_name(&state)).ok() } else { None };
+    let opener =
+        window.opener().ok().filter(|o| !o.is_null() && !o.is_undefined()).map(JsCast::unchecked_into::<Window>);
+    let channel =
+        if opener.is_none() && !state.is_empty() { BroadcastChannel::new(&channel_name(&state)).ok() } else { None };
     let delivery = match (&opener, &channel) {
         (Some(_), _) => Delivery::Opener,
         (None, Some(_)) => Delivery::Channel,
@@ -102,7 +105,8 @@ pub async fn complete_callback(options: CallbackOptions) -> Result<CallbackOutco
         guards.push(EventListener::new(&window, "message", move |e| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
             let from_opener = opener.as_ref().zip(e.source()).is_some_and(|(o, s)| Object::is(&s, o.as_ref()));
-            if e.origin() == target && from_opener && parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state) {
+            if e.origin() == target && from_opener && parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state)
+            {
                 done(&tx, true);
             }
         }));
@@ -123,10 +127,12 @@ pub async fn complete_callback(options: CallbackOptions) -> Result<CallbackOutco
 
     let msg = envelope(&state, &query);
     match (&opener, &channel) {
-        (Some(opener), _) => {
-            opener.post_message(&msg, &target).map_err(|_| ConnectError::invalid_options("openerOrigin is not valid"))?
+        (Some(opener), _) => opener
+            .post_message(&msg, &target)
+            .map_err(|_| ConnectError::invalid_options("openerOrigin is not valid"))?,
+        (None, Some(channel)) => {
+            channel.post_message(&msg).map_err(|_| ConnectError::invalid_response("channel closed"))?
         }
-        (None, Some(channel)) => channel.post_message(&msg).map_err(|_| ConnectError::invalid_response("channel closed"))?,
         (None, None) => {}
     }
 

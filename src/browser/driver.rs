@@ -78,7 +78,8 @@ impl<T> Future for FlowFuture<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Settled<T>> {
         match &mut self.get_mut().0 {
             FutureState::Ready(r) => Poll::Ready(
-                r.take().unwrap_or_else(|| Err(ConnectError::with_detail(ErrorCode::Aborted, "polled after completion"))),
+                r.take()
+                    .unwrap_or_else(|| Err(ConnectError::with_detail(ErrorCode::Aborted, "polled after completion"))),
             ),
             FutureState::Waiting(rx) => Pin::new(rx).poll(cx).map(|r| {
                 r.unwrap_or_else(|_| Err(ConnectError::with_detail(ErrorCode::Aborted, "the flow was dropped")))
@@ -137,7 +138,10 @@ pub(crate) fn supersede_pending() {
 }
 
 /// Starts driving a flow whose popup is open. Returns its future and a handle.
-pub(crate) fn start<P: Protocol + 'static>(window: &Window, launch: Launch<P>) -> (FlowFuture<P::Output>, Rc<Running<P>>) {
+pub(crate) fn start<P: Protocol + 'static>(
+    window: &Window,
+    launch: Launch<P>,
+) -> (FlowFuture<P::Output>, Rc<Running<P>>) {
     let (tx, rx) = oneshot::channel();
     let channel = launch.channel_name.as_deref().and_then(|n| BroadcastChannel::new(n).ok());
     let running = Rc::new(Running(RefCell::new(Driver {

@@ -16,7 +16,9 @@ use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{FlowConfig, Input, Protocol};
 use crate::geometry::{DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use crate::pkce::CodeVerifier;
-use crate::protocol::{AuthorizationCode, AuthorizationProtocol, Connection, ConnectLinkProtocol, LinkedTool, VendoProtocol};
+use crate::protocol::{
+    AuthorizationCode, AuthorizationProtocol, ConnectLinkProtocol, Connection, LinkedTool, VendoProtocol,
+};
 use crate::random::generate_state;
 use crate::request::{authorization_url, vendo_authorize_url, with_query_param, AuthorizationRequest, VendoAuthorize};
 use crate::validate::{validate_base_url, validate_endpoint, validate_provider_slug, validate_return_to};
@@ -149,7 +151,14 @@ fn launch<P: Protocol + 'static>(
     config.deadline = js_sys::Date::now() + common.timeout_ms;
     Ok(driver::start(
         window,
-        Launch { protocol, config, popup, channel_name, signal: common.signal.clone(), on_event: common.on_event.clone() },
+        Launch {
+            protocol,
+            config,
+            popup,
+            channel_name,
+            signal: common.signal.clone(),
+            on_event: common.on_event.clone(),
+        },
     ))
 }
 
@@ -382,7 +391,10 @@ fn start_link(link: LinkSource, o: ConnectLinkOptions) -> Result<FlowFuture<Link
     Ok(future)
 }
 
-async fn navigate_when_minted(pending: LocalFuture<Result<String, ConnectError>>, running: Rc<Running<ConnectLinkProtocol>>) {
+async fn navigate_when_minted(
+    pending: LocalFuture<Result<String, ConnectError>>,
+    running: Rc<Running<ConnectLinkProtocol>>,
+) {
     let minted = pending.await.and_then(|link| validate_endpoint(&link, "link").map(|_| link));
     if running.is_settled() {
         return;

@@ -76,7 +76,12 @@ async fn post(endpoint: &str, what: &str, encoding: BodyEncoding, body: String) 
 
 /// Exchanges an authorization code for tokens (RFC 6749 §4.1.3, RFC 7636 §4.5).
 pub async fn exchange_code(o: &ExchangeCode) -> Result<TokenResponse, ConnectError> {
-    for (v, n) in [(&o.client_id, "clientId"), (&o.code, "code"), (&o.code_verifier, "codeVerifier"), (&o.redirect_uri, "redirectUri")] {
+    for (v, n) in [
+        (&o.client_id, "clientId"),
+        (&o.code, "code"),
+        (&o.code_verifier, "codeVerifier"),
+        (&o.redirect_uri, "redirectUri"),
+    ] {
         required(v, n)?;
     }
     let body = TokenRequest::ExchangeCode {
@@ -94,7 +99,8 @@ pub async fn exchange_code(o: &ExchangeCode) -> Result<TokenResponse, ConnectErr
 pub async fn refresh_token(o: &RefreshToken) -> Result<TokenResponse, ConnectError> {
     required(&o.client_id, "clientId")?;
     required(&o.refresh_token, "refreshToken")?;
-    let body = TokenRequest::Refresh { client_id: &o.client_id, refresh_token: &o.refresh_token, scope: None }.body(o.body_encoding);
+    let body = TokenRequest::Refresh { client_id: &o.client_id, refresh_token: &o.refresh_token, scope: None }
+        .body(o.body_encoding);
     let (status, text) = post(&o.token_endpoint, "tokenEndpoint", o.body_encoding, body).await?;
     parse_token_response(status, &text, js_sys::Date::now())
 }
@@ -103,7 +109,8 @@ pub async fn refresh_token(o: &RefreshToken) -> Result<TokenResponse, ConnectErr
 pub async fn revoke_token(o: &RevokeToken) -> Result<(), ConnectError> {
     required(&o.client_id, "clientId")?;
     required(&o.token, "token")?;
-    let body = TokenRequest::Revoke { client_id: &o.client_id, token: &o.token, token_type_hint: None }.body(o.body_encoding);
+    let body =
+        TokenRequest::Revoke { client_id: &o.client_id, token: &o.token, token_type_hint: None }.body(o.body_encoding);
     let (status, text) = post(&o.revocation_endpoint, "revocationEndpoint", o.body_encoding, body).await?;
     parse_revoke_response(status, &text)
 }

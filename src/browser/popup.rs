@@ -5,8 +5,8 @@ use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 use web_sys::Window;
 
-use crate::error::{ConnectError, ErrorCode};
 use super::flows::PopupOptions;
+use crate::error::{ConnectError, ErrorCode};
 use crate::geometry::{features, popup_rect, Rect};
 
 fn num(target: &JsValue, key: &str) -> f64 {

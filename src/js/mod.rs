@@ -98,7 +98,11 @@ pub fn open_connect_link(link: JsValue, options: JsValue) -> Promise {
         } else {
             return Err(ConnectError::invalid_options("link must be a URL string or a function"));
         };
-        let opts = ConnectLinkOptions { redirect_uri: o.string("redirectUri")?, state: o.string("state")?, common: o.common()? };
+        let opts = ConnectLinkOptions {
+            redirect_uri: o.string("redirectUri")?,
+            state: o.string("state")?,
+            common: o.common()?,
+        };
         Ok((source, opts))
     };
     match read() {

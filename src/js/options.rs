@@ -90,7 +90,10 @@ impl Opts {
         if !js_sys::Array::is_array(&v) {
             return Err(bad(key, "a string or an array of strings"));
         }
-        js_sys::Array::from(&v).iter().map(|item| item.as_string().ok_or_else(|| bad(key, "an array of strings"))).collect()
+        js_sys::Array::from(&v)
+            .iter()
+            .map(|item| item.as_string().ok_or_else(|| bad(key, "an array of strings")))
+            .collect()
     }
 
     /// A `{ name: string }` object of string values (`extraParams`), in key order.
@@ -131,7 +134,8 @@ impl Opts {
             c.signal = Some(v.dyn_into::<AbortSignal>().map_err(|_| bad("signal", "an AbortSignal"))?);
         }
         if let Some(v) = self.present("window") {
-            let looks_like_window = v.is_object() && Reflect::get(&v, &"window".into()).is_ok_and(|w| js_sys::Object::is(&w, &v));
+            let looks_like_window =
+                v.is_object() && Reflect::get(&v, &"window".into()).is_ok_and(|w| js_sys::Object::is(&w, &v));
             if !looks_like_window {
                 return Err(bad("window", "a Window"));
             }
