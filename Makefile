@@ -1,5 +1,5 @@
 # The README's two set-up commands are `make demo` and `make test`.
-.PHONY: demo test pkg size setup clean
+.PHONY: demo test pkg size bench setup clean
 
 demo: pkg
 	node www/server.mjs
@@ -12,6 +12,9 @@ pkg: setup
 
 size:
 	bash scripts/size-report.sh
+
+bench: pkg
+	node scripts/bench.mjs
 
 setup:
 	bash scripts/setup.sh
