@@ -76,6 +76,20 @@ impl Callback {
     }
 }
 
+/// The `error` codes of a connect-link callback (seed 000's table), all of them known
+/// [`crate::ErrorCode`]s.
+pub const CONNECT_LINK_ERRORS: [&str; 9] = [
+    "oauth_denied",
+    "customer_archived",
+    "invalid_state",
+    "tool_not_found",
+    "tool_not_available",
+    "provider_mismatch",
+    "connection_failed",
+    "token_smoke_test_failed",
+    "invalid_hmac",
+];
+
 const KNOWN: [&str; 10] =
     ["code", "state", "iss", "error", "error_description", "error_uri", "status", "tool", "connection_id", "vc_state"];
 
@@ -211,17 +225,7 @@ mod tests {
                 vc_state: Some("V".into()),
             })
         );
-        for e in [
-            "oauth_denied",
-            "customer_archived",
-            "invalid_state",
-            "tool_not_found",
-            "tool_not_available",
-            "provider_mismatch",
-            "connection_failed",
-            "token_smoke_test_failed",
-            "invalid_hmac",
-        ] {
+        for e in CONNECT_LINK_ERRORS {
             let cb = parse_callback_query(&format!("status=error&error={e}")).unwrap();
             assert_eq!(cb, Callback::ConnectLink(ConnectLinkResponse::Error { error: e.into(), vc_state: None }));
         }
@@ -241,6 +245,13 @@ mod tests {
             "status=ok&tool=&connection_id=c",
         ] {
             assert_eq!(parse_callback_query(q).unwrap_err().code, ErrorCode::InvalidResponse, "{q}");
+        }
+    }
+
+    #[test]
+    fn connect_link_codes_are_known_codes() {
+        for code in CONNECT_LINK_ERRORS {
+            assert!(!matches!(ErrorCode::from_wire(code), ErrorCode::Other(_)), "{code}");
         }
     }
 

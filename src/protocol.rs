@@ -328,17 +328,7 @@ mod tests {
         let ok = p.judge(&envelope("V", "status=ok&tool=google_sheets&connection_id=conn_1&vc_state=V"));
         let Verdict::Settle { result: Ok(l), .. } = ok else { panic!() };
         assert_eq!(l, LinkedTool { tool: "google_sheets".into(), connection_id: "conn_1".into() });
-        for code in [
-            "oauth_denied",
-            "customer_archived",
-            "invalid_state",
-            "tool_not_found",
-            "tool_not_available",
-            "provider_mismatch",
-            "connection_failed",
-            "token_smoke_test_failed",
-            "invalid_hmac",
-        ] {
+        for code in crate::callback::CONNECT_LINK_ERRORS {
             let v = p.judge(&envelope("V", &format!("status=error&error={code}&vc_state=V")));
             let Verdict::Settle { result: Err(e), .. } = v else { panic!() };
             assert_eq!(e.code.as_str(), code);
