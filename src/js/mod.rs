@@ -21,15 +21,25 @@ use crate::error::{ConnectError, ErrorCode};
 use crate::pkce::{pkce_challenge, Pkce, METHOD};
 use crate::validate::{sanitize_return_to, validate_redirect_uri};
 
-fn promise<T: 'static>(
-    fut: impl Future<Output = Result<T, ConnectError>> + 'static,
-    to_js: fn(T) -> JsValue,
-) -> Promise {
-    future_to_promise(async move { fut.await.map(to_js).map_err(error) })
+/// Runs `start` with the options read from JS; unreadable options reject the promise.
+fn call<O, T: 'static, F>(read: Result<O, ConnectError>, start: impl FnOnce(O) -> F, to_js: fn(T) -> JsValue) -> Promise
+where
+    F: Future<Output = Result<T, ConnectError>> + 'static,
+{
+    match read {
+        Ok(options) => {
+            let fut = start(options);
+            future_to_promise(async move { fut.await.map(to_js).map_err(error) })
+        }
+        Err(e) => Promise::reject(&error(e)),
+    }
 }
 
-fn rejected(e: ConnectError) -> Promise {
-    Promise::reject(&error(e))
+/// Reads a token helper's options: never a client secret (SPEC §1.2).
+fn token_options<O>(options: JsValue, build: impl FnOnce(&Opts) -> Result<O, ConnectError>) -> Result<O, ConnectError> {
+    let o = Opts::new(options, "options")?;
+    o.forbid("clientSecret", "secrets stay on servers")?;
+    build(&o)
 }
 
 /// `connect(options)` (SPEC §1.1).
@@ -46,10 +56,7 @@ pub fn connect(options: JsValue) -> Promise {
             common: o.common()?,
         })
     };
-    match read() {
-        Ok(opts) => promise(browser::connect(opts), convert::connection),
-        Err(e) => rejected(e),
-    }
+    call(read(), browser::connect, convert::connection)
 }
 
 /// `authorize(options)` (SPEC §1.2).
@@ -70,18 +77,15 @@ pub fn authorize(options: JsValue) -> Promise {
             common: o.common()?,
         })
     };
-    match read() {
-        Ok(opts) => promise(browser::authorize(opts), |a| {
-            object(&[
-                ("code", JsValue::from_str(&a.code)),
-                ("state", JsValue::from_str(&a.state)),
-                ("codeVerifier", opt(a.code_verifier.as_ref().map(|v| v.secret()))),
-                ("redirectUri", JsValue::from_str(&a.redirect_uri)),
-                ("iss", opt(a.iss)),
-            ])
-        }),
-        Err(e) => rejected(e),
-    }
+    call(read(), browser::authorize, |a| {
+        object(&[
+            ("code", JsValue::from_str(&a.code)),
+            ("state", JsValue::from_str(&a.state)),
+            ("codeVerifier", opt(a.code_verifier.as_ref().map(|v| v.secret()))),
+            ("redirectUri", JsValue::from_str(&a.redirect_uri)),
+            ("iss", opt(a.iss)),
+        ])
+    })
 }
 
 /// `openConnectLink(link, options)` (SPEC §1.3). A factory that throws or rejects
@@ -106,7 +110,7 @@ pub fn open_connect_link(link: JsValue, options: JsValue) -> Promise {
         Ok((source, opts))
     };
     match read() {
-        Err(e) => rejected(e),
+        Err(e) => Promise::reject(&error(e)),
         Ok((source, opts)) => {
             let flow = browser::open_connect_link(source, opts);
             future_to_promise(async move {
@@ -155,24 +159,19 @@ pub fn complete_callback(options: JsValue) -> Promise {
         }
         Ok(c)
     };
-    match read() {
-        Err(e) => rejected(e),
-        Ok(opts) => promise(browser::complete_callback(opts), |out| {
-            let via = match out.delivery {
-                browser::Delivery::Opener => "opener",
-                browser::Delivery::Channel => "broadcastChannel",
-            };
-            object(&[("delivery", JsValue::from_str(via)), ("acknowledged", JsValue::from_bool(out.acknowledged))])
-        }),
-    }
+    call(read(), browser::complete_callback, |out| {
+        let via = match out.delivery {
+            browser::Delivery::Opener => "opener",
+            browser::Delivery::Channel => "broadcastChannel",
+        };
+        object(&[("delivery", JsValue::from_str(via)), ("acknowledged", JsValue::from_bool(out.acknowledged))])
+    })
 }
 
 /// `exchangeCode(options)` (SPEC §1.2).
 #[wasm_bindgen(js_name = exchangeCode, skip_typescript)]
 pub fn exchange_code(options: JsValue) -> Promise {
-    let read = || -> Result<browser::ExchangeCode, ConnectError> {
-        let o = Opts::new(options, "options")?;
-        o.forbid("clientSecret", "secrets stay on servers")?;
+    let read = token_options(options, |o| {
         Ok(browser::ExchangeCode {
             token_endpoint: o.required("tokenEndpoint")?,
             client_id: o.required("clientId")?,
@@ -181,49 +180,36 @@ pub fn exchange_code(options: JsValue) -> Promise {
             redirect_uri: o.required("redirectUri")?,
             body_encoding: o.body_encoding()?,
         })
-    };
-    match read() {
-        Err(e) => rejected(e),
-        Ok(opts) => promise(async move { browser::exchange_code(&opts).await }, convert::tokens),
-    }
+    });
+    call(read, |o| async move { browser::exchange_code(&o).await }, convert::tokens)
 }
 
 /// `refreshToken(options)` (SPEC §1.2).
 #[wasm_bindgen(js_name = refreshToken, skip_typescript)]
 pub fn refresh_token(options: JsValue) -> Promise {
-    let read = || -> Result<browser::RefreshToken, ConnectError> {
-        let o = Opts::new(options, "options")?;
-        o.forbid("clientSecret", "secrets stay on servers")?;
+    let read = token_options(options, |o| {
         Ok(browser::RefreshToken {
             token_endpoint: o.required("tokenEndpoint")?,
             client_id: o.required("clientId")?,
             refresh_token: o.required("refreshToken")?,
             body_encoding: o.body_encoding()?,
         })
-    };
-    match read() {
-        Err(e) => rejected(e),
-        Ok(opts) => promise(async move { browser::refresh_token(&opts).await }, convert::tokens),
-    }
+    });
+    call(read, |o| async move { browser::refresh_token(&o).await }, convert::tokens)
 }
 
 /// `revokeToken(options)` (SPEC §1.2); resolves with `undefined`.
 #[wasm_bindgen(js_name = revokeToken, skip_typescript)]
 pub fn revoke_token(options: JsValue) -> Promise {
-    let read = || -> Result<browser::RevokeToken, ConnectError> {
-        let o = Opts::new(options, "options")?;
-        o.forbid("clientSecret", "secrets stay on servers")?;
+    let read = token_options(options, |o| {
         Ok(browser::RevokeToken {
             revocation_endpoint: o.required("revocationEndpoint")?,
             client_id: o.required("clientId")?,
             token: o.required("token")?,
             body_encoding: o.body_encoding()?,
         })
-    };
-    match read() {
-        Err(e) => rejected(e),
-        Ok(opts) => promise(async move { browser::revoke_token(&opts).await }, |()| JsValue::UNDEFINED),
-    }
+    });
+    call(read, |o| async move { browser::revoke_token(&o).await }, |()| JsValue::UNDEFINED)
 }
 
 // ---------------------------------------------------------------------------------------
