@@ -10,7 +10,7 @@
 //!   state machine events, exposed to Rust as futures (`browser::connect`, …) and to JS
 //!   through a thin `#[wasm_bindgen]` skin.
 //!
-//! ```ignore
+//! ```text
 //! // In a Yew / Leptos / Dioxus click handler: the popup opens on this call, not on poll.
 //! let flow = vendo_connect::browser::connect(ConnectOptions {
 //!     base_url: "https://vendo.example".into(),
