@@ -143,7 +143,7 @@ async fn connect_resolves_on_done_and_acks_the_popup() {
     TimeoutFuture::new(50).await;
     let acks = js_sys::JSON::stringify(&run_in(&popup, "return window.__acks;")).unwrap();
     assert_eq!(String::from(acks), r#"[{"type":"vendo:connection:ack","connection_id":"c-1"}]"#);
-    TimeoutFuture::new(400).await;
+    TimeoutFuture::new(900).await;
     assert_eq!(Reflect::get(&popup, &"closed".into()).unwrap(), JsValue::TRUE, "popup closed after the ack");
 }
 
@@ -210,6 +210,7 @@ async fn abort_signal_rejects_and_closes_the_popup() {
     let flow = connect(o);
     controller.abort();
     assert_eq!(flow.await.unwrap_err().code, ErrorCode::Aborted);
+    TimeoutFuture::new(800).await; // a popup younger than MIN_POPUP_AGE_MS is closed at that age
     assert!(popup.closed().unwrap());
 }
 
@@ -233,6 +234,7 @@ async fn a_new_flow_supersedes_the_pending_one() {
     o.common.timeout_ms = 100.0;
     let second = connect(o);
     assert_eq!(first.await.unwrap_err().code, ErrorCode::Superseded);
+    TimeoutFuture::new(800).await;
     assert!(first_popup.closed().unwrap());
     assert_eq!(second.await.unwrap_err().code, ErrorCode::Timeout);
 }

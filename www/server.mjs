@@ -66,9 +66,9 @@ export async function startServers({ demoPort = 8080, vendoPort = 8081, provider
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const s = await startServers();
   process.on("SIGINT", async () => { await s.close(); process.exit(0); });
-  console.log(`Demo:     ${s.demoOrigin}`);
-  console.log(`Vendo:    ${s.vendoOrigin}`);
+  console.log(`Demo: ${s.demoOrigin}`);
+  console.log(`Vendo: ${s.vendoOrigin}`);
   console.log(`Provider: ${s.providerOrigin}`);
-  console.log(`OAuth:    ${s.oidc.issuer}`);
+  console.log(`OAuth: ${s.oidc.issuer}`);
   console.log('Press Ctrl+C to stop.');
 }

@@ -19,7 +19,20 @@ const ENTRY_ERRORS = {
   client_id_missing: [500, 'NOTION_OAUTH_CLIENT_ID missing'],
 };
 
-const safeReturnTo = (p) => typeof p === 'string' && p.startsWith('/') && !p.startsWith('//') && !/[\\\u0000-\u001f]/.test(p);
+// A same-origin path: starts with one '/', no '\\', no scheme, no control characters, also
+// after percent-decoding (repeatedly, so `%252F` cannot smuggle `//` either).
+export function safeReturnTo(p) {
+  if (typeof p !== 'string' || p.length > 2048) return false;
+  let cur = p;
+  for (let i = 0; i < 4; i++) {
+    if (!cur.startsWith('/') || cur.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(cur) || /^\/*[a-z][a-z0-9+.-]*:/i.test(cur)) return false;
+    let next;
+    try { next = decodeURIComponent(cur); } catch { return false; }
+    if (next === cur) return true;
+    cur = next;
+  }
+  return false;
+}
 
 export function vendoHandler({ providerOrigin }) {
   const pending = new Map(); // nonce -> flow context
@@ -65,7 +78,7 @@ export function vendoHandler({ providerOrigin }) {
     function remember(provider, kind) {
       const nonce = randomBytes(16).toString('hex');
       pending.set(nonce, {
-        provider, kind, mode, prefix,
+        nonce, provider, kind, mode, prefix,
         state: q.get('state'), openerOrigin: q.get('opener_origin'), appKey: q.get('app_key'),
         returnTo: q.get('returnTo'), embed: q.get('embed') === '1',
       });
@@ -124,7 +137,7 @@ export function vendoHandler({ providerOrigin }) {
       if (kind === 'composio' && !nonce) return fail(400, 'missing_cstate', 'cstate is missing');
       if (q.get('error')) return fail(400, q.get('error'), 'the provider reported an error');
       if (kind === 'first_party' && (!q.get('code') || !nonce)) return fail(400, 'missing_params', 'code or state is missing');
-      if (!flow || jar[`vendo_oauth_${nonce}`] !== '1' || jar.vendo_oauth_pending !== nonce || flow.provider !== provider) {
+      if (!flow || jar[`vendo_oauth_${nonce}`] !== '1' || flow.provider !== provider) {
         return fail(400, 'oauth_state_invalid', 'the state cookie does not match');
       }
       pending.delete(nonce);
@@ -145,7 +158,8 @@ export function vendoHandler({ providerOrigin }) {
   function callbackPage(res, status, flow, payload) {
     const mode = flow?.mode || '';
     const openerOrigin = flow?.openerOrigin || '';
-    const headers = { 'Set-Cookie': 'vendo_oauth_pending=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0' };
+    const gone = 'HttpOnly; SameSite=Lax; Path=/; Max-Age=0';
+    const headers = { 'Set-Cookie': [`vendo_oauth_pending=; ${gone}`, ...(flow?.nonce ? [`vendo_oauth_${flow.nonce}=; ${gone}`] : [])] };
     if (mode === 'omit_state') delete payload.state;
     if (mode === 'wrong_state') payload.state = `not-${payload.state}`;
     if (mode === 'wrong_origin') {

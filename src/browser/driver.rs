@@ -14,7 +14,7 @@ use std::task::{Context, Poll};
 
 use futures_channel::oneshot;
 use gloo_events::EventListener;
-use gloo_timers::callback::{Interval, Timeout};
+use gloo_timers::callback::Interval;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
@@ -29,8 +29,8 @@ use crate::message::{TYPE_ACK, TYPE_CALLBACK_ACK};
 pub const POLL_MS: u32 = 100;
 /// After an ack, how long the popup gets to read it before we close it.
 pub const ACK_CLOSE_DELAY_MS: u32 = 300;
-/// When a closed popup is closed once more, in case the first `close()` came too early.
-pub const CLOSE_RETRY_MS: u32 = 400;
+/// A popup younger than this is closed once it reaches this age (see `ClosePopup`).
+pub const MIN_POPUP_AGE_MS: f64 = 600.0;
 
 /// One step of a flow, for the `onEvent` debug hook. Never carries message data,
 /// codes, verifiers or tokens: only what happened and, for ignored messages, why.
@@ -106,6 +106,7 @@ struct Guards {
 struct Driver<P: Protocol> {
     flow: Flow<P>,
     popup: Window,
+    opened_at: f64,
     channel: Option<BroadcastChannel>,
     guards: Option<Guards>,
     sender: Option<oneshot::Sender<Settled<P::Output>>>,
@@ -147,6 +148,7 @@ pub(crate) fn start<P: Protocol + 'static>(
     let running = Rc::new(Running(RefCell::new(Driver {
         flow: Flow::new(launch.protocol, launch.config),
         popup: launch.popup,
+        opened_at: js_sys::Date::now(),
         channel: channel.clone(),
         guards: None,
         sender: Some(tx),
@@ -257,15 +259,16 @@ impl<P: Protocol> Running<P> {
                 self.emit("rejected", Some(code));
             }
             Action::ClosePopup => {
-                let Some(popup) = self.popup() else { return };
-                if *acked {
-                    // Let the popup read the ack (seed 004: it waits for one) before we close it.
-                    Timeout::new(ACK_CLOSE_DELAY_MS, move || popup::close(&popup)).forget();
-                } else {
-                    popup::close(&popup);
-                    // A popup still committing its first navigation can miss one close().
-                    Timeout::new(CLOSE_RETRY_MS, move || popup::close(&popup)).forget();
-                }
+                let Ok((popup, age)) =
+                    self.0.try_borrow().map(|d| (d.popup.clone(), js_sys::Date::now() - d.opened_at))
+                else {
+                    return;
+                };
+                // After an ack, let the popup read it (seed 004: it waits for one) first. A
+                // popup closed while its first cross-origin navigation is committing can
+                // survive in Chromium, so a very young popup is closed a little later.
+                let young = (MIN_POPUP_AGE_MS - age).max(0.0) as u32;
+                popup::close_surely(popup, young.max(if *acked { ACK_CLOSE_DELAY_MS } else { 0 }));
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Opening the popup (SPEC §2): synchronously, in the caller's stack, centred on the
 //! opener window and clamped to the screen. A blocked popup is reported at once.
 
+use gloo_timers::callback::Timeout;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 use web_sys::Window;
@@ -65,7 +66,30 @@ pub fn adopt(w: &Window, url: Option<&str>) -> Result<Window, ConnectError> {
 
 /// Closes a popup, ignoring a window that is already gone.
 pub fn close(w: &Window) {
-    if w.closed() != Ok(true) {
-        let _ = w.close();
+    let _ = w.close();
+}
+
+/// The pauses between [`close_surely`]'s further `close()` calls. A popup in the middle
+/// of a cross-origin navigation (a process swap in Chromium) can drop a `close()`.
+const CLOSE_RETRY_GAPS_MS: [u32; 3] = [150, 350, 700];
+
+/// Closes a popup after `delay_ms`, and again after each of [`CLOSE_RETRY_GAPS_MS`] while it
+/// is still open: a short chain of one-shot timers (at most 1.2 s) that ends by itself.
+pub fn close_surely(w: Window, delay_ms: u32) {
+    fn attempt(w: Window, wait_ms: u32, retry: usize) {
+        let run = move || {
+            close(&w);
+            if let Some(&gap) = CLOSE_RETRY_GAPS_MS.get(retry) {
+                if w.closed() == Ok(false) {
+                    attempt(w, gap, retry + 1);
+                }
+            }
+        };
+        if wait_ms == 0 {
+            run();
+        } else {
+            Timeout::new(wait_ms, run).forget();
+        }
     }
+    attempt(w, delay_ms, 0);
 }

@@ -217,8 +217,21 @@ test('200 consecutive flows leave no listener, timer, channel or popup behind', 
     outcomes[k] = (outcomes[k] || 0) + 1;
   }
   assert.deepEqual(outcomes, { resolved: 50, aborted: 50, timeout: 50, popup_closed: 50 });
-  await page.waitForTimeout(800);
+  await page.waitForTimeout(2500); // delayed and repeated close() timers run out
   const counts = await page.evaluate(() => window.__counts());
   assert.deepEqual(counts, { listeners: 0, intervals: 0, timeouts: 0, channels: 0, openPopups: 0 });
+  await page.close();
+});
+
+test('a flow aborted the moment its popup opens still closes the popup (Chromium drops early close() calls)', async () => {
+  const page = await harnessPage(ctx);
+  const b = JSON.stringify(base());
+  for (let i = 0; i < 30; i++) {
+    const popup = await clickRun(page, `window.c = new AbortController(); window.record(window.sdk.connect({ baseUrl: ${b}, provider: 'notion', signal: window.c.signal }))`);
+    await page.evaluate(() => window.c.abort()); // while the popup's first navigation is in flight
+    const r = await settled(page);
+    assert.equal(r.code, 'aborted');
+    await closed(popup, 4_000);
+  }
   await page.close();
 });

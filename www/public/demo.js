@@ -21,7 +21,7 @@ function log(kind, detail = '') {
   k.className = 'kind';
   k.textContent = kind;
   const d = document.createElement('span');
-  d.textContent = detail;
+  d.textContent = typeof detail === 'string' ? detail : JSON.stringify(detail);
   li.append(time, k, d);
   $('log').append(li);
   $('log').scrollTop = $('log').scrollHeight;
@@ -55,7 +55,7 @@ function showError(label, e) {
 }
 
 const mask = (t) => (t ? `${t.slice(0, 6)}…${t.slice(-4)} (${t.length} chars)` : null);
-const onEvent = (e) => log(e.kind, e.detail || '');
+const onEvent = (e) => log(e.kind, e.detail ?? '');
 let controller = null;
 
 function startConnect(provider) {
