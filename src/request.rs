@@ -36,7 +36,22 @@ pub fn vendo_authorize_url(req: &VendoAuthorize<'_>) -> String {
     if let Some(r) = req.return_to {
         q.append_pair("returnTo", r);
     }
-    format!("{}?{}", req.base.join(&format!("/api/oauth/{}/authorize", req.provider)), q.finish())
+    let path = format!("/api/oauth/{}/authorize", encode_segment(req.provider));
+    format!("{}?{}", req.base.join(&path), q.finish())
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, so even an unchecked
+/// slug stays one path segment (callers validate it first; this is a second fence).
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// An OAuth 2.1 authorization request.
@@ -57,8 +72,9 @@ pub struct AuthorizationRequest<'a> {
     pub extra_params: &'a [(String, String)],
 }
 
-/// Names the SDK sets itself, which neither `extraParams` nor the endpoint may carry.
-pub const RESERVED: [&str; 8] = [
+/// Names the SDK sets itself (or that must never appear in a URL), which neither
+/// `extraParams` nor the endpoint's own query may carry.
+pub const RESERVED: [&str; 9] = [
     "response_type",
     "client_id",
     "redirect_uri",
@@ -67,6 +83,7 @@ pub const RESERVED: [&str; 8] = [
     "code_challenge_method",
     "scope",
     "client_secret",
+    "code_verifier",
 ];
 
 /// The authorization URL: the endpoint's own query, then `response_type=code`,
@@ -111,14 +128,18 @@ pub fn with_query_param(url: &str, name: &str, value: &str) -> Result<String, Co
     if parsed.fragment().is_some() {
         return Err(ConnectError::invalid_options("redirectUri must not have a fragment"));
     }
-    let mut q = Serializer::new(String::new());
-    for (k, v) in form_urlencoded::parse(parsed.query().unwrap_or("").as_bytes()) {
-        if k != name {
-            q.append_pair(&k, &v);
-        }
+    if name.is_empty() {
+        return Err(ConnectError::invalid_options("query parameter name is empty"));
     }
+    // Other parameters are kept byte for byte; only `name` (however it is encoded) goes.
+    let kept = parsed.query().unwrap_or("").split('&').filter(|pair| {
+        !pair.is_empty() && form_urlencoded::parse(pair.as_bytes()).next().is_none_or(|(k, _)| k != name)
+    });
+    let mut query = kept.collect::<Vec<_>>().join("&");
+    let mut q = Serializer::for_suffix(&mut query, 0);
     q.append_pair(name, value);
-    Ok(format!("{}?{}", without_query(url), q.finish()))
+    q.finish();
+    Ok(format!("{}?{}", without_query(url), query))
 }
 
 /// Scopes joined with single spaces (RFC 6749 §3.3); empty parts dropped.
@@ -157,6 +178,19 @@ mod tests {
             return_to: None,
         });
         assert_eq!(plain, "https://vendo.example/api/oauth/slack/authorize?embed=1&opener_origin=http%3A%2F%2Flocalhost%3A8080&state=s");
+        let prefixed = validate_base_url("http://127.0.0.1:8081/sim//").unwrap();
+        let odd = vendo_authorize_url(&VendoAuthorize {
+            base: &prefixed,
+            provider: "../x?y",
+            opener_origin: "o",
+            state: "s",
+            app_key: None,
+            return_to: Some("/"),
+        });
+        assert_eq!(
+            odd,
+            "http://127.0.0.1:8081/sim/api/oauth/%2E%2E%2Fx%3Fy/authorize?embed=1&opener_origin=o&state=s&returnTo=%2F"
+        );
     }
 
     fn req<'a>(endpoint: &'a str, extra: &'a [(String, String)]) -> AuthorizationRequest<'a> {
@@ -196,6 +230,13 @@ mod tests {
         assert!(authorization_url(&req("https://as.example/auth?code_challenge_method=plain", &[])).is_err());
         assert!(authorization_url(&req("http://as.example/auth", &[])).is_err());
         assert!(authorization_url(&req("https://as.example/auth#x", &[])).is_err());
+        assert!(authorization_url(&req("https://as.example/auth?st%61te=evil", &[])).is_err());
+        assert!(authorization_url(&req("https://as.example/auth?client_secret", &[])).is_err());
+        assert!(authorization_url(&req("https://u@as.example/auth", &[])).is_err());
+        let e = authorization_url(&req("https://as.example/auth?redirect_uri=x", &[])).unwrap_err();
+        assert_eq!(e.code, crate::error::ErrorCode::InvalidOptions);
+        let ok = authorization_url(&req("http://localhost:9/auth?", &[])).unwrap();
+        assert!(ok.starts_with("http://localhost:9/auth?response_type=code&client_id=client+id&"), "{ok}");
     }
 
     #[test]
@@ -208,6 +249,18 @@ mod tests {
             with_query_param("http://localhost:8080/cb?from=app&vc_state=old&z=1", "vc_state", "new").unwrap(),
             "http://localhost:8080/cb?from=app&z=1&vc_state=new"
         );
+        assert_eq!(
+            with_query_param("https://app.example/cb?a=%7E&b&vc%5Fstate=old&&c=x+y&vc_state", "vc_state", "n&=+")
+                .unwrap(),
+            "https://app.example/cb?a=%7E&b&c=x+y&vc_state=n%26%3D%2B"
+        );
+        assert_eq!(
+            with_query_param("https://app.example/cb?", "vc_state", "s").unwrap(),
+            "https://app.example/cb?vc_state=s"
+        );
+        assert_eq!(with_query_param("https://app.example", "vc_state", "s").unwrap(), "https://app.example?vc_state=s");
+        assert!(with_query_param("https://app.example/cb", "", "x").is_err());
+        assert!(with_query_param("https://app.example/cb#", "vc_state", "x").is_err());
         assert!(with_query_param("https://app.example/cb#f", "vc_state", "x").is_err());
         assert!(with_query_param("/relative", "vc_state", "x").is_err());
     }
@@ -228,6 +281,34 @@ mod tests {
             let query = url.split_once('?').unwrap().1;
             let got: Vec<_> = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).collect();
             prop_assert_eq!(got, vec![state]);
+        }
+
+        #[test]
+        fn authorization_params_round_trip(client_id in ".{0,20}", state in ".{1,20}", name in "[a-z_]{1,10}", value in ".{0,20}") {
+            let extra = vec![(name.clone(), value.clone())];
+            let r = AuthorizationRequest { client_id: &client_id, state: &state, ..req("https://as.example/a?t=1", &extra) };
+            match authorization_url(&r) {
+                Ok(url) => {
+                    let query = url.split_once('?').unwrap().1.to_owned();
+                    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+                    prop_assert_eq!(&pairs[0], &("t".to_string(), "1".to_string()));
+                    prop_assert_eq!(&pairs[1], &("response_type".to_string(), "code".to_string()));
+                    prop_assert_eq!(&pairs[2], &("client_id".to_string(), client_id.clone()));
+                    prop_assert!(pairs.contains(&("state".to_string(), state.clone())));
+                    prop_assert!(pairs.contains(&("code_challenge_method".to_string(), "S256".to_string())));
+                    prop_assert_eq!(pairs.last().unwrap(), &(name, value));
+                }
+                Err(_) => prop_assert!(RESERVED.contains(&name.as_str())),
+            }
+        }
+
+        #[test]
+        fn with_query_param_sets_exactly_one(q in "[a-z=&%0-9+]{0,20}", v in ".{0,10}") {
+            let url = format!("https://app.example/cb?{q}");
+            let out = with_query_param(&url, "vc_state", &v).unwrap();
+            let query = out.split_once('?').unwrap().1.to_owned();
+            let got: Vec<String> = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k == "vc_state").map(|(_, v)| v.into_owned()).collect();
+            prop_assert_eq!(got, vec![v]);
         }
 
         #[test]

@@ -318,6 +318,60 @@ mod tests {
     }
 
     #[test]
+    fn exact_bodies_and_special_characters() {
+        let r = TokenRequest::Refresh { client_id: "c+1", refresh_token: "a b&c=d+e", scope: Some("read write") };
+        assert_eq!(
+            r.body(BodyEncoding::Form),
+            "grant_type=refresh_token&refresh_token=a+b%26c%3Dd%2Be&client_id=c%2B1&scope=read+write"
+        );
+        assert_eq!(
+            r.body(BodyEncoding::Json),
+            r#"{"client_id":"c+1","grant_type":"refresh_token","refresh_token":"a b&c=d+e","scope":"read write"}"#
+        );
+        let v = TokenRequest::Revoke { client_id: "c", token: "t\"q", token_type_hint: None };
+        assert_eq!(v.body(BodyEncoding::Form), "token=t%22q&client_id=c");
+        assert_eq!(v.body(BodyEncoding::Json), r#"{"client_id":"c","token":"t\"q"}"#);
+        for req in [r, v] {
+            for enc in [BodyEncoding::Form, BodyEncoding::Json] {
+                assert!(!req.body(enc).contains("client_secret"));
+            }
+        }
+    }
+
+    #[test]
+    fn full_response_and_redaction() {
+        let body = r#"{"access_token":"AT-SECRET","token_type":"Bearer","expires_in":0,
+            "refresh_token":"RT-SECRET","id_token":"ID-SECRET","scope":"openid","n":null,"k":[1]}"#;
+        let t = parse_token_response(201, body, 5.0).unwrap();
+        assert_eq!((t.expires_in, t.expires_at), (Some(0.0), Some(5.0)));
+        assert_eq!(t.id_token.as_deref(), Some("ID-SECRET"));
+        assert_eq!(t.extra.len(), 2);
+        let shown = format!("{t:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains("Bearer") && shown.contains("[redacted]"), "{shown}");
+        let none =
+            parse_token_response(200, r#"{"access_token":"a","token_type":"b","expires_in":null}"#, 1.0).unwrap();
+        assert_eq!((none.expires_in, none.expires_at), (None, None));
+    }
+
+    #[test]
+    fn an_error_body_wins_whatever_the_status() {
+        let e = parse_token_response(200, r#"{"error":"access_denied","access_token":"SECRET"}"#, 0.0).unwrap_err();
+        assert_eq!(e.code, ErrorCode::AccessDenied);
+        assert_eq!(e.detail, None);
+        let e = parse_token_response(422, r#"{"error":5}"#, 0.0).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidResponse);
+        for bad in ["NaN", "Infinity", "-0.5", "1e400", ""] {
+            let body = format!(r#"{{"access_token":"SECRET","token_type":"Bearer","expires_in":"{bad}"}}"#);
+            let e = parse_token_response(200, &body, 0.0).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidResponse, "{bad}");
+            assert!(!e.to_string().contains("SECRET"));
+        }
+        let e = parse_token_response(200, r#"{"access_token":"x","token_type":"Bearer","expires_in":1e400}"#, 0.0);
+        assert_eq!(e.unwrap_err().code, ErrorCode::InvalidResponse);
+    }
+
+    #[test]
     fn revoke() {
         assert!(parse_revoke_response(200, "").is_ok());
         assert!(parse_revoke_response(200, "{}").is_ok());
@@ -326,16 +380,57 @@ mod tests {
             ErrorCode::UnsupportedTokenType
         );
         assert_eq!(parse_revoke_response(503, "busy").unwrap_err().code, ErrorCode::InvalidResponse);
+        assert!(parse_revoke_response(204, r#"{"error":"invalid_request"}"#).is_ok());
+        let e = parse_revoke_response(400, r#"{"error":"invalid_client","error_description":"no"}"#).unwrap_err();
+        assert_eq!((e.code, e.detail.as_deref()), (ErrorCode::InvalidClient, Some("no")));
+        assert_eq!(parse_revoke_response(0, "").unwrap_err().code, ErrorCode::InvalidResponse);
     }
 
     #[test]
     fn encodings() {
         assert_eq!(BodyEncoding::parse(None).unwrap(), BodyEncoding::Form);
         assert_eq!(BodyEncoding::parse(Some("json")).unwrap().content_type(), "application/json");
-        assert!(BodyEncoding::parse(Some("xml")).is_err());
+        assert_eq!(BodyEncoding::parse(Some("form")).unwrap().content_type(), "application/x-www-form-urlencoded");
+        assert_eq!(BodyEncoding::default(), BodyEncoding::Form);
+        for bad in ["xml", "JSON", "", " form"] {
+            assert_eq!(BodyEncoding::parse(Some(bad)).unwrap_err().code, ErrorCode::InvalidOptions);
+        }
     }
 
     proptest! {
+        #[test]
+        fn bodies_round_trip(client_id in ".{0,12}", code in ".{0,24}", verifier in ".{0,12}", redirect in ".{0,24}") {
+            let req = TokenRequest::ExchangeCode {
+                client_id: &client_id, code: &code, code_verifier: &verifier, redirect_uri: &redirect,
+            };
+            let form: Vec<(String, String)> =
+                form_urlencoded::parse(req.body(BodyEncoding::Form).as_bytes()).into_owned().collect();
+            let want = |k: &str, v: &str| (k.to_string(), v.to_string());
+            prop_assert_eq!(form, vec![
+                want("grant_type", "authorization_code"), want("code", &code), want("redirect_uri", &redirect),
+                want("client_id", &client_id), want("code_verifier", &verifier),
+            ]);
+            let json: Value = serde_json::from_str(&req.body(BodyEncoding::Json)).unwrap();
+            prop_assert_eq!(json.get("code").and_then(Value::as_str), Some(code.as_str()));
+            prop_assert_eq!(json.as_object().map(|m| m.len()), Some(5));
+        }
+
+        #[test]
+        fn secrets_never_reach_errors_or_debug(token in "[A-Za-z0-9]{12,20}", status in 0u16..600, expires in proptest::option::of(-5i64..5)) {
+            let expiry = expires.map(|e| format!(r#","expires_in":{e}"#)).unwrap_or_default();
+            let body = format!(r#"{{"access_token":"{token}","refresh_token":"{token}","token_type":"Bearer"{expiry}}}"#);
+            match parse_token_response(status, &body, 0.0) {
+                Ok(t) => {
+                    let shown = format!("{:?}", t);
+                    prop_assert!(!shown.contains(&token));
+                }
+                Err(e) => {
+                    let shown = format!("{} {:?}", e, e);
+                    prop_assert!(!shown.contains(&token));
+                }
+            }
+        }
+
         #[test]
         fn never_panics(status in 0u16..1000, body in ".*") {
             let _ = parse_token_response(status, &body, 0.0);

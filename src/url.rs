@@ -6,6 +6,7 @@
 //! `127.1`, an empty port) is rejected, so the host this crate checks is the host the
 //! browser will load. [`HttpUrl::origin`] serialises exactly as `location.origin` does.
 
+use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// `http` or `https`.
@@ -61,7 +62,7 @@ pub enum UrlError {
 
 impl UrlError {
     /// A human-readable reason.
-    pub fn detail(self) -> &'static str {
+    pub fn detail(&self) -> &'static str {
         match self {
             UrlError::BadCharacter => "URL contains whitespace, control, non-ASCII or backslash characters",
             UrlError::Scheme => "URL must start with http:// or https://",
@@ -70,6 +71,14 @@ impl UrlError {
         }
     }
 }
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.detail())
+    }
+}
+
+impl std::error::Error for UrlError {}
 
 /// An absolute http(s) URL, split into its parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,7 +143,7 @@ impl HttpUrl {
         match &self.host {
             Host::Domain(d) => d.clone(),
             Host::Ipv4(a) => a.to_string(),
-            Host::Ipv6(a) => format!("[{a}]"),
+            Host::Ipv6(a) => format!("[{}]", serialize_ipv6(a)),
         }
     }
 
@@ -214,11 +223,42 @@ fn parse_host_port(s: &str) -> Result<(Host, Option<u16>), UrlError> {
 }
 
 fn parse_ipv6(s: &str) -> Result<Ipv6Addr, UrlError> {
-    // Dotted tails and zone ids serialise differently across parsers: refuse them.
+    // Dotted tails, zone ids and IPv4-mapped addresses serialise differently across
+    // parsers (and map onto IPv4 hosts): refuse them.
     if s.contains(['.', '%']) {
         return Err(UrlError::Host);
     }
-    s.parse::<Ipv6Addr>().map_err(|_| UrlError::Host)
+    let addr = s.parse::<Ipv6Addr>().map_err(|_| UrlError::Host)?;
+    if addr.to_ipv4_mapped().is_some() {
+        return Err(UrlError::Host);
+    }
+    Ok(addr)
+}
+
+/// WHATWG URL §3.7 IPv6 serializer: lowercase hex, no leading zeros, the first longest
+/// run of two or more zero pieces compressed to `::`.
+fn serialize_ipv6(addr: &Ipv6Addr) -> String {
+    let pieces = addr.segments();
+    let (mut best_start, mut best_len) = (0, 0);
+    let mut i = 0;
+    while i < 8 {
+        if pieces[i] == 0 {
+            let start = i;
+            while i < 8 && pieces[i] == 0 {
+                i += 1;
+            }
+            if i - start > best_len {
+                (best_start, best_len) = (start, i - start);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let hex = |ps: &[u16]| ps.iter().map(|p| format!("{p:x}")).collect::<Vec<_>>().join(":");
+    if best_len < 2 {
+        return hex(&pieces);
+    }
+    format!("{}::{}", hex(&pieces[..best_start]), hex(&pieces[best_start + best_len..]))
 }
 
 fn parse_name(h: &str) -> Result<Host, UrlError> {
@@ -264,6 +304,27 @@ mod tests {
         assert_eq!(origin("https://[::1]:443/").unwrap(), "https://[::1]");
         assert_eq!(origin("http://[0:0:0:0:0:0:0:1]:8080").unwrap(), "http://[::1]:8080");
         assert_eq!(origin("http://[2001:DB8::1]").unwrap(), "http://[2001:db8::1]");
+        assert_eq!(origin("http://[::]").unwrap(), "http://[::]");
+        assert_eq!(origin("http://[1:0:0:2:0:0:0:3]").unwrap(), "http://[1:0:0:2::3]");
+        assert_eq!(origin("http://[1:0:0:2:0:0:3:4]").unwrap(), "http://[1::2:0:0:3:4]");
+        assert_eq!(origin("http://[1:0:2:3:4:5:6:7]").unwrap(), "http://[1:0:2:3:4:5:6:7]");
+        assert_eq!(origin("http://[0001:00a0::]").unwrap(), "http://[1:a0::]");
+        // IPv4-compatible (not mapped) stays hex, as in WHATWG (std would print it dotted
+        // in some versions).
+        assert_eq!(origin("http://[::7f00:1]").unwrap(), "http://[::7f00:1]");
+        assert_eq!(origin("HtTpS://a.example:08443").unwrap(), "https://a.example:8443");
+        assert_eq!(origin("http://a.example:443").unwrap(), "http://a.example:443");
+        assert_eq!(origin("https://a.example:80").unwrap(), "https://a.example:80");
+    }
+
+    #[test]
+    fn ports() {
+        let u = HttpUrl::parse("https://example.com:443").unwrap();
+        assert_eq!((u.port(), u.effective_port()), (Some(443), 443));
+        let u = HttpUrl::parse("http://example.com/").unwrap();
+        assert_eq!((u.port(), u.effective_port(), u.scheme()), (None, 80, Scheme::Http));
+        assert_eq!(HttpUrl::parse("http://a.com:65535").unwrap().port(), Some(65535));
+        assert_eq!(HttpUrl::parse("http://a.com:0").unwrap().port(), Some(0));
     }
 
     #[test]
@@ -283,6 +344,16 @@ mod tests {
         let at = HttpUrl::parse("https://a.com@b.com").unwrap();
         assert!(at.has_userinfo());
         assert_eq!(at.host_str(), "b.com");
+        assert_eq!(at.origin(), "https://b.com");
+        // WHATWG takes the last `@` as the userinfo delimiter.
+        let two = HttpUrl::parse("https://a@b.com@c.com/x").unwrap();
+        assert_eq!((two.host_str().as_str(), two.path()), ("c.com", "/x"));
+        // `@` after the authority is path/query, not userinfo.
+        let enc = HttpUrl::parse("https://a.com%2F@b.com").unwrap();
+        assert!(enc.has_userinfo() && enc.host_str() == "b.com");
+        let later = HttpUrl::parse("https://a.com/p?x=u@b.com").unwrap();
+        assert!(!later.has_userinfo());
+        assert_eq!(later.host_str(), "a.com");
         for bad in [
             "https:/\\evil.com",
             "https:evil.com",
@@ -313,6 +384,36 @@ mod tests {
             "https://[::1]x",
             "https://a.com:-1",
             "https://123",
+            "https://a.c\tom",
+            "\thttps://a.com",
+            " https://a.com",
+            "https://a.com/x\r\ny",
+            "https://a.com/\u{7f}",
+            "https://a.com/caf\u{e9}",
+            "https://xn--a.com\u{ff0e}evil.com",
+            "https:///evil.com",
+            "https:\\\\evil.com",
+            "https:/\\evil.com",
+            "HTTPS:evil.com",
+            "https//evil.com",
+            "https://[::ffff:7f00:1]",
+            "https://[::FFFF:0:1]",
+            "https://[fe80::1%eth0]",
+            "https://[::1]:",
+            "https://[::1]:99999",
+            "https://[1:2:3:4:5:6:7:8:9]",
+            "https://a.com:+1",
+            "https://a.com: 1",
+            "https://a.com:1:2",
+            "https://0x7f000001",
+            "https://2130706433",
+            "https://0177.0.0.1",
+            "https://127.0.0.01",
+            "https://127.0.0.1.",
+            "https://1.2.3.0x4",
+            "https://a.0x1",
+            "https://a%40b.com",
+            "https://%61.com",
         ] {
             assert!(HttpUrl::parse(bad).is_err(), "{bad}");
         }
@@ -332,6 +433,24 @@ mod tests {
         #[test]
         fn never_panics(s in ".*") {
             let _ = HttpUrl::parse(&s).map(|u| u.origin());
+        }
+
+        #[test]
+        fn accepted_hosts_round_trip(s in "(https?://)?[a-zA-Z0-9@:.\\[\\]%/?#-]{0,30}") {
+            if let Ok(u) = HttpUrl::parse(&s) {
+                // The origin re-parses to itself: what we report is stable.
+                let again = HttpUrl::parse(&u.origin()).unwrap();
+                prop_assert_eq!(again.origin(), u.origin());
+                prop_assert_eq!(again.host(), u.host());
+            }
+        }
+
+        #[test]
+        fn ipv6_serialisation_round_trips(segs in proptest::array::uniform8(prop_oneof![Just(0u16), Just(1u16), any::<u16>()])) {
+            let addr = Ipv6Addr::from(segs);
+            let text = serialize_ipv6(&addr);
+            prop_assert_eq!(text.parse::<Ipv6Addr>().unwrap(), addr);
+            prop_assert!(!text.contains(":::"));
         }
 
         #[test]

@@ -66,7 +66,9 @@ pub fn validate_redirect_uri(uri: &str, allowed_hosts: &[String]) -> Result<Http
         return Err(RedirectUriRule::NonDefaultPort);
     }
     let host = url.host_str();
-    if !allowed_hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
+    // An IPv6 entry may be written with or without brackets; otherwise exact.
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if !allowed_hosts.iter().any(|h| h.eq_ignore_ascii_case(&host) || h.eq_ignore_ascii_case(bare)) {
         return Err(RedirectUriRule::HostNotAllowed);
     }
     Ok(url)
@@ -102,12 +104,15 @@ fn is_safe_path(p: &str) -> bool {
 }
 
 /// SPEC §1.1 `returnTo`: a same-origin path. It starts with `/`, not `//`, has no `\`, no
-/// scheme, no control characters or whitespace — also after percent-decoding (where only a
-/// plain space is allowed), repeated
-/// until stable (so `%252F` cannot hide a `/`). At most 2048 characters.
+/// scheme, no control characters or whitespace — also after percent-decoding, repeated
+/// until stable (so `%252F` cannot hide a `/`; more than 8 layers is refused). At most
+/// 2048 bytes. A raw space is refused; an encoded one (`%20`, as in `/search?q=a%20b`) is fine.
 pub fn validate_return_to(path: &str) -> Result<(), ConnectError> {
     let bad = || ConnectError::invalid_options("returnTo must be a same-origin path such as /settings");
-    if path.len() > 2048 || path.contains(' ') {
+    if path.len() > 2048 {
+        return Err(ConnectError::invalid_options("returnTo is longer than 2048 characters"));
+    }
+    if path.contains(' ') {
         return Err(bad());
     }
     let mut current = path.to_owned();
@@ -220,12 +225,37 @@ mod tests {
         assert_eq!(check("http://localhost:8080/cb"), None);
         assert_eq!(check("http://127.0.0.1:3000/cb"), None);
         assert_eq!(check("http://[::1]:3000/cb"), Some("host_not_allowed"));
+        assert_eq!(check("http://127.0.0.2:3000/cb"), Some("host_not_allowed"));
+        assert_eq!(check("https://localhost:3000/cb"), None);
+        assert_eq!(check("https://app.example.com/cb?q=1&r=2"), None);
+        assert_eq!(check("HTTPS://App.Example.Com/cb"), None);
+        assert_eq!(check("https://app.example.com.:443/cb"), Some("invalid_url"));
+        assert_eq!(check("https://app.example.com:0443/cb"), None);
+        assert_eq!(check("https://a.com@app.example.com/cb"), Some("userinfo"));
+        assert_eq!(check("ftp://app.example.com/cb"), Some("invalid_url"));
+        for v6 in ["[::1]", "::1"] {
+            let ok = validate_redirect_uri("http://[::1]:9/cb", &hosts(&[v6]));
+            assert!(ok.is_ok(), "{v6}");
+        }
+        let r = RedirectUriRule::NonDefaultPort;
+        assert!(!r.message().is_empty() && r.code() == "non_default_port");
         assert_eq!(validate_redirect_uri("https://a.com/", &[]).unwrap_err(), RedirectUriRule::HostNotAllowed);
     }
 
     #[test]
     fn return_to_accepts_plain_paths() {
-        for ok in ["/", "/connections/notion", "/a?b=c&d=%20e", "/a#frag", "/caf%C3%A9", "/a/b:c"] {
+        for ok in [
+            "/",
+            "/connections/notion",
+            "/a?b=c&d=e+f",
+            "/search?q=a%20b",
+            "/a#frag",
+            "/caf%C3%A9",
+            "/a/b:c",
+            "/100%",
+            "/%zz",
+            "/a%2Fb",
+        ] {
             assert!(validate_return_to(ok).is_ok(), "{ok}");
             assert_eq!(sanitize_return_to(ok).as_deref(), Some(ok));
         }
@@ -257,11 +287,28 @@ mod tests {
             "/a\u{0}",
             "/\u{2028}",
             "%2Fa",
+            "/%E2%80%A8",
+            "/%C2%85",
+            "/%00",
+            "/%7F",
+            "/%2f%2fevil.com",
+            "/%2F%2Fevil.com",
+            "/%5C%5Cevil.com",
+            "/%255Cevil.com",
+            "/%25%32%46evil.com",
+            "/%2525252525252525252F",
+            "/\u{a0}",
+            "/\r\n",
+            "/a\u{b}",
         ] {
             assert!(validate_return_to(bad).is_err(), "{bad:?}");
             assert_eq!(sanitize_return_to(bad), None);
         }
         assert!(validate_return_to(&format!("/{}", "a".repeat(2048))).is_err());
+        assert!(validate_return_to(&format!("/{}", "a".repeat(2047))).is_ok());
+        let e = validate_return_to("//evil.com").unwrap_err();
+        assert_eq!(e.code, crate::error::ErrorCode::InvalidOptions);
+        assert!(e.detail.is_some());
     }
 
     #[test]
