@@ -1,24 +1,41 @@
 #!/usr/bin/env bash
-# `make pkg`: the npm package in pkg/ — release wasm, wasm-bindgen's --target web glue,
-# wasm-opt -Oz, and pkg-template/ (entry point, types, package.json, README) on top.
+# `make pkg`: the npm package in pkg/: the release wasm (the crate as a cdylib with the `js`
+# feature), wasm-bindgen's --target web glue, wasm-opt -Oz, and one minified ES module
+# (pkg-template/index.js + the glue + the ConnectError class, bundled by esbuild) so a page
+# fetches one script and the wasm: no extra round trips. pkg-template/ adds the types,
+# package.json, README and LICENSE. target/size/named.wasm keeps the function names for
+# `make size`'s breakdown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-cargo build --quiet --release --target wasm32-unknown-unknown --lib
-rm -rf pkg
-wasm-bindgen --target web --out-dir pkg --out-name vendo_connect \
+# The crate is an rlib for Rust users; only this build makes it a cdylib with the JS skin.
+# Panic locations name files relative to their crate, not this machine's paths.
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$HOME/.cargo/registry/src= --remap-path-prefix=$PWD="
+cargo rustc --quiet --release --target wasm32-unknown-unknown --lib --crate-type cdylib --features js
+
+gen=target/pkg-gen
+rm -rf "$gen" pkg
+mkdir -p "$gen" pkg target/size
+wasm-bindgen --target web --keep-debug --out-dir "$gen" --out-name vendo_connect \
   target/wasm32-unknown-unknown/release/vendo_connect.wasm
-wasm-opt -Oz --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-multivalue --enable-reference-types --strip-debug --strip-producers \
-  pkg/vendo_connect_bg.wasm -o pkg/vendo_connect_bg.wasm
-# Users get the hand-written index.d.ts; the generated declarations describe raw exports.
-rm -f pkg/package.json pkg/.gitignore pkg/vendo_connect.d.ts pkg/vendo_connect_bg.wasm.d.ts
+features=(--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
+  --enable-sign-ext --enable-multivalue --enable-reference-types)
+wasm-opt -Oz "${features[@]}" --debuginfo "$gen/vendo_connect_bg.wasm" -o target/size/named.wasm
+wasm-opt -Oz "${features[@]}" --strip-debug --strip-producers "$gen/vendo_connect_bg.wasm" \
+  -o "$gen/opt.wasm"
+# Short import and export names in the wasm and, to match, in the glue.
+wasm-opt --minify-imports-and-exports-and-modules "${features[@]}" "$gen/opt.wasm" \
+  -o pkg/vendo_connect_bg.wasm > "$gen/names.json"
+node scripts/minify-glue.mjs "$gen/names.json" pkg/vendo_connect_bg.wasm "$gen/vendo_connect.js" >/dev/null
+
+snippet=$(cd "$gen" && find snippets -name connect-error.js | head -n 1)
+[ -n "$snippet" ] || { echo "build-pkg: the ConnectError snippet is missing" >&2; exit 1; }
+sed "s#__CONNECT_ERROR__#./$snippet#" pkg-template/index.js > "$gen/index.js"
+esbuild "$gen/index.js" --bundle --format=esm --minify --legal-comments=none --log-level=warning \
+  --outfile=pkg/index.js
 
 cp pkg-template/package.json pkg-template/README.md pkg-template/index.d.ts pkg/
-snippet=$(cd pkg && find snippets -name connect-error.js | head -n 1)
-[ -n "$snippet" ] || { echo "build-pkg: the ConnectError snippet is missing" >&2; exit 1; }
-sed "s#__CONNECT_ERROR__#./$snippet#" pkg-template/index.js > pkg/index.js
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 sed -i "s#__VERSION__#$version#" pkg/package.json
 
@@ -27,6 +44,6 @@ files=$(cd pkg && npm pack --dry-run --json --loglevel=error | node -e '
   let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
     for (const f of JSON.parse(s)[0].files) console.log(f.path);
   });')
-unexpected=$(printf '%s\n' "$files" | grep -Ev '^(package\.json|README\.md|index\.js|index\.d\.ts|vendo_connect\.js|vendo_connect_bg\.wasm|snippets/.*/connect-error\.js)$' || true)
+unexpected=$(printf '%s\n' "$files" | grep -Ev '^(package\.json|README\.md|index\.js|index\.d\.ts|vendo_connect_bg\.wasm)$' || true)
 [ -z "$unexpected" ] || { echo "build-pkg: unexpected files in the tarball: $unexpected" >&2; exit 1; }
 echo "pkg: built $(printf '%s\n' "$files" | wc -l) files into pkg/"

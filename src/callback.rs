@@ -99,12 +99,15 @@ struct Params([Option<String>; KNOWN.len()]);
 impl Params {
     fn parse(query: &str) -> Result<Self, ConnectError> {
         let mut values: [Option<String>; KNOWN.len()] = Default::default();
-        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        let utf8 = || ConnectError::invalid_response("the callback is not valid UTF-8");
+        for (name, value) in crate::query::pairs(query).ok_or_else(utf8)? {
             if let Some(i) = KNOWN.iter().position(|k| *k == name) {
                 if values[i].is_some() {
-                    return Err(ConnectError::invalid_response(format!("the callback repeats the parameter {name}")));
+                    return Err(ConnectError::invalid_response(
+                        ["the callback repeats the parameter ", &name].concat(),
+                    ));
                 }
-                values[i] = Some(value.into_owned());
+                values[i] = Some(value);
             }
         }
         Ok(Params(values))
@@ -117,7 +120,7 @@ impl Params {
     fn required(&mut self, name: &str) -> Result<String, ConnectError> {
         self.take(name)
             .filter(|v| !v.is_empty())
-            .ok_or_else(|| ConnectError::invalid_response(format!("the callback has no {name}")))
+            .ok_or_else(|| ConnectError::invalid_response(["the callback has no ", name].concat()))
     }
 }
 

@@ -1,49 +1,114 @@
-//! The sans-IO flow state machine (SPEC §2, §5; the shape of rustls / quinn-proto).
+//! The sans-IO flow state machine (docs/flows.md#engine; the shape of rustls / quinn-proto).
 //!
-//! Inputs go in ([`Input`]): a message (its origin, whether its `event.source` is our
-//! popup, whether it came over the flow's `BroadcastChannel`, and its data), the popup
-//! seen closed, a clock tick, an abort, a supersede, or a failure of the surrounding
-//! step. Decisions come out ([`Action`]): send an ack, resolve, reject, close the popup,
-//! or a note of why a message was ignored. The browser layer only feeds it events and
-//! carries out the actions, so every race is decided here and tested natively.
+//! Inputs go in ([`Input`]) with the current time: a message (its origin, whether its
+//! `event.source` is our popup, whether it came over the flow's `BroadcastChannel`, and its
+//! data), the popup seen closed, a clock tick, an abort, a supersede, or a failure of the
+//! surrounding step. Decisions come out ([`Action`]): send an ack, resolve, reject, close
+//! the popup after a delay the machine computes, or a note of why a message was ignored.
+//! The browser layer only feeds it events and carries out the actions, so every race and
+//! every delay is decided here and tested natively.
 //!
-//! What a message must say is the [`Protocol`]'s business (see [`crate::protocol`]);
-//! who may speak (exact origin, our popup or our channel) is checked here first.
+//! What a message must say is the [`Protocol`]'s business (see [`crate::protocol`]); who
+//! may speak (exact origin, our popup or our channel) is checked here first. The machine is
+//! not generic: every protocol answers with one [`Outcome`], so the browser driver that
+//! runs it is compiled once.
 
 use crate::error::{ConnectError, ErrorCode};
 use crate::message::MessageData;
+use crate::protocol::Outcome;
+
+/// After an ack, how long the popup gets to read it before it is closed (seed 004's
+/// callback page waits for the ack; docs/decisions.md#ack-then-close).
+pub const ACK_CLOSE_DELAY_MS: f64 = 300.0;
+/// A popup is never closed before it is this old: Chromium drops a `close()` that arrives
+/// while the popup's first cross-origin navigation commits (docs/decisions.md#ack-then-close).
+pub const MIN_POPUP_AGE_MS: f64 = 600.0;
+/// How often the browser layer reads `popup.closed` and feeds [`Input::Tick`].
+pub const POLL_MS: u32 = 100;
+
+macro_rules! event_kinds {
+    ($($(#[$doc:meta])* $variant:ident = $text:literal,)*) => {
+        /// What happened in a flow, for the `onEvent` debug hook (docs/flows.md#events).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
+        pub enum FlowEventKind {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl FlowEventKind {
+            /// The kind as JS sees it (`event.kind`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(FlowEventKind::$variant => $text,)*
+                }
+            }
+
+            /// Every kind, in order (the source of the TypeScript union).
+            pub const ALL: &'static [FlowEventKind] = &[$(FlowEventKind::$variant,)*];
+        }
+    };
+}
+
+event_kinds! {
+    /// The popup opened (or the caller's window was adopted).
+    PopupOpened = "popup_opened",
+    /// A blank popup was navigated to the minted connect link.
+    PopupNavigated = "popup_navigated",
+    /// A message was ignored; `detail` says why and from which origin.
+    MessageIgnored = "message_ignored",
+    /// A message was accepted as the flow's answer.
+    MessageAccepted = "message_accepted",
+    /// The ack was posted back to the popup.
+    AckSent = "ack_sent",
+    /// The popup was first seen closed; the grace period runs.
+    PopupClosedDetected = "popup_closed_detected",
+    /// The flow resolved.
+    Resolved = "resolved",
+    /// The flow rejected; `detail` is the error code.
+    Rejected = "rejected",
+}
+
+/// One step of a flow, for the `onEvent` debug hook. Never carries message data, codes,
+/// verifiers or tokens: only what happened and, for ignored messages, why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowEvent {
+    /// What happened.
+    pub kind: FlowEventKind,
+    /// Why a message was ignored (with its origin), or the error code of a rejection.
+    pub detail: Option<String>,
+}
 
 /// What a protocol concludes about a message that passed the origin and source checks.
 #[derive(Debug, PartialEq)]
-pub enum Verdict<T> {
+pub enum Verdict {
     /// Not for this flow; ignored by design, with the reason for the debug hook.
     Ignore(&'static str),
     /// The flow's answer, and the ack to send back to the popup, if any.
     Settle {
         /// The result the flow settles with.
-        result: Result<T, ConnectError>,
+        result: Result<Outcome, ConnectError>,
         /// The acknowledgement to post back before settling.
         ack: Option<Ack>,
     },
 }
 
-/// The rules that turn one protocol's messages into a result.
+/// The rules that turn one protocol's messages into a result. Judged through a trait
+/// object, so the machine and the driver exist once for every protocol.
 pub trait Protocol {
-    /// What the flow resolves with.
-    type Output;
-    /// Judges the data of a message from the expected origin and window.
-    fn judge(&self, data: &dyn MessageData) -> Verdict<Self::Output>;
+    /// Judges the data of a message from the expected origin and window. Called until it
+    /// settles, at most once with a `Settle` verdict (it may move its secrets out then).
+    fn judge(&mut self, data: &dyn MessageData) -> Verdict;
 }
 
 /// An acknowledgement the opener posts back to the popup.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ack {
-    /// Vendo: `{ type: "vendo:connection:ack", connection_id }` (seed 004).
+    /// Vendo: `{ type: "vendo:connection:ack", connection_id }` (docs/wire.md#vendo).
     Vendo {
         /// The connection id from the `done` message.
         connection_id: String,
     },
-    /// Our callback page: `{ type: "vendo-connect:callback:ack", state }` (SPEC §1.4).
+    /// Our callback page: `{ type: "vendo-connect:callback:ack", state }` (docs/wire.md#callback).
     Callback {
         /// The flow's state.
         state: String,
@@ -62,22 +127,16 @@ pub struct Incoming<'a> {
     pub data: &'a dyn MessageData,
 }
 
-/// One event fed to the machine. Times are epoch milliseconds from the caller's clock.
+/// One event fed to the machine.
 pub enum Input<'a> {
     /// A `message` event on the opener window or the flow's channel.
     Message(Incoming<'a>),
     /// The popup's `closed` read `true`.
-    PopupClosed {
-        /// When it was seen.
-        now: f64,
-    },
+    PopupClosed,
     /// Time passed.
-    Tick {
-        /// The current time.
-        now: f64,
-    },
-    /// The caller's `AbortSignal` fired.
-    Abort,
+    Tick,
+    /// The caller's `AbortSignal` fired, or the Rust future was dropped.
+    Abort(&'static str),
     /// A newer flow started.
     Superseded,
     /// A step outside the machine failed (e.g. the connect-link factory rejected).
@@ -86,7 +145,7 @@ pub enum Input<'a> {
 
 /// A decision for the browser layer to carry out, in order.
 #[derive(Debug, PartialEq)]
-pub enum Action<T> {
+pub enum Action {
     /// A message was ignored; the reason is for the debug hook only.
     Ignored(&'static str),
     /// A message was accepted as the flow's answer.
@@ -95,23 +154,29 @@ pub enum Action<T> {
     PopupClosedSeen,
     /// Post this ack to the popup (at the expected origin) or on the channel.
     SendAck(Ack),
-    /// Settle the flow's promise successfully.
-    Resolve(T),
-    /// Settle the flow's promise with an error.
+    /// Settle the flow successfully.
+    Resolve(Outcome),
+    /// Settle the flow with an error.
     Reject(ConnectError),
-    /// Close the popup (only when `closePopup` is on).
-    ClosePopup,
+    /// Close the popup after this many milliseconds (only when `closePopup` is on): long
+    /// enough for it to read an ack, and never before it is [`MIN_POPUP_AGE_MS`] old.
+    ClosePopup {
+        /// The delay, in milliseconds (0 = now).
+        after_ms: u32,
+    },
 }
 
-/// The fixed parameters of one flow (SPEC §2 common options).
+/// The fixed parameters of one flow (docs/options.md#common).
 #[derive(Clone, Debug)]
 pub struct FlowConfig {
     /// The only `event.origin` accepted, exactly.
     pub expected_origin: String,
-    /// Messages on the flow's `BroadcastChannel` are accepted (redirect flows, SPEC §1.4).
+    /// Messages on the flow's `BroadcastChannel` are accepted (redirect flows, docs/flows.md#callback-page).
     pub accept_channel: bool,
-    /// Absolute deadline (epoch ms) after which the flow rejects with `timeout`.
-    pub deadline: f64,
+    /// When the popup opened (epoch ms, the caller's clock).
+    pub opened_at: f64,
+    /// How long the flow may take (`timeoutMs`), from `opened_at`.
+    pub timeout_ms: f64,
     /// How long a closed popup may still deliver its result (`closedGraceMs`).
     pub closed_grace_ms: f64,
     /// Whether a closed popup ends the flow at all (`detectClose`).
@@ -121,16 +186,16 @@ pub struct FlowConfig {
 }
 
 /// One flow, from popup opened to settled.
-pub struct Flow<P: Protocol> {
-    protocol: P,
+pub struct Flow {
+    protocol: Box<dyn Protocol>,
     config: FlowConfig,
     closed_since: Option<f64>,
     settled: bool,
 }
 
-impl<P: Protocol> Flow<P> {
+impl Flow {
     /// A pending flow.
-    pub fn new(protocol: P, config: FlowConfig) -> Self {
+    pub fn new(protocol: Box<dyn Protocol>, config: FlowConfig) -> Self {
         Flow { protocol, config, closed_since: None, settled: false }
     }
 
@@ -144,8 +209,8 @@ impl<P: Protocol> Flow<P> {
         &self.config
     }
 
-    /// Feeds one event and returns the decisions it leads to.
-    pub fn handle(&mut self, input: Input<'_>) -> Vec<Action<P::Output>> {
+    /// Feeds one event, seen at `now` (epoch ms), and returns the decisions it leads to.
+    pub fn handle(&mut self, input: Input<'_>, now: f64) -> Vec<Action> {
         if self.settled {
             return match input {
                 Input::Message(_) => vec![Action::Ignored("flow already settled")],
@@ -153,19 +218,20 @@ impl<P: Protocol> Flow<P> {
             };
         }
         match input {
-            Input::Message(m) => self.on_message(m),
-            Input::PopupClosed { now } => self.on_popup_closed(now),
-            Input::Tick { now } => self.on_tick(now),
-            Input::Abort => self.fail(ConnectError::new(ErrorCode::Aborted)),
-            Input::Superseded => self.fail(ConnectError::with_detail(
-                ErrorCode::Superseded,
-                "a new flow started while this one was pending",
-            )),
-            Input::Failed(e) => self.fail(e),
+            Input::Message(m) => self.on_message(m, now),
+            Input::PopupClosed => self.on_popup_closed(now),
+            Input::Tick => self.on_tick(now),
+            Input::Abort(why) => self.settle(Err(ConnectError::with_detail(ErrorCode::Aborted, why)), false, now),
+            Input::Superseded => self.settle(
+                Err(ConnectError::with_detail(ErrorCode::Superseded, "a new flow started while this one was pending")),
+                false,
+                now,
+            ),
+            Input::Failed(e) => self.settle(Err(e), false, now),
         }
     }
 
-    fn on_message(&mut self, m: Incoming<'_>) -> Vec<Action<P::Output>> {
+    fn on_message(&mut self, m: Incoming<'_>, now: f64) -> Vec<Action> {
         if m.origin != self.config.expected_origin {
             return vec![Action::Ignored("origin does not match")];
         }
@@ -177,20 +243,16 @@ impl<P: Protocol> Flow<P> {
             Verdict::Ignore(reason) => vec![Action::Ignored(reason)],
             Verdict::Settle { result, ack } => {
                 let mut out = vec![Action::Accepted];
-                if let Some(ack) = ack {
-                    out.push(Action::SendAck(ack));
-                }
-                out.extend(self.settle(result));
+                let acked = ack.is_some();
+                out.extend(ack.map(Action::SendAck));
+                out.extend(self.settle(result, acked, now));
                 out
             }
         }
     }
 
-    fn on_popup_closed(&mut self, now: f64) -> Vec<Action<P::Output>> {
-        if !self.config.detect_close {
-            return self.on_tick(now);
-        }
-        if self.closed_since.is_some() {
+    fn on_popup_closed(&mut self, now: f64) -> Vec<Action> {
+        if !self.config.detect_close || self.closed_since.is_some() {
             return self.on_tick(now);
         }
         self.closed_since = Some(now);
@@ -199,35 +261,44 @@ impl<P: Protocol> Flow<P> {
         out
     }
 
-    fn on_tick(&mut self, now: f64) -> Vec<Action<P::Output>> {
-        if let Some(since) = self.closed_since {
-            if now - since >= self.config.closed_grace_ms {
-                return self.fail(ConnectError::with_detail(
-                    ErrorCode::PopupClosed,
-                    "the popup was closed before the flow finished",
-                ));
-            }
+    fn on_tick(&mut self, now: f64) -> Vec<Action> {
+        if self.closed_since.is_some_and(|since| now - since >= self.config.closed_grace_ms) {
+            let e = ConnectError::with_detail(ErrorCode::PopupClosed, "the popup was closed before the flow finished");
+            return self.settle(Err(e), false, now);
         }
-        if now >= self.config.deadline {
-            return self.fail(ConnectError::with_detail(ErrorCode::Timeout, "no result before timeoutMs"));
+        if now - self.config.opened_at >= self.config.timeout_ms {
+            return self.settle(
+                Err(ConnectError::with_detail(ErrorCode::Timeout, "no result before timeoutMs")),
+                false,
+                now,
+            );
         }
         Vec::new()
     }
 
-    fn fail(&mut self, e: ConnectError) -> Vec<Action<P::Output>> {
-        self.settle(Err(e))
-    }
-
-    fn settle(&mut self, result: Result<P::Output, ConnectError>) -> Vec<Action<P::Output>> {
+    fn settle(&mut self, result: Result<Outcome, ConnectError>, acked: bool, now: f64) -> Vec<Action> {
         self.settled = true;
         let mut out = vec![match result {
             Ok(v) => Action::Resolve(v),
             Err(e) => Action::Reject(e),
         }];
         if self.config.close_popup {
-            out.push(Action::ClosePopup);
+            out.push(Action::ClosePopup { after_ms: close_delay(now - self.config.opened_at, acked) });
         }
         out
+    }
+}
+
+/// How long to wait before closing a popup of age `age_ms`: the ack's reading time if one
+/// was sent, and at least until the popup is [`MIN_POPUP_AGE_MS`] old.
+pub fn close_delay(age_ms: f64, acked: bool) -> u32 {
+    let young = MIN_POPUP_AGE_MS - age_ms;
+    let ack = if acked { ACK_CLOSE_DELAY_MS } else { 0.0 };
+    let ms = if young > ack { young } else { ack };
+    if ms > 0.0 {
+        ms as u32
+    } else {
+        0
     }
 }
 
@@ -235,6 +306,7 @@ impl<P: Protocol> Flow<P> {
 mod tests {
     use super::*;
     use crate::message::Field;
+    use crate::protocol::LinkedTool;
 
     /// Test data: a `type` field only.
     struct Data(&'static str);
@@ -249,16 +321,22 @@ mod tests {
                 Field::Missing
             }
         }
+        fn rest_as_json(&self, _: &[&str]) -> String {
+            "{}".into()
+        }
+    }
+
+    fn done() -> Outcome {
+        Outcome::ConnectLink(LinkedTool { tool: "done".into(), connection_id: "c".into() })
     }
 
     /// `ok` resolves with an ack, `err` rejects, anything else is ignored.
     struct Echo;
     impl Protocol for Echo {
-        type Output = &'static str;
-        fn judge(&self, data: &dyn MessageData) -> Verdict<&'static str> {
+        fn judge(&mut self, data: &dyn MessageData) -> Verdict {
             match data.field("type") {
                 Field::Str(s) if s == "ok" => {
-                    Verdict::Settle { result: Ok("done"), ack: Some(Ack::Callback { state: "s".into() }) }
+                    Verdict::Settle { result: Ok(done()), ack: Some(Ack::Callback { state: "s".into() }) }
                 }
                 Field::Str(s) if s == "err" => {
                     Verdict::Settle { result: Err(ConnectError::new(ErrorCode::AccessDenied)), ack: None }
@@ -270,13 +348,14 @@ mod tests {
 
     const ORIGIN: &str = "https://vendo.example";
 
-    fn flow() -> Flow<Echo> {
+    fn flow() -> Flow {
         Flow::new(
-            Echo,
+            Box::new(Echo),
             FlowConfig {
                 expected_origin: ORIGIN.into(),
                 accept_channel: false,
-                deadline: 10_000.0,
+                opened_at: 0.0,
+                timeout_ms: 10_000.0,
                 closed_grace_ms: 1500.0,
                 detect_close: true,
                 close_popup: true,
@@ -288,7 +367,7 @@ mod tests {
         Input::Message(Incoming { origin, from_popup, via_channel: false, data })
     }
 
-    fn code<T>(actions: &[Action<T>]) -> Option<&str> {
+    fn code(actions: &[Action]) -> Option<&str> {
         actions.iter().find_map(|a| match a {
             Action::Reject(e) => Some(e.code.as_str()),
             _ => None,
@@ -298,14 +377,14 @@ mod tests {
     #[test]
     fn accepted_message_acks_then_resolves_then_closes() {
         let mut f = flow();
-        let out = f.handle(msg(ORIGIN, true, &Data("ok")));
+        let out = f.handle(msg(ORIGIN, true, &Data("ok")), 1.0);
         assert_eq!(
             out,
             vec![
                 Action::Accepted,
                 Action::SendAck(Ack::Callback { state: "s".into() }),
-                Action::Resolve("done"),
-                Action::ClosePopup,
+                Action::Resolve(done()),
+                Action::ClosePopup { after_ms: 599 },
             ]
         );
         assert!(f.is_settled());
@@ -324,7 +403,7 @@ mod tests {
             "",
         ] {
             let mut f = flow();
-            assert_eq!(f.handle(msg(origin, true, &Data("ok"))), vec![Action::Ignored("origin does not match")]);
+            assert_eq!(f.handle(msg(origin, true, &Data("ok")), 1.0), vec![Action::Ignored("origin does not match")]);
             assert!(!f.is_settled(), "{origin}");
         }
     }
@@ -332,69 +411,72 @@ mod tests {
     #[test]
     fn source_must_be_our_popup_unless_the_channel_is_accepted() {
         let mut f = flow();
-        assert_eq!(f.handle(msg(ORIGIN, false, &Data("ok"))), vec![Action::Ignored("source is not this flow's popup")]);
+        assert_eq!(
+            f.handle(msg(ORIGIN, false, &Data("ok")), 1.0),
+            vec![Action::Ignored("source is not this flow's popup")]
+        );
         let channel =
             Input::Message(Incoming { origin: ORIGIN, from_popup: false, via_channel: true, data: &Data("ok") });
-        assert_eq!(f.handle(channel), vec![Action::Ignored("source is not this flow's popup")]);
+        assert_eq!(f.handle(channel, 1.0), vec![Action::Ignored("source is not this flow's popup")]);
 
         let mut f = flow();
         f.config.accept_channel = true;
         let channel =
             Input::Message(Incoming { origin: ORIGIN, from_popup: false, via_channel: true, data: &Data("ok") });
-        assert!(f.handle(channel).contains(&Action::Resolve("done")));
+        assert!(f.handle(channel, 1.0).contains(&Action::Resolve(done())));
     }
 
     #[test]
     fn spoofed_error_before_the_real_done_is_ignored() {
         let mut f = flow();
         assert_eq!(
-            f.handle(msg("https://evil.com", true, &Data("err"))),
+            f.handle(msg("https://evil.com", true, &Data("err")), 1.0),
             vec![Action::Ignored("origin does not match")]
         );
         assert_eq!(
-            f.handle(msg(ORIGIN, false, &Data("err"))),
+            f.handle(msg(ORIGIN, false, &Data("err")), 1.0),
             vec![Action::Ignored("source is not this flow's popup")]
         );
-        assert!(f.handle(msg(ORIGIN, true, &Data("ok"))).contains(&Action::Resolve("done")));
+        assert!(f.handle(msg(ORIGIN, true, &Data("ok")), 1.0).contains(&Action::Resolve(done())));
     }
 
     #[test]
     fn ignored_data_keeps_the_flow_pending() {
         let mut f = flow();
-        assert_eq!(f.handle(msg(ORIGIN, true, &Data("noise"))), vec![Action::Ignored("not for us")]);
+        assert_eq!(f.handle(msg(ORIGIN, true, &Data("noise")), 1.0), vec![Action::Ignored("not for us")]);
         assert!(!f.is_settled());
     }
 
     #[test]
     fn result_in_the_same_tick_the_popup_is_first_seen_closed_wins() {
         let mut f = flow();
-        assert_eq!(f.handle(Input::PopupClosed { now: 1000.0 }), vec![Action::PopupClosedSeen]);
-        assert!(f.handle(msg(ORIGIN, true, &Data("ok"))).contains(&Action::Resolve("done")));
+        assert_eq!(f.handle(Input::PopupClosed, 1000.0), vec![Action::PopupClosedSeen]);
+        assert!(f.handle(msg(ORIGIN, true, &Data("ok")), 1.0).contains(&Action::Resolve(done())));
     }
 
     #[test]
     fn result_during_the_grace_period_wins() {
         let mut f = flow();
-        f.handle(Input::PopupClosed { now: 1000.0 });
-        assert!(f.handle(Input::PopupClosed { now: 2499.0 }).is_empty());
-        assert!(f.handle(Input::Tick { now: 2499.0 }).is_empty());
-        assert!(f.handle(msg(ORIGIN, true, &Data("ok"))).contains(&Action::Resolve("done")));
+        f.handle(Input::PopupClosed, 1000.0);
+        assert!(f.handle(Input::PopupClosed, 2499.0).is_empty());
+        assert!(f.handle(Input::Tick, 2499.0).is_empty());
+        assert!(f.handle(msg(ORIGIN, true, &Data("ok")), 1.0).contains(&Action::Resolve(done())));
     }
 
     #[test]
     fn popup_closed_is_reported_after_the_grace_period() {
         let mut f = flow();
-        f.handle(Input::PopupClosed { now: 1000.0 });
-        let out = f.handle(Input::PopupClosed { now: 2500.0 });
+        f.handle(Input::PopupClosed, 1000.0);
+        let out = f.handle(Input::PopupClosed, 2500.0);
         assert_eq!(code(&out), Some("popup_closed"));
-        assert_eq!(f.handle(msg(ORIGIN, true, &Data("ok"))), vec![Action::Ignored("flow already settled")]);
+        assert_eq!(f.handle(msg(ORIGIN, true, &Data("ok")), 1.0), vec![Action::Ignored("flow already settled")]);
     }
 
     #[test]
     fn zero_grace_reports_at_once() {
         let mut f = flow();
         f.config.closed_grace_ms = 0.0;
-        let out = f.handle(Input::PopupClosed { now: 1.0 });
+        let out = f.handle(Input::PopupClosed, 1.0);
         assert_eq!(out.first(), Some(&Action::PopupClosedSeen));
         assert_eq!(code(&out), Some("popup_closed"));
     }
@@ -403,23 +485,23 @@ mod tests {
     fn detect_close_off_ignores_closed_but_still_times_out() {
         let mut f = flow();
         f.config.detect_close = false;
-        assert!(f.handle(Input::PopupClosed { now: 1.0 }).is_empty());
-        assert!(f.handle(Input::PopupClosed { now: 9_999.0 }).is_empty());
-        assert_eq!(code(&f.handle(Input::PopupClosed { now: 10_000.0 })), Some("timeout"));
+        assert!(f.handle(Input::PopupClosed, 1.0).is_empty());
+        assert!(f.handle(Input::PopupClosed, 9_999.0).is_empty());
+        assert_eq!(code(&f.handle(Input::PopupClosed, 10_000.0)), Some("timeout"));
     }
 
     #[test]
     fn timeout_abort_supersede_and_failure_reject_and_close() {
         for (input, expected) in [
-            (Input::Tick { now: 10_000.0 }, "timeout"),
-            (Input::Abort, "aborted"),
+            (Input::Tick, "timeout"),
+            (Input::Abort("the signal fired"), "aborted"),
             (Input::Superseded, "superseded"),
             (Input::Failed(ConnectError::new(ErrorCode::Other("x".into()))), "x"),
         ] {
             let mut f = flow();
-            let out = f.handle(input);
+            let out = f.handle(input, 10_000.0);
             assert_eq!(code(&out), Some(expected));
-            assert_eq!(out.last(), Some(&Action::ClosePopup));
+            assert!(matches!(out.last(), Some(Action::ClosePopup { .. })));
         }
     }
 
@@ -427,14 +509,14 @@ mod tests {
     fn close_popup_off_leaves_the_popup() {
         let mut f = flow();
         f.config.close_popup = false;
-        let out = f.handle(Input::Abort);
-        assert!(!out.contains(&Action::ClosePopup));
+        let out = f.handle(Input::Abort("x"), 0.0);
+        assert!(!out.iter().any(|a| matches!(a, Action::ClosePopup { .. })));
     }
 
     #[test]
     fn error_message_rejects_without_ack() {
         let mut f = flow();
-        let out = f.handle(msg(ORIGIN, true, &Data("err")));
+        let out = f.handle(msg(ORIGIN, true, &Data("err")), 1.0);
         assert_eq!(code(&out), Some("access_denied"));
         assert!(!out.iter().any(|a| matches!(a, Action::SendAck(_))));
     }
@@ -442,12 +524,35 @@ mod tests {
     #[test]
     fn duplicates_and_late_events_do_nothing() {
         let mut f = flow();
-        f.handle(msg(ORIGIN, true, &Data("ok")));
-        assert_eq!(f.handle(msg(ORIGIN, true, &Data("ok"))), vec![Action::Ignored("flow already settled")]);
-        assert!(f.handle(Input::Abort).is_empty());
-        assert!(f.handle(Input::Superseded).is_empty());
-        assert!(f.handle(Input::Tick { now: 1e12 }).is_empty());
-        assert!(f.handle(Input::PopupClosed { now: 1e12 }).is_empty());
+        f.handle(msg(ORIGIN, true, &Data("ok")), 1.0);
+        assert_eq!(f.handle(msg(ORIGIN, true, &Data("ok")), 1.0), vec![Action::Ignored("flow already settled")]);
+        assert!(f.handle(Input::Abort("x"), 0.0).is_empty());
+        assert!(f.handle(Input::Superseded, 0.0).is_empty());
+        assert!(f.handle(Input::Tick, 1e12).is_empty());
+        assert!(f.handle(Input::PopupClosed, 1e12).is_empty());
+    }
+
+    #[test]
+    fn close_waits_for_the_ack_and_for_a_young_popup() {
+        assert_eq!(close_delay(0.0, false), 600);
+        assert_eq!(close_delay(100.0, true), 500);
+        assert_eq!(close_delay(450.0, true), 300);
+        assert_eq!(close_delay(5_000.0, true), 300);
+        assert_eq!(close_delay(5_000.0, false), 0);
+        assert_eq!(close_delay(f64::NAN, false), 0);
+        let mut f = flow();
+        let out = f.handle(msg(ORIGIN, true, &Data("ok")), 2_000.0);
+        assert_eq!(out.last(), Some(&Action::ClosePopup { after_ms: 300 }));
+        let mut f = flow();
+        assert_eq!(f.handle(Input::Abort("x"), 2_000.0).last(), Some(&Action::ClosePopup { after_ms: 0 }));
+    }
+
+    #[test]
+    fn the_deadline_counts_from_the_popup_opening() {
+        let mut f = flow();
+        f.config.opened_at = 5_000.0;
+        assert!(f.handle(Input::Tick, 14_999.0).is_empty());
+        assert_eq!(code(&f.handle(Input::Tick, 15_000.0)), Some("timeout"));
     }
 
     mod properties {
@@ -473,11 +578,11 @@ mod tests {
                         2 => msg(ORIGIN, true, &noise),
                         3 => msg("https://evil.com", true, &ok),
                         4 => msg(ORIGIN, false, &ok),
-                        5 => Input::PopupClosed { now },
-                        6 => Input::Tick { now },
-                        7 => Input::Abort,
+                        5 => Input::PopupClosed,
+                        6 => Input::Tick,
+                        7 => Input::Abort("x"),
                         _ => Input::Superseded,
-                    });
+                    }, now);
                     let resolves = out.iter().filter(|a| matches!(a, Action::Resolve(_))).count();
                     let rejects = out.iter().filter(|a| matches!(a, Action::Reject(_))).count();
                     if resolves > 0 { prop_assert!(kind == 0); }

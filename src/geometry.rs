@@ -1,4 +1,38 @@
-//! Where the popup goes: centred on the opener window, clamped to the screen (SPEC §2).
+//! The popup's size and name, and where it goes: centred on the opener window, clamped to
+//! the screen (docs/options.md#popup).
+
+use crate::error::ConnectError;
+
+/// Popup size and name (docs/options.md#popup; default 500×650, a new window each time).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PopupOptions {
+    /// Width in CSS pixels, 1 to 10000.
+    pub width: u32,
+    /// Height in CSS pixels, 1 to 10000.
+    pub height: u32,
+    /// The window name (`window.open`'s target): 1 to 256 printable characters.
+    pub name: String,
+}
+
+impl Default for PopupOptions {
+    fn default() -> Self {
+        PopupOptions { width: DEFAULT_WIDTH, height: DEFAULT_HEIGHT, name: "_blank".into() }
+    }
+}
+
+impl PopupOptions {
+    /// The one place the popup options are checked.
+    pub fn validate(&self) -> Result<(), ConnectError> {
+        if !(1..=10_000).contains(&self.width) || !(1..=10_000).contains(&self.height) {
+            return Err(ConnectError::must_be("popup.width and popup.height", "whole numbers from 1 to 10000"));
+        }
+        if self.name.is_empty() || self.name.len() > 256 || self.name.chars().any(char::is_control) {
+            return Err(ConnectError::must_be("popup.name", "1 to 256 printable characters"));
+        }
+        Ok(())
+    }
+}
 
 /// A rectangle in CSS pixels, screen coordinates.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,9 +78,17 @@ pub fn popup_rect(opener: Rect, screen: Rect, width: u32, height: u32) -> Rect {
 
 /// The `window.open` features string for a popup at `r`.
 pub fn features(r: Rect) -> String {
-    // Whole pixels, printed as integers (no float formatting code in the wasm).
-    let px = |v: f64| v.round() as i64;
-    format!("popup=yes,width={},height={},left={},top={}", px(r.width), px(r.height), px(r.left), px(r.top))
+    // Whole pixels, written without `core::fmt` (docs/architecture.md#size).
+    let mut out = String::from("popup=yes");
+    for (name, v) in [(",width=", r.width), (",height=", r.height), (",left=", r.left), (",top=", r.top)] {
+        out.push_str(name);
+        let v = v.round();
+        if v < 0.0 {
+            out.push('-');
+        }
+        crate::url::push_decimal(&mut out, v.abs().min(f64::from(u32::MAX)) as u32);
+    }
+    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -54,6 +96,16 @@ mod tests {
     use super::*;
 
     const SCREEN: Rect = Rect { left: 0.0, top: 0.0, width: 1920.0, height: 1080.0 };
+
+    #[test]
+    fn popup_options_are_checked_once_here() {
+        assert!(PopupOptions::default().validate().is_ok());
+        for (w, h, name) in [(0, 1, "x"), (1, 10_001, "x"), (500, 650, ""), (500, 650, "a\u{7}")] {
+            let p = PopupOptions { width: w, height: h, name: name.into() };
+            assert_eq!(p.validate().unwrap_err().code, crate::ErrorCode::InvalidOptions, "{p:?}");
+        }
+        assert!(PopupOptions { name: "n".repeat(257), ..Default::default() }.validate().is_err());
+    }
 
     #[test]
     fn centred_on_the_opener() {

@@ -33,6 +33,7 @@ pub mod geometry;
 pub mod message;
 pub mod pkce;
 pub mod protocol;
+pub mod query;
 pub mod random;
 pub mod request;
 pub mod token;
@@ -41,7 +42,12 @@ pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;
+
+/// The npm build's allocator (docs/decisions.md#dependencies); Rust apps keep their own.
+#[cfg(all(target_arch = "wasm32", feature = "js", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 pub use error::{ConnectError, ErrorCode};

@@ -7,7 +7,7 @@
 //! documented message (wrong types, missing fields, unknown `type`) parses to `None`.
 
 /// One field of a message, as far as these parsers care.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Field {
     /// The key is absent (or `undefined`).
     Missing,
@@ -15,18 +15,25 @@ pub enum Field {
     Null,
     /// The value is a string.
     Str(String),
-    /// Any other value (number, object, a getter that throws, …).
+    /// The value is a finite number.
+    Num(f64),
+    /// Any other value (boolean, object, a getter that throws, …).
     Other,
 }
 
-/// A message's data: a plain object whose fields can be read.
+/// A message's data: a plain object whose fields can be read. The browser reads a JS
+/// value through it without throwing; tests read `serde_json` values.
 pub trait MessageData {
     /// Whether the value is a plain object (not an array, function or primitive).
     fn is_plain_object(&self) -> bool;
     /// Reads one field.
     fn field(&self, key: &str) -> Field;
+    /// The object without the `known` keys, as JSON text (`{}` when nothing is left): what
+    /// a token response keeps in `extra` (docs/results.md#tokens).
+    fn rest_as_json(&self, known: &[&str]) -> String;
 }
 
+#[cfg(test)]
 impl MessageData for serde_json::Value {
     fn is_plain_object(&self) -> bool {
         self.is_object()
@@ -37,9 +44,23 @@ impl MessageData for serde_json::Value {
             None => Field::Missing,
             Some(serde_json::Value::Null) => Field::Null,
             Some(serde_json::Value::String(s)) => Field::Str(s.clone()),
+            Some(serde_json::Value::Number(n)) => n.as_f64().map_or(Field::Other, Field::Num),
             Some(_) => Field::Other,
         }
     }
+
+    fn rest_as_json(&self, known: &[&str]) -> String {
+        let mut map = self.as_object().cloned().unwrap_or_default();
+        map.retain(|k, _| !known.contains(&k.as_str()));
+        serde_json::Value::Object(map).to_string()
+    }
+}
+
+/// The `BroadcastChannel` a redirect flow and its callback page share (docs/wire.md#channel).
+pub fn channel_name(state: &str) -> String {
+    let mut name = String::from("vendo-connect:");
+    name.push_str(state);
+    name
 }
 
 /// `type` of a successful Vendo callback.
@@ -123,7 +144,7 @@ fn optional(data: &dyn MessageData, key: &str) -> Option<Option<String>> {
     match data.field(key) {
         Field::Missing | Field::Null => Some(None),
         Field::Str(s) => Some(Some(s)),
-        Field::Other => None,
+        Field::Num(_) | Field::Other => None,
     }
 }
 
@@ -306,6 +327,11 @@ mod tests {
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
+    }
+
+    #[test]
+    fn channel_names_carry_the_state() {
+        assert_eq!(channel_name("abc"), "vendo-connect:abc");
     }
 
     proptest! {

@@ -1,16 +1,15 @@
 //! PKCE with S256 only (RFC 7636; OAuth 2.1 forbids `plain`, and so do we).
 //!
-//! [`CodeVerifier`] is a secret: it is not `Clone`, its `Debug` is redacted, and it is only
-//! ever handed to the token request (SPEC §1.4: never in URLs, messages, storage or logs).
+//! [`CodeVerifier`] is a secret: its `Debug` is redacted, and it is only ever handed to the
+//! token request (docs/security.md#verifier: never in URLs, messages, storage or logs). It
+//! is `Clone` because results are plain data a Rust app may clone (docs/decisions.md#rust-api).
 
 use std::fmt;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::error::ConnectError;
-use crate::random::token43;
+use crate::random::{base64url, token43};
 
 /// The only challenge method this crate sends (RFC 7636 §4.2).
 pub const METHOD: &str = "S256";
@@ -28,10 +27,12 @@ pub fn pkce_challenge(verifier: &str) -> Result<String, ConnectError> {
             "a code verifier is 43 to 128 characters of [A-Za-z0-9._~-] (RFC 7636 §4.1)",
         ));
     }
-    Ok(URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())))
+    Ok(base64url(&Sha256::digest(verifier.as_bytes())))
 }
 
 /// A PKCE code verifier: a secret, kept in memory only.
+#[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
 pub struct CodeVerifier(String);
 
 impl CodeVerifier {
@@ -54,7 +55,7 @@ impl CodeVerifier {
 
     /// Its S256 challenge.
     pub fn challenge(&self) -> String {
-        URL_SAFE_NO_PAD.encode(Sha256::digest(self.0.as_bytes()))
+        base64url(&Sha256::digest(self.0.as_bytes()))
     }
 }
 

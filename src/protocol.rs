@@ -9,9 +9,78 @@ use crate::callback::{parse_callback_query, AuthorizationResponse, Callback, Con
 use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{Ack, Protocol, Verdict};
 use crate::message::{parse_callback_envelope, parse_vendo_message, MessageData, VendoMessage};
+use crate::pkce::CodeVerifier;
 
-/// A Vendo connection (SPEC §1.1 result).
+/// What any flow settles with: one closed enum, so the engine is compiled once.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// `connect`'s result.
+    Connection(Connection),
+    /// `authorize`'s result.
+    Authorization(Authorization),
+    /// `open_connect_link`'s result.
+    ConnectLink(LinkedTool),
+}
+
+/// A flow result type: how it is taken out of an [`Outcome`].
+pub trait FlowResult: Sized {
+    /// `Some` when the outcome is of this flow's kind.
+    fn from_outcome(o: Outcome) -> Option<Self>;
+}
+
+impl FlowResult for Outcome {
+    fn from_outcome(o: Outcome) -> Option<Self> {
+        Some(o)
+    }
+}
+
+impl FlowResult for Connection {
+    fn from_outcome(o: Outcome) -> Option<Self> {
+        match o {
+            Outcome::Connection(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+impl FlowResult for Authorization {
+    fn from_outcome(o: Outcome) -> Option<Self> {
+        match o {
+            Outcome::Authorization(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+impl FlowResult for LinkedTool {
+    fn from_outcome(o: Outcome) -> Option<Self> {
+        match o {
+            Outcome::ConnectLink(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+impl Connection {
+    /// The JS result's fields, in order (docs/results.md#connection; `index.d.ts` is tested
+    /// against this list).
+    pub const JS_FIELDS: [&'static str; 6] =
+        ["provider", "connectionId", "externalId", "displayName", "returnUrl", "state"];
+}
+
+impl Authorization {
+    /// The JS result's fields, in order (docs/results.md#authorization).
+    pub const JS_FIELDS: [&'static str; 5] = ["code", "state", "codeVerifier", "redirectUri", "iss"];
+}
+
+impl LinkedTool {
+    /// The JS result's fields, in order (docs/results.md#linked-tool).
+    pub const JS_FIELDS: [&'static str; 2] = ["tool", "connectionId"];
+}
+
+/// A Vendo connection (docs/results.md#connection).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Connection {
     /// The provider slug the server reports.
     pub provider: String,
@@ -36,9 +105,7 @@ pub struct VendoProtocol {
 }
 
 impl Protocol for VendoProtocol {
-    type Output = Connection;
-
-    fn judge(&self, data: &dyn MessageData) -> Verdict<Connection> {
+    fn judge(&mut self, data: &dyn MessageData) -> Verdict {
         match parse_vendo_message(data) {
             None => Verdict::Ignore("not a valid vendo:oauth message"),
             Some(VendoMessage::Ack(_)) => Verdict::Ignore("an ack is not a result"),
@@ -48,14 +115,14 @@ impl Protocol for VendoProtocol {
                 }
                 let ack = Ack::Vendo { connection_id: done.connection_id.clone() };
                 Verdict::Settle {
-                    result: Ok(Connection {
+                    result: Ok(Outcome::Connection(Connection {
                         provider: done.provider,
                         connection_id: done.connection_id,
                         external_id: done.external_id,
                         display_name: done.display_name,
                         return_url: done.return_url,
                         state: self.state.clone(),
-                    }),
+                    })),
                     ack: Some(ack),
                 }
             }
@@ -72,19 +139,25 @@ impl Protocol for VendoProtocol {
     }
 }
 
-/// An authorization code, before the opener adds the verifier (SPEC §1.2).
+/// An authorization code, with what the token request needs (docs/results.md#authorization).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuthorizationCode {
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Authorization {
     /// The authorization code.
     pub code: String,
     /// The state, equal to the flow's.
     pub state: String,
+    /// The code verifier (redacted in `Debug`), when PKCE was on.
+    pub code_verifier: Option<CodeVerifier>,
+    /// The redirect URI to repeat in the token request (RFC 6749 §4.1.3).
+    pub redirect_uri: String,
     /// The `iss` parameter (RFC 9207), if sent.
     pub iss: Option<String>,
 }
 
-/// A hosted connect link's success (SPEC §1.3, seed 000).
+/// A hosted connect link's success (docs/results.md#linked-tool).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LinkedTool {
     /// The connector slug.
     pub tool: String,
@@ -96,11 +169,11 @@ pub struct LinkedTool {
 /// state, query }` (SPEC §1.4) and the opener parses `query` itself. The envelope's state
 /// and the state inside the query must both be this flow's (`""`/absent for a stateless
 /// connect link), or the message is ignored / rejected.
-fn judge_redirect<T>(
+fn judge_redirect(
     data: &dyn MessageData,
     state: Option<&str>,
-    conclude: impl FnOnce(Callback) -> Result<T, ConnectError>,
-) -> Verdict<T> {
+    conclude: &mut dyn FnMut(Callback) -> Result<Outcome, ConnectError>,
+) -> Verdict {
     let Some(envelope) = parse_callback_envelope(data) else {
         return Verdict::Ignore("not a vendo-connect:callback message");
     };
@@ -117,7 +190,7 @@ fn judge_redirect<T>(
     Verdict::Settle { result, ack }
 }
 
-fn wrong_kind<T>() -> Result<T, ConnectError> {
+fn wrong_kind() -> Result<Outcome, ConnectError> {
     Err(ConnectError::invalid_response("callback is not of the kind this flow expects"))
 }
 
@@ -127,16 +200,25 @@ pub struct AuthorizationProtocol {
     pub state: String,
     /// The expected issuer (RFC 9207 §2.4); `None` skips the `iss` check.
     pub issuer: Option<String>,
+    /// The PKCE verifier, moved into the result when the code arrives.
+    pub verifier: Option<CodeVerifier>,
+    /// The redirect URI of the request, repeated in the result.
+    pub redirect_uri: String,
 }
 
 impl Protocol for AuthorizationProtocol {
-    type Output = AuthorizationCode;
-
-    fn judge(&self, data: &dyn MessageData) -> Verdict<AuthorizationCode> {
-        judge_redirect(data, Some(&self.state), |cb| match cb {
+    fn judge(&mut self, data: &dyn MessageData) -> Verdict {
+        let state = self.state.clone();
+        judge_redirect(data, Some(&state), &mut |cb| match cb {
             Callback::Authorization(AuthorizationResponse::Code { code, state, iss }) => {
                 self.check_issuer(iss.as_deref(), true)?;
-                Ok(AuthorizationCode { code, state: state.unwrap_or_default(), iss })
+                Ok(Outcome::Authorization(Authorization {
+                    code,
+                    state: state.unwrap_or_default(),
+                    code_verifier: self.verifier.take(),
+                    redirect_uri: self.redirect_uri.clone(),
+                    iss,
+                }))
             }
             Callback::Authorization(AuthorizationResponse::Error { error, error_description, iss, .. }) => {
                 self.check_issuer(iss.as_deref(), false)?;
@@ -171,12 +253,10 @@ pub struct ConnectLinkProtocol {
 }
 
 impl Protocol for ConnectLinkProtocol {
-    type Output = LinkedTool;
-
-    fn judge(&self, data: &dyn MessageData) -> Verdict<LinkedTool> {
-        judge_redirect(data, self.state.as_deref(), |cb| match cb {
+    fn judge(&mut self, data: &dyn MessageData) -> Verdict {
+        judge_redirect(data, self.state.as_deref(), &mut |cb| match cb {
             Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, .. }) => {
-                Ok(LinkedTool { tool, connection_id })
+                Ok(Outcome::ConnectLink(LinkedTool { tool, connection_id }))
             }
             Callback::ConnectLink(ConnectLinkResponse::Error { error, .. }) => {
                 Err(ConnectError::new(ErrorCode::from_wire(&error)))
@@ -191,9 +271,10 @@ impl Protocol for ConnectLinkProtocol {
 /// minted without one). `None` when the one it would use appears more than once.
 pub fn envelope_state(query: &str) -> Option<String> {
     let single = |name: &str| -> Result<Option<String>, ()> {
-        let mut values = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k == name).map(|(_, v)| v);
+        let pairs = crate::query::pairs(query).ok_or(())?;
+        let mut values = pairs.into_iter().filter(|(k, _)| k == name).map(|(_, v)| v);
         match (values.next(), values.next()) {
-            (Some(v), None) => Ok(Some(v.into_owned())),
+            (Some(v), None) => Ok(Some(v)),
             (None, _) => Ok(None),
             (Some(_), Some(_)) => Err(()),
         }
@@ -219,8 +300,9 @@ mod tests {
             "type": "vendo:oauth:done", "provider": "notion", "connection_id": "c1",
             "external_id": "vendo_conn_1", "display_name": "Acme", "return_url": null, "state": "S"
         });
-        let Verdict::Settle { result, ack } = vendo().judge(&data) else { panic!("settles") };
-        let c = result.unwrap();
+        let Verdict::Settle { result: Ok(Outcome::Connection(c)), ack } = vendo().judge(&data) else {
+            panic!("settles")
+        };
         assert_eq!(c.connection_id, "c1");
         assert_eq!(c.state, "S");
         assert_eq!(c.return_url, None);
@@ -266,24 +348,29 @@ mod tests {
     }
 
     fn oauth(issuer: Option<&str>) -> AuthorizationProtocol {
-        AuthorizationProtocol { state: "S".into(), issuer: issuer.map(str::to_owned) }
+        AuthorizationProtocol {
+            state: "S".into(),
+            issuer: issuer.map(str::to_owned),
+            verifier: Some(CodeVerifier::new("v".repeat(43)).unwrap()),
+            redirect_uri: "https://app.example/cb".into(),
+        }
     }
 
     #[test]
     fn authorization_code_with_matching_state_and_iss() {
-        let p = oauth(Some("https://as.example"));
+        let mut p = oauth(Some("https://as.example"));
         let v = p.judge(&envelope("S", "code=abc&state=S&iss=https%3A%2F%2Fas.example"));
-        let Verdict::Settle { result: Ok(code), ack } = v else { panic!("resolves") };
-        assert_eq!(
-            code,
-            AuthorizationCode { code: "abc".into(), state: "S".into(), iss: Some("https://as.example".into()) }
-        );
+        let Verdict::Settle { result: Ok(Outcome::Authorization(a)), ack } = v else { panic!("resolves") };
+        assert_eq!((a.code.as_str(), a.state.as_str()), ("abc", "S"));
+        assert_eq!(a.iss.as_deref(), Some("https://as.example"));
+        assert_eq!(a.redirect_uri, "https://app.example/cb");
+        assert_eq!(a.code_verifier.as_ref().map(CodeVerifier::secret), Some("v".repeat(43).as_str()));
         assert_eq!(ack, Some(Ack::Callback { state: "S".into() }));
     }
 
     #[test]
     fn authorization_rejects_wrong_or_missing_iss() {
-        let p = oauth(Some("https://as.example"));
+        let mut p = oauth(Some("https://as.example"));
         for q in ["code=abc&state=S&iss=https%3A%2F%2Fevil.example", "code=abc&state=S"] {
             let Verdict::Settle { result: Err(e), .. } = p.judge(&envelope("S", q)) else { panic!("rejects {q}") };
             assert_eq!(e.code, ErrorCode::InvalidResponse, "{q}");
@@ -297,7 +384,7 @@ mod tests {
 
     #[test]
     fn authorization_state_must_match_in_envelope_and_query() {
-        let p = oauth(None);
+        let mut p = oauth(None);
         assert_eq!(p.judge(&envelope("T", "code=abc&state=T")), Verdict::Ignore("state does not match this flow"));
         let Verdict::Settle { result: Err(e), .. } = p.judge(&envelope("S", "code=abc&state=T")) else { panic!() };
         assert_eq!(e.code, ErrorCode::InvalidResponse);
@@ -324,9 +411,9 @@ mod tests {
 
     #[test]
     fn connect_link_results() {
-        let p = ConnectLinkProtocol { state: Some("V".into()) };
+        let mut p = ConnectLinkProtocol { state: Some("V".into()) };
         let ok = p.judge(&envelope("V", "status=ok&tool=google_sheets&connection_id=conn_1&vc_state=V"));
-        let Verdict::Settle { result: Ok(l), .. } = ok else { panic!() };
+        let Verdict::Settle { result: Ok(Outcome::ConnectLink(l)), .. } = ok else { panic!() };
         assert_eq!(l, LinkedTool { tool: "google_sheets".into(), connection_id: "conn_1".into() });
         for code in crate::callback::CONNECT_LINK_ERRORS {
             let v = p.judge(&envelope("V", &format!("status=error&error={code}&vc_state=V")));
@@ -340,7 +427,7 @@ mod tests {
 
     #[test]
     fn stateless_connect_link_accepts_only_stateless_callbacks() {
-        let p = ConnectLinkProtocol { state: None };
+        let mut p = ConnectLinkProtocol { state: None };
         assert!(matches!(
             p.judge(&envelope("", "status=ok&tool=t&connection_id=c")),
             Verdict::Settle { result: Ok(_), .. }

@@ -3,12 +3,11 @@
 //! percent-encoded (`application/x-www-form-urlencoded`); reserved parameters cannot be
 //! overridden.
 
-use form_urlencoded::Serializer;
-
 use crate::error::ConnectError;
 use crate::pkce::METHOD;
+use crate::query::{append_pair, decode, raw_pairs};
 use crate::url::HttpUrl;
-use crate::validate::{validate_endpoint, BaseUrl};
+use crate::validate::BaseUrl;
 
 /// The parameters of `GET {baseUrl}/api/oauth/{provider}/authorize`.
 pub struct VendoAuthorize<'a> {
@@ -28,16 +27,18 @@ pub struct VendoAuthorize<'a> {
 
 /// `{base}/api/oauth/{provider}/authorize?embed=1&opener_origin=…&state=…[&app_key=…][&returnTo=…]`.
 pub fn vendo_authorize_url(req: &VendoAuthorize<'_>) -> String {
-    let mut q = Serializer::new(String::new());
-    q.append_pair("embed", "1").append_pair("opener_origin", req.opener_origin).append_pair("state", req.state);
+    let mut q = String::new();
+    append_pair(&mut q, "embed", "1");
+    append_pair(&mut q, "opener_origin", req.opener_origin);
+    append_pair(&mut q, "state", req.state);
     if let Some(k) = req.app_key {
-        q.append_pair("app_key", k);
+        append_pair(&mut q, "app_key", k);
     }
     if let Some(r) = req.return_to {
-        q.append_pair("returnTo", r);
+        append_pair(&mut q, "returnTo", r);
     }
-    let path = format!("/api/oauth/{}/authorize", encode_segment(req.provider));
-    format!("{}?{}", req.base.join(&path), q.finish())
+    let path = ["/api/oauth/", &encode_segment(req.provider), "/authorize"].concat();
+    [req.base.join(&path).as_str(), "?", &q].concat()
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so even an unchecked
@@ -48,7 +49,10 @@ fn encode_segment(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
     out
@@ -56,8 +60,8 @@ fn encode_segment(s: &str) -> String {
 
 /// An OAuth 2.1 authorization request.
 pub struct AuthorizationRequest<'a> {
-    /// The authorization endpoint (may carry its own query).
-    pub endpoint: &'a str,
+    /// The validated authorization endpoint (may carry its own query).
+    pub endpoint: &'a HttpUrl,
     /// The client id.
     pub client_id: &'a str,
     /// The redirect URI.
@@ -89,57 +93,51 @@ pub const RESERVED: [&str; 9] = [
 /// The authorization URL: the endpoint's own query, then `response_type=code`,
 /// `client_id`, `redirect_uri`, `scope`, `state`, `code_challenge` + `S256`, then extras.
 pub fn authorization_url(req: &AuthorizationRequest<'_>) -> Result<String, ConnectError> {
-    let endpoint = validate_endpoint(req.endpoint, "authorizationEndpoint")?;
-    let own = endpoint.query().unwrap_or("");
-    for (name, _) in form_urlencoded::parse(own.as_bytes()) {
-        if RESERVED.contains(&name.as_ref()) {
-            return Err(ConnectError::invalid_options(format!("authorizationEndpoint must not carry {name}")));
+    let own = req.endpoint.query().unwrap_or("");
+    // A name that does not decode to UTF-8 cannot be one of the (ASCII) reserved names.
+    for name in raw_pairs(own).filter_map(|(n, _)| decode(n, true)) {
+        if RESERVED.contains(&name.as_str()) {
+            return Err(ConnectError::invalid_options(["authorizationEndpoint must not carry ", &name].concat()));
         }
     }
-    let mut q = Serializer::for_suffix(own.to_owned(), 0);
-    q.append_pair("response_type", "code")
-        .append_pair("client_id", req.client_id)
-        .append_pair("redirect_uri", req.redirect_uri);
+    let mut q = own.to_owned();
+    append_pair(&mut q, "response_type", "code");
+    append_pair(&mut q, "client_id", req.client_id);
+    append_pair(&mut q, "redirect_uri", req.redirect_uri);
     if let Some(scope) = req.scope.filter(|s| !s.is_empty()) {
-        q.append_pair("scope", scope);
+        append_pair(&mut q, "scope", scope);
     }
-    q.append_pair("state", req.state);
+    append_pair(&mut q, "state", req.state);
     if let Some(challenge) = req.code_challenge {
-        q.append_pair("code_challenge", challenge).append_pair("code_challenge_method", METHOD);
+        append_pair(&mut q, "code_challenge", challenge);
+        append_pair(&mut q, "code_challenge_method", METHOD);
     }
     for (name, value) in req.extra_params {
         if name.is_empty() || RESERVED.contains(&name.as_str()) {
-            return Err(ConnectError::invalid_options(format!("extraParams may not set {name:?}")));
+            let shown = if name.is_empty() { "an empty name" } else { name.as_str() };
+            return Err(ConnectError::invalid_options(["extraParams may not set ", shown].concat()));
         }
-        q.append_pair(name, value);
+        append_pair(&mut q, name, value);
     }
-    Ok(format!("{}?{}", without_query(req.endpoint), q.finish()))
+    Ok([without_query(req.endpoint.as_str()), "?", &q].concat())
 }
 
 fn without_query(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
 }
 
-/// `url` with `name=value` set: an existing `name` is replaced, other parameters keep
-/// their order. Used to add `vc_state` to a redirect URI (SPEC §1.3).
-pub fn with_query_param(url: &str, name: &str, value: &str) -> Result<String, ConnectError> {
-    let parsed =
-        HttpUrl::parse(url).map_err(|e| ConnectError::invalid_options(format!("redirectUri: {}", e.detail())))?;
-    if parsed.fragment().is_some() {
-        return Err(ConnectError::invalid_options("redirectUri must not have a fragment"));
-    }
-    if name.is_empty() {
-        return Err(ConnectError::invalid_options("query parameter name is empty"));
-    }
+/// `url` (validated, without a fragment) with `name=value` set: an existing `name` is
+/// replaced, other parameters keep their order. Used to add `vc_state` to a redirect URI
+/// (docs/flows.md#connect-link).
+pub fn with_query_param(parsed: &HttpUrl, name: &str, value: &str) -> String {
     // Other parameters are kept byte for byte; only `name` (however it is encoded) goes.
     let kept = parsed.query().unwrap_or("").split('&').filter(|pair| {
-        !pair.is_empty() && form_urlencoded::parse(pair.as_bytes()).next().is_none_or(|(k, _)| k != name)
+        let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
+        !pair.is_empty() && decode(key, true).as_deref() != Some(name)
     });
     let mut query = kept.collect::<Vec<_>>().join("&");
-    let mut q = Serializer::for_suffix(&mut query, 0);
-    q.append_pair(name, value);
-    q.finish();
-    Ok(format!("{}?{}", without_query(url), query))
+    append_pair(&mut query, name, value);
+    [without_query(parsed.as_str()), "?", &query].concat()
 }
 
 /// Scopes joined with single spaces (RFC 6749 §3.3); empty parts dropped.
@@ -150,7 +148,7 @@ pub fn join_scope(parts: &[String]) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::validate::validate_base_url;
+    use crate::validate::{validate_base_url, validate_endpoint};
     use proptest::prelude::*;
 
     #[test]
@@ -193,7 +191,22 @@ mod tests {
         );
     }
 
-    fn req<'a>(endpoint: &'a str, extra: &'a [(String, String)]) -> AuthorizationRequest<'a> {
+    fn endpoint_url(s: &str) -> HttpUrl {
+        validate_endpoint(s, "authorizationEndpoint").unwrap()
+    }
+
+    /// The endpoint checked where it enters, then the request built: what `authorize` does.
+    fn build(endpoint: &str, extra: &[(String, String)]) -> Result<String, ConnectError> {
+        let endpoint = validate_endpoint(endpoint, "authorizationEndpoint")?;
+        authorization_url(&req(&endpoint, extra))
+    }
+
+    /// The redirect URI checked where it enters, then `vc_state` set.
+    fn set(redirect: &str, name: &str, value: &str) -> Result<String, ConnectError> {
+        validate_endpoint(redirect, "redirectUri").map(|u| with_query_param(&u, name, value))
+    }
+
+    fn req<'a>(endpoint: &'a HttpUrl, extra: &'a [(String, String)]) -> AuthorizationRequest<'a> {
         AuthorizationRequest {
             endpoint,
             client_id: "client id",
@@ -208,14 +221,15 @@ mod tests {
     #[test]
     fn authorization_url_encodes_everything_and_keeps_the_endpoint_query() {
         let extra = vec![("collection_id".to_string(), "a&b=c".to_string())];
-        let url = authorization_url(&req("https://api.aimable.example/v1/authorize?tenant=t1", &extra)).unwrap();
+        let url = build("https://api.aimable.example/v1/authorize?tenant=t1", &extra).unwrap();
         assert_eq!(
             url,
             "https://api.aimable.example/v1/authorize?tenant=t1&response_type=code&client_id=client+id\
              &redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1&scope=people%3Aread+deals%3Awrite&state=st\
              &code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&collection_id=a%26b%3Dc"
         );
-        let no_pkce = AuthorizationRequest { code_challenge: None, scope: None, ..req("https://as.example/auth", &[]) };
+        let as_example = endpoint_url("https://as.example/auth");
+        let no_pkce = AuthorizationRequest { code_challenge: None, scope: None, ..req(&as_example, &[]) };
         let url = authorization_url(&no_pkce).unwrap();
         assert!(!url.contains("code_challenge") && !url.contains("scope"), "{url}");
     }
@@ -224,45 +238,37 @@ mod tests {
     fn reserved_parameters_cannot_be_overridden() {
         for name in RESERVED.iter().chain(&[""]) {
             let extra = vec![(name.to_string(), "x".to_string())];
-            assert!(authorization_url(&req("https://as.example/auth", &extra)).is_err(), "{name}");
+            assert!(build("https://as.example/auth", &extra).is_err(), "{name}");
         }
-        assert!(authorization_url(&req("https://as.example/auth?state=evil", &[])).is_err());
-        assert!(authorization_url(&req("https://as.example/auth?code_challenge_method=plain", &[])).is_err());
-        assert!(authorization_url(&req("http://as.example/auth", &[])).is_err());
-        assert!(authorization_url(&req("https://as.example/auth#x", &[])).is_err());
-        assert!(authorization_url(&req("https://as.example/auth?st%61te=evil", &[])).is_err());
-        assert!(authorization_url(&req("https://as.example/auth?client_secret", &[])).is_err());
-        assert!(authorization_url(&req("https://u@as.example/auth", &[])).is_err());
-        let e = authorization_url(&req("https://as.example/auth?redirect_uri=x", &[])).unwrap_err();
+        assert!(build("https://as.example/auth?state=evil", &[]).is_err());
+        assert!(build("https://as.example/auth?code_challenge_method=plain", &[]).is_err());
+        assert!(build("http://as.example/auth", &[]).is_err());
+        assert!(build("https://as.example/auth#x", &[]).is_err());
+        assert!(build("https://as.example/auth?st%61te=evil", &[]).is_err());
+        assert!(build("https://as.example/auth?client_secret", &[]).is_err());
+        assert!(build("https://u@as.example/auth", &[]).is_err());
+        let e = build("https://as.example/auth?redirect_uri=x", &[]).unwrap_err();
         assert_eq!(e.code, crate::error::ErrorCode::InvalidOptions);
-        let ok = authorization_url(&req("http://localhost:9/auth?", &[])).unwrap();
+        let ok = build("http://localhost:9/auth?", &[]).unwrap();
         assert!(ok.starts_with("http://localhost:9/auth?response_type=code&client_id=client+id&"), "{ok}");
     }
 
     #[test]
     fn query_param_is_set_once() {
+        assert_eq!(set("https://app.example/cb", "vc_state", "a b").unwrap(), "https://app.example/cb?vc_state=a+b");
         assert_eq!(
-            with_query_param("https://app.example/cb", "vc_state", "a b").unwrap(),
-            "https://app.example/cb?vc_state=a+b"
-        );
-        assert_eq!(
-            with_query_param("http://localhost:8080/cb?from=app&vc_state=old&z=1", "vc_state", "new").unwrap(),
+            set("http://localhost:8080/cb?from=app&vc_state=old&z=1", "vc_state", "new").unwrap(),
             "http://localhost:8080/cb?from=app&z=1&vc_state=new"
         );
         assert_eq!(
-            with_query_param("https://app.example/cb?a=%7E&b&vc%5Fstate=old&&c=x+y&vc_state", "vc_state", "n&=+")
-                .unwrap(),
+            set("https://app.example/cb?a=%7E&b&vc%5Fstate=old&&c=x+y&vc_state", "vc_state", "n&=+").unwrap(),
             "https://app.example/cb?a=%7E&b&c=x+y&vc_state=n%26%3D%2B"
         );
-        assert_eq!(
-            with_query_param("https://app.example/cb?", "vc_state", "s").unwrap(),
-            "https://app.example/cb?vc_state=s"
-        );
-        assert_eq!(with_query_param("https://app.example", "vc_state", "s").unwrap(), "https://app.example?vc_state=s");
-        assert!(with_query_param("https://app.example/cb", "", "x").is_err());
-        assert!(with_query_param("https://app.example/cb#", "vc_state", "x").is_err());
-        assert!(with_query_param("https://app.example/cb#f", "vc_state", "x").is_err());
-        assert!(with_query_param("/relative", "vc_state", "x").is_err());
+        assert_eq!(set("https://app.example/cb?", "vc_state", "s").unwrap(), "https://app.example/cb?vc_state=s");
+        assert_eq!(set("https://app.example", "vc_state", "s").unwrap(), "https://app.example?vc_state=s");
+        assert!(set("https://app.example/cb#", "vc_state", "x").is_err());
+        assert!(set("https://app.example/cb#f", "vc_state", "x").is_err());
+        assert!(set("/relative", "vc_state", "x").is_err());
     }
 
     #[test]
@@ -286,7 +292,8 @@ mod tests {
         #[test]
         fn authorization_params_round_trip(client_id in ".{0,20}", state in ".{1,20}", name in "[a-z_]{1,10}", value in ".{0,20}") {
             let extra = vec![(name.clone(), value.clone())];
-            let r = AuthorizationRequest { client_id: &client_id, state: &state, ..req("https://as.example/a?t=1", &extra) };
+            let endpoint = endpoint_url("https://as.example/a?t=1");
+            let r = AuthorizationRequest { client_id: &client_id, state: &state, ..req(&endpoint, &extra) };
             match authorization_url(&r) {
                 Ok(url) => {
                     let query = url.split_once('?').unwrap().1.to_owned();
@@ -305,7 +312,7 @@ mod tests {
         #[test]
         fn with_query_param_sets_exactly_one(q in "[a-z=&%0-9+]{0,20}", v in ".{0,10}") {
             let url = format!("https://app.example/cb?{q}");
-            let out = with_query_param(&url, "vc_state", &v).unwrap();
+            let out = set(&url, "vc_state", &v).unwrap();
             let query = out.split_once('?').unwrap().1.to_owned();
             let got: Vec<String> = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k == "vc_state").map(|(_, v)| v.into_owned()).collect();
             prop_assert_eq!(got, vec![v]);
@@ -314,8 +321,8 @@ mod tests {
         #[test]
         fn never_panics(endpoint in ".*", name in ".{0,10}") {
             let extra = vec![(name, "v".to_string())];
-            let _ = authorization_url(&req(&endpoint, &extra));
-            let _ = with_query_param(&endpoint, "vc_state", "x");
+            let _ = build(&endpoint, &extra);
+            let _ = set(&endpoint, "vc_state", "x");
         }
     }
 }

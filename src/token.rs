@@ -1,18 +1,17 @@
-//! Token endpoint bodies and responses for public clients (SPEC §1.2): the code exchange
-//! (RFC 6749 §4.1.3, RFC 7636 §4.5), refresh (§6), revocation (RFC 7009 §2), as
-//! `application/x-www-form-urlencoded` or JSON (Vendaze, seed 001). There is never a
-//! client secret. Responses (§5.1 / §5.2) keep unknown fields in `extra`; errors never
-//! carry token values.
+//! Token endpoint bodies and responses for public clients (docs/flows.md#tokens): the code
+//! exchange (RFC 6749 §4.1.3, RFC 7636 §4.5), refresh (§6), revocation (RFC 7009 §2), as
+//! `application/x-www-form-urlencoded` or JSON (Vendaze). There is never a client secret.
+//! Responses (§5.1 / §5.2) are judged through [`MessageData`] (the browser parses the JSON
+//! with `JSON.parse`), keep unknown fields in `extra`, and errors never carry token values.
 
 use std::fmt;
 
-use form_urlencoded::Serializer;
-use serde_json::{Map, Value};
-
 use crate::error::{ConnectError, ErrorCode};
+use crate::message::{Field, MessageData};
 
 /// How request bodies are encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "lowercase"))]
 pub enum BodyEncoding {
     /// `application/x-www-form-urlencoded` (RFC 6749).
     #[default]
@@ -97,27 +96,68 @@ impl TokenRequest<'_> {
         }
     }
 
-    /// The request body in the chosen encoding.
+    /// The request body in the chosen encoding (JSON members in the same order as the form).
     pub fn body(&self, enc: BodyEncoding) -> String {
         let pairs = self.pairs();
         match enc {
             BodyEncoding::Form => {
-                let mut s = Serializer::new(String::new());
+                let mut s = String::new();
                 for (k, v) in pairs {
-                    s.append_pair(k, v);
+                    crate::query::append_pair(&mut s, k, v);
                 }
-                s.finish()
+                s
             }
             BodyEncoding::Json => {
-                let map: Map<String, Value> = pairs.into_iter().map(|(k, v)| (k.to_owned(), Value::from(v))).collect();
-                Value::Object(map).to_string()
+                let mut out = String::from("{");
+                for (i, (k, v)) in pairs.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    json_string(&mut out, k);
+                    out.push(':');
+                    json_string(&mut out, v);
+                }
+                out.push('}');
+                out
             }
         }
     }
 }
 
-/// A successful token response (RFC 6749 §5.1).
+/// Appends `s` as a JSON string (RFC 8259 §7): quotes, backslashes and control characters escaped.
+fn json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The fields a token response is read for; every other field goes to `extra`.
+pub const TOKEN_FIELDS: &[&str] = &["access_token", "token_type", "expires_in", "refresh_token", "scope", "id_token"];
+
+impl TokenResponse {
+    /// The JS result's fields, in order (docs/results.md#tokens).
+    pub const JS_FIELDS: [&'static str; 8] =
+        ["accessToken", "tokenType", "expiresIn", "expiresAt", "refreshToken", "scope", "idToken", "extra"];
+}
+
+/// A successful token response (RFC 6749 §5.1; docs/results.md#tokens).
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TokenResponse {
     /// The access token.
     pub access_token: String,
@@ -133,8 +173,9 @@ pub struct TokenResponse {
     pub scope: Option<String>,
     /// An OpenID Connect ID token.
     pub id_token: Option<String>,
-    /// Every other field (e.g. Vendaze's `workspace_slug`).
-    pub extra: Map<String, Value>,
+    /// Every other field (e.g. Vendaze's `workspace_slug`), as the text of a JSON object
+    /// (`{}` when there are none): parse it with the JSON library your app already has.
+    pub extra: String,
 }
 
 impl fmt::Debug for TokenResponse {
@@ -148,56 +189,83 @@ impl fmt::Debug for TokenResponse {
             .field("refresh_token", &redacted(&self.refresh_token))
             .field("scope", &self.scope)
             .field("id_token", &redacted(&self.id_token))
-            .field("extra", &self.extra.keys().collect::<Vec<_>>())
+            .field("extra", &"[…]")
             .finish()
     }
 }
 
-fn oauth_error(map: &Map<String, Value>) -> Option<ConnectError> {
-    let code = map.get("error")?.as_str().filter(|s| !s.is_empty())?;
-    let mut e = ConnectError::new(ErrorCode::from_wire(code));
-    e.detail = map.get("error_description").and_then(Value::as_str).map(str::to_owned);
+/// `"the {what} answered {status}{rest}"`.
+fn answered(what: &str, status: u16, rest: &str) -> ConnectError {
+    let mut detail = ["the ", what, " answered "].concat();
+    crate::url::push_decimal(&mut detail, u32::from(status));
+    detail.push_str(rest);
+    ConnectError::invalid_response(detail)
+}
+
+fn oauth_error(body: &dyn MessageData) -> Option<ConnectError> {
+    let Field::Str(code) = body.field("error") else { return None };
+    if code.is_empty() {
+        return None;
+    }
+    let mut e = ConnectError::new(ErrorCode::from_wire(&code));
+    if let Field::Str(d) = body.field("error_description") {
+        e.detail = Some(d);
+    }
     Some(e)
 }
 
-fn object(body: &str) -> Option<Map<String, Value>> {
-    match serde_json::from_str::<Value>(body) {
-        Ok(Value::Object(m)) => Some(m),
-        _ => None,
+fn string_field(body: &dyn MessageData, key: &str) -> Result<Option<String>, ConnectError> {
+    match body.field(key) {
+        Field::Missing | Field::Null => Ok(None),
+        Field::Str(s) => Ok(Some(s)),
+        _ => Err(ConnectError::invalid_response(["token response field ", key, " is not a string"].concat())),
     }
 }
 
-fn take_string(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>, ConnectError> {
-    match map.remove(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ConnectError::invalid_response(format!("token response field {key} is not a string"))),
-    }
-}
-
-/// Judges a token endpoint's answer.
-pub fn parse_token_response(status: u16, body: &str, now_ms: f64) -> Result<TokenResponse, ConnectError> {
-    let Some(mut map) = object(body) else {
-        return Err(ConnectError::invalid_response(format!(
-            "the token endpoint answered {status} without a JSON object"
-        )));
+/// Seconds as a JSON string (Vambe sends `"60"`): digits, optionally a fraction.
+fn seconds(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (int, frac) = match s.split_once('.') {
+        Some((_, "")) => return None,
+        Some(parts) => parts,
+        None => (s, ""),
     };
-    if let Some(e) = oauth_error(&map) {
+    if int.is_empty()
+        || int.len() > 15
+        || frac.len() > 9
+        || !(int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let digits = |d: &str| d.bytes().fold(0.0, |n: f64, b| n * 10.0 + f64::from(b - b'0'));
+    Some(digits(int) + digits(frac) / 10f64.powi(frac.len() as i32))
+}
+
+/// Judges a token endpoint's answer: its status and its body, when the body is a JSON object.
+pub fn parse_token_response(
+    status: u16,
+    body: Option<&dyn MessageData>,
+    now_ms: f64,
+) -> Result<TokenResponse, ConnectError> {
+    let Some(body) = body.filter(|b| b.is_plain_object()) else {
+        return Err(answered("token endpoint", status, " without a JSON object"));
+    };
+    if let Some(e) = oauth_error(body) {
         return Err(e);
     }
     if !(200..300).contains(&status) {
-        return Err(ConnectError::invalid_response(format!("the token endpoint answered {status}")));
+        return Err(answered("token endpoint", status, ""));
     }
-    let access_token = take_string(&mut map, "access_token")?.filter(|s| !s.is_empty());
-    let token_type = take_string(&mut map, "token_type")?.filter(|s| !s.is_empty());
+    let access_token = string_field(body, "access_token")?.filter(|s| !s.is_empty());
+    let token_type = string_field(body, "token_type")?.filter(|s| !s.is_empty());
     let (Some(access_token), Some(token_type)) = (access_token, token_type) else {
         return Err(ConnectError::invalid_response("the token response lacks access_token or token_type"));
     };
-    let expires_in = match map.remove("expires_in") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => Some(s.trim().parse::<f64>().map_err(|_| bad_expiry())?),
-        Some(_) => return Err(bad_expiry()),
+    let expires_in = match body.field("expires_in") {
+        Field::Missing | Field::Null => None,
+        Field::Num(n) => Some(n),
+        Field::Str(s) => Some(seconds(&s).ok_or_else(bad_expiry)?),
+        Field::Other => return Err(bad_expiry()),
     };
     if expires_in.is_some_and(|e| !e.is_finite() || e < 0.0) {
         return Err(bad_expiry());
@@ -207,10 +275,10 @@ pub fn parse_token_response(status: u16, body: &str, now_ms: f64) -> Result<Toke
         token_type,
         expires_at: expires_in.map(|e| now_ms + e * 1000.0),
         expires_in,
-        refresh_token: take_string(&mut map, "refresh_token")?,
-        scope: take_string(&mut map, "scope")?,
-        id_token: take_string(&mut map, "id_token")?,
-        extra: map,
+        refresh_token: string_field(body, "refresh_token")?,
+        scope: string_field(body, "scope")?,
+        id_token: string_field(body, "id_token")?,
+        extra: body.rest_as_json(TOKEN_FIELDS),
     })
 }
 
@@ -219,13 +287,13 @@ fn bad_expiry() -> ConnectError {
 }
 
 /// Judges a revocation endpoint's answer (RFC 7009 §2.2: 200 whatever the token's state).
-pub fn parse_revoke_response(status: u16, body: &str) -> Result<(), ConnectError> {
+pub fn parse_revoke_response(status: u16, body: Option<&dyn MessageData>) -> Result<(), ConnectError> {
     if (200..300).contains(&status) {
         return Ok(());
     }
-    match object(body).as_ref().and_then(oauth_error) {
+    match body.filter(|b| b.is_plain_object()).and_then(oauth_error) {
         Some(e) => Err(e),
-        None => Err(ConnectError::invalid_response(format!("the revocation endpoint answered {status}"))),
+        None => Err(answered("revocation endpoint", status, "")),
     }
 }
 
@@ -233,6 +301,22 @@ pub fn parse_revoke_response(status: u16, body: &str) -> Result<(), ConnectError
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// The body as the browser would hand it over: parsed when it is JSON.
+    fn parse_token_response(status: u16, body: &str, now: f64) -> Result<TokenResponse, ConnectError> {
+        let json: Option<Value> = serde_json::from_str(body).ok();
+        super::parse_token_response(status, json.as_ref().map(|v| v as &dyn MessageData), now)
+    }
+
+    fn parse_revoke_response(status: u16, body: &str) -> Result<(), ConnectError> {
+        let json: Option<Value> = serde_json::from_str(body).ok();
+        super::parse_revoke_response(status, json.as_ref().map(|v| v as &dyn MessageData))
+    }
+
+    fn extra(t: &TokenResponse) -> serde_json::Map<String, Value> {
+        serde_json::from_str(&t.extra).unwrap()
+    }
 
     const VENDAZE: &str = r#"{
         "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.access",
@@ -246,8 +330,8 @@ mod tests {
         assert_eq!(t.expires_in, Some(3600.0));
         assert_eq!(t.expires_at, Some(3_601_000.0));
         assert_eq!(t.refresh_token.as_deref(), Some("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.refresh"));
-        assert_eq!(t.extra.get("workspace_slug"), Some(&Value::from("acme-corp")));
-        assert_eq!(t.extra.len(), 1);
+        assert_eq!(extra(&t).get("workspace_slug"), Some(&Value::from("acme-corp")));
+        assert_eq!(extra(&t).len(), 1);
         let shown = format!("{t:?}");
         assert!(!shown.contains("eyJ"), "{shown}");
     }
@@ -308,7 +392,7 @@ mod tests {
         );
         assert_eq!(
             x.body(BodyEncoding::Json),
-            r#"{"client_id":"c","code":"a+b&c","code_verifier":"v","grant_type":"authorization_code","redirect_uri":"https://app/cb?x=1"}"#
+            r#"{"grant_type":"authorization_code","code":"a+b&c","redirect_uri":"https://app/cb?x=1","client_id":"c","code_verifier":"v"}"#
         );
         let r = TokenRequest::Refresh { client_id: "c", refresh_token: "r t", scope: None };
         assert_eq!(r.body(BodyEncoding::Form), "grant_type=refresh_token&refresh_token=r+t&client_id=c");
@@ -326,11 +410,14 @@ mod tests {
         );
         assert_eq!(
             r.body(BodyEncoding::Json),
-            r#"{"client_id":"c+1","grant_type":"refresh_token","refresh_token":"a b&c=d+e","scope":"read write"}"#
+            r#"{"grant_type":"refresh_token","refresh_token":"a b&c=d+e","client_id":"c+1","scope":"read write"}"#
         );
         let v = TokenRequest::Revoke { client_id: "c", token: "t\"q", token_type_hint: None };
         assert_eq!(v.body(BodyEncoding::Form), "token=t%22q&client_id=c");
-        assert_eq!(v.body(BodyEncoding::Json), r#"{"client_id":"c","token":"t\"q"}"#);
+        assert_eq!(v.body(BodyEncoding::Json), r#"{"token":"t\"q","client_id":"c"}"#);
+        let ctl = TokenRequest::Revoke { client_id: "c", token: "a\u{1}\n\\é", token_type_hint: None };
+        let json: Value = serde_json::from_str(&ctl.body(BodyEncoding::Json)).unwrap();
+        assert_eq!(json["token"], "a\u{1}\n\\é");
         for req in [r, v] {
             for enc in [BodyEncoding::Form, BodyEncoding::Json] {
                 assert!(!req.body(enc).contains("client_secret"));
@@ -345,7 +432,8 @@ mod tests {
         let t = parse_token_response(201, body, 5.0).unwrap();
         assert_eq!((t.expires_in, t.expires_at), (Some(0.0), Some(5.0)));
         assert_eq!(t.id_token.as_deref(), Some("ID-SECRET"));
-        assert_eq!(t.extra.len(), 2);
+        assert_eq!(extra(&t).len(), 2);
+        assert_eq!(extra(&t).get("k"), Some(&serde_json::json!([1])));
         let shown = format!("{t:?}");
         assert!(!shown.contains("SECRET"), "{shown}");
         assert!(shown.contains("Bearer") && shown.contains("[redacted]"), "{shown}");
@@ -369,6 +457,26 @@ mod tests {
         }
         let e = parse_token_response(200, r#"{"access_token":"x","token_type":"Bearer","expires_in":1e400}"#, 0.0);
         assert_eq!(e.unwrap_err().code, ErrorCode::InvalidResponse);
+    }
+
+    #[test]
+    fn string_expiry_forms() {
+        for (s, want) in [("60", 60.0), (" 7 ", 7.0), ("1.5", 1.5), ("0", 0.0)] {
+            let body = format!(r#"{{"access_token":"a","token_type":"b","expires_in":"{s}"}}"#);
+            assert_eq!(parse_token_response(200, &body, 0.0).unwrap().expires_in, Some(want), "{s}");
+        }
+        for bad in ["1e3", "0x10", "1.", ".5", "+1", "1 2"] {
+            let body = format!(r#"{{"access_token":"a","token_type":"b","expires_in":"{bad}"}}"#);
+            assert!(parse_token_response(200, &body, 0.0).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn status_appears_in_the_detail() {
+        let e = parse_token_response(503, "{}", 0.0).unwrap_err();
+        assert_eq!(e.detail.as_deref(), Some("the token endpoint answered 503"));
+        let e = parse_token_response(0, "<html>", 0.0).unwrap_err();
+        assert_eq!(e.detail.as_deref(), Some("the token endpoint answered 0 without a JSON object"));
     }
 
     #[test]
@@ -412,6 +520,8 @@ mod tests {
             ]);
             let json: Value = serde_json::from_str(&req.body(BodyEncoding::Json)).unwrap();
             prop_assert_eq!(json.get("code").and_then(Value::as_str), Some(code.as_str()));
+            prop_assert_eq!(json.get("redirect_uri").and_then(Value::as_str), Some(redirect.as_str()));
+            prop_assert_eq!(json.get("client_id").and_then(Value::as_str), Some(client_id.as_str()));
             prop_assert_eq!(json.as_object().map(|m| m.len()), Some(5));
         }
 

@@ -83,6 +83,7 @@ impl std::error::Error for UrlError {}
 /// An absolute http(s) URL, split into its parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpUrl {
+    href: String,
     scheme: Scheme,
     userinfo: bool,
     host: Host,
@@ -98,16 +99,18 @@ impl HttpUrl {
         if !s.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b'\\') {
             return Err(UrlError::BadCharacter);
         }
-        let (scheme, rest) = s.split_once("://").ok_or(UrlError::Scheme)?;
+        let (scheme, rest) = split_at_str(s, "://").ok_or(UrlError::Scheme)?;
         let scheme = match scheme.to_ascii_lowercase().as_str() {
             "http" => Scheme::Http,
             "https" => Scheme::Https,
             _ => return Err(UrlError::Scheme),
         };
+        // Only checked slicing (`get`, `split_once`): the input is ASCII, and no panic path
+        // (with its formatting code) ends up in the wasm.
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let (authority, tail) = rest.split_at(end);
-        let (userinfo, host_port) = match authority.rfind('@') {
-            Some(at) => (true, &authority[at + 1..]),
+        let (authority, tail) = (rest.get(..end).unwrap_or(""), rest.get(end..).unwrap_or(""));
+        let (userinfo, host_port) = match authority.rsplit_once('@') {
+            Some((_, host_port)) => (true, host_port),
             None => (false, authority),
         };
         let (host, port) = parse_host_port(host_port)?;
@@ -120,7 +123,12 @@ impl HttpUrl {
             None => (before_fragment, None),
         };
         let path = if path.is_empty() { "/".to_owned() } else { path.to_owned() };
-        Ok(HttpUrl { scheme, userinfo, host, port, path, query, fragment })
+        Ok(HttpUrl { href: s.to_owned(), scheme, userinfo, host, port, path, query, fragment })
+    }
+
+    /// The URL exactly as it was given.
+    pub fn as_str(&self) -> &str {
+        &self.href
     }
 
     /// The scheme.
@@ -142,8 +150,22 @@ impl HttpUrl {
     pub fn host_str(&self) -> String {
         match &self.host {
             Host::Domain(d) => d.clone(),
-            Host::Ipv4(a) => a.to_string(),
-            Host::Ipv6(a) => format!("[{}]", serialize_ipv6(a)),
+            Host::Ipv4(a) => {
+                let mut out = String::new();
+                for (i, octet) in a.octets().into_iter().enumerate() {
+                    if i > 0 {
+                        out.push('.');
+                    }
+                    push_decimal(&mut out, u32::from(octet));
+                }
+                out
+            }
+            Host::Ipv6(a) => {
+                let mut out = String::from("[");
+                serialize_ipv6(&mut out, a);
+                out.push(']');
+                out
+            }
         }
     }
 
@@ -174,12 +196,13 @@ impl HttpUrl {
 
     /// `scheme://host[:port]`, default port omitted, as browsers serialise origins.
     pub fn origin(&self) -> String {
+        let mut out = [self.scheme.as_str(), "://", &self.host_str()].concat();
         let port = self.effective_port();
-        if port == self.scheme.default_port() {
-            format!("{}://{}", self.scheme.as_str(), self.host_str())
-        } else {
-            format!("{}://{}:{port}", self.scheme.as_str(), self.host_str())
+        if port != self.scheme.default_port() {
+            out.push(':');
+            push_decimal(&mut out, u32::from(port));
         }
+        out
     }
 
     /// `localhost`, `127.0.0.0/8` or `[::1]`.
@@ -214,21 +237,61 @@ fn parse_host_port(s: &str) -> Result<(Host, Option<u16>), UrlError> {
     };
     let port = match port {
         None => None,
-        Some(p) if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(p.parse::<u16>().map_err(|_| UrlError::Port)?)
-        }
-        Some(_) => return Err(UrlError::Port),
+        Some(p) => Some(decimal(p, 5).and_then(|n| u16::try_from(n).ok()).ok_or(UrlError::Port)?),
     };
     Ok((host, port))
 }
 
+/// 1 to `max_digits` ASCII digits as a number.
+fn decimal(s: &str, max_digits: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max_digits || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(s.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
+}
+
+/// `s` split around the first `pat`, without the substring searcher's code in the wasm.
+fn split_at_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a str)> {
+    let at = s.as_bytes().windows(pat.len()).position(|w| w == pat.as_bytes())?;
+    Some((s.get(..at)?, s.get(at + pat.len()..)?))
+}
+
+/// Appends `n` in decimal, without `core::fmt`.
+pub(crate) fn push_decimal(out: &mut String, n: u32) {
+    if n >= 10 {
+        push_decimal(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// RFC 4291 §2.2 text form, pieces of 1 to 4 hex digits and at most one `::`. Dotted
+/// tails, zone ids and IPv4-mapped addresses serialise differently across parsers (and
+/// map onto IPv4 hosts): they are refused.
 fn parse_ipv6(s: &str) -> Result<Ipv6Addr, UrlError> {
-    // Dotted tails, zone ids and IPv4-mapped addresses serialise differently across
-    // parsers (and map onto IPv4 hosts): refuse them.
-    if s.contains(['.', '%']) {
+    let pieces = |part: &str| -> Option<Vec<u16>> {
+        if part.is_empty() {
+            return Some(Vec::new());
+        }
+        part.split(':')
+            .map(|p| {
+                let ok = (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_hexdigit());
+                ok.then(|| p.bytes().fold(0u16, |n, b| n * 16 + (b as char).to_digit(16).unwrap_or(0) as u16))
+            })
+            .collect()
+    };
+    let (head, tail, compressed) = match split_at_str(s, "::") {
+        Some((h, t)) => (pieces(h), pieces(t), true),
+        None => (pieces(s), Some(Vec::new()), false),
+    };
+    let (Some(head), Some(tail)) = (head, tail) else { return Err(UrlError::Host) };
+    let given = head.len() + tail.len();
+    if (compressed && given > 7) || (!compressed && given != 8) {
         return Err(UrlError::Host);
     }
-    let addr = s.parse::<Ipv6Addr>().map_err(|_| UrlError::Host)?;
+    let mut all = [0u16; 8];
+    all[..head.len()].copy_from_slice(&head);
+    all[8 - tail.len()..].copy_from_slice(&tail);
+    let addr = Ipv6Addr::from(all);
     if addr.to_ipv4_mapped().is_some() {
         return Err(UrlError::Host);
     }
@@ -237,7 +300,7 @@ fn parse_ipv6(s: &str) -> Result<Ipv6Addr, UrlError> {
 
 /// WHATWG URL §3.7 IPv6 serializer: lowercase hex, no leading zeros, the first longest
 /// run of two or more zero pieces compressed to `::`.
-fn serialize_ipv6(addr: &Ipv6Addr) -> String {
+fn serialize_ipv6(out: &mut String, addr: &Ipv6Addr) {
     let pieces = addr.segments();
     let (mut best_start, mut best_len) = (0, 0);
     let mut i = 0;
@@ -254,11 +317,24 @@ fn serialize_ipv6(addr: &Ipv6Addr) -> String {
             i += 1;
         }
     }
-    let hex = |ps: &[u16]| ps.iter().map(|p| format!("{p:x}")).collect::<Vec<_>>().join(":");
+    let hex = |out: &mut String, ps: &[u16]| {
+        for (i, p) in ps.iter().enumerate() {
+            if i > 0 {
+                out.push(':');
+            }
+            let digits = [p >> 12, (p >> 8) & 15, (p >> 4) & 15, p & 15];
+            let first = digits.iter().position(|d| *d != 0).unwrap_or(3);
+            for d in &digits[first..] {
+                out.push(char::from(b"0123456789abcdef"[usize::from(*d)]));
+            }
+        }
+    };
     if best_len < 2 {
-        return hex(&pieces);
+        return hex(out, &pieces);
     }
-    format!("{}::{}", hex(&pieces[..best_start]), hex(&pieces[best_start + best_len..]))
+    hex(out, pieces.get(..best_start).unwrap_or(&[]));
+    out.push_str("::");
+    hex(out, pieces.get(best_start + best_len..).unwrap_or(&[]));
 }
 
 fn parse_name(h: &str) -> Result<Host, UrlError> {
@@ -281,7 +357,11 @@ fn parse_name(h: &str) -> Result<Host, UrlError> {
         if labels.len() != 4 || labels.iter().any(|l| l.len() > 1 && l.starts_with('0')) {
             return Err(UrlError::Host);
         }
-        return h.parse::<Ipv4Addr>().map(Host::Ipv4).map_err(|_| UrlError::Host);
+        let mut octets = [0u8; 4];
+        for (octet, label) in octets.iter_mut().zip(&labels) {
+            *octet = decimal(label, 3).and_then(|n| u8::try_from(n).ok()).ok_or(UrlError::Host)?;
+        }
+        return Ok(Host::Ipv4(Ipv4Addr::from(octets)));
     }
     Ok(Host::Domain(h))
 }
@@ -448,9 +528,37 @@ mod tests {
         #[test]
         fn ipv6_serialisation_round_trips(segs in proptest::array::uniform8(prop_oneof![Just(0u16), Just(1u16), any::<u16>()])) {
             let addr = Ipv6Addr::from(segs);
-            let text = serialize_ipv6(&addr);
+            let mut text = String::new();
+            serialize_ipv6(&mut text, &addr);
+            // std's serialiser is the reference (it follows RFC 5952, as WHATWG does) except
+            // for IPv4-mapped/compatible forms, which we never produce.
+            if addr.to_ipv4_mapped().is_none() && !(segs[..6].iter().all(|s| *s == 0) && segs[6] != 0) {
+                prop_assert_eq!(&text, &addr.to_string());
+            }
             prop_assert_eq!(text.parse::<Ipv6Addr>().unwrap(), addr);
             prop_assert!(!text.contains(":::"));
+            // Our own parser reads it back (IPv4-mapped addresses are refused by design).
+            if addr.to_ipv4_mapped().is_none() {
+                prop_assert_eq!(parse_ipv6(&text), Ok(addr));
+            }
+        }
+
+        #[test]
+        fn ipv6_parser_agrees_with_std(s in "[0-9a-fA-F:]{0,40}") {
+            let ours = parse_ipv6(&s).ok();
+            let std = s.parse::<Ipv6Addr>().ok().filter(|a| a.to_ipv4_mapped().is_none());
+            prop_assert_eq!(ours, std);
+        }
+
+        #[test]
+        fn ipv4_hosts_agree_with_std(a in 0u16..300, b in 0u16..300, c in 0u16..300, d in 0u16..300) {
+            let text = format!("{a}.{b}.{c}.{d}");
+            let ours = HttpUrl::parse(&format!("http://{text}/")).ok().map(|u| u.host().clone());
+            let std = text.parse::<std::net::Ipv4Addr>().ok().map(Host::Ipv4);
+            prop_assert_eq!(ours.clone(), std);
+            if let Some(Host::Ipv4(addr)) = ours {
+                prop_assert_eq!(HttpUrl::parse(&format!("http://{text}/")).unwrap().host_str(), addr.to_string());
+            }
         }
 
         #[test]

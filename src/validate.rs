@@ -74,26 +74,6 @@ pub fn validate_redirect_uri(uri: &str, allowed_hosts: &[String]) -> Result<Http
     Ok(url)
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' {
-            if let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b)))
-            {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Starts with one `/` (so it has no scheme and no authority), and holds no `\\`,
 /// control characters or whitespace other than a (decoded) space.
 fn is_safe_path(p: &str) -> bool {
@@ -120,7 +100,8 @@ pub fn validate_return_to(path: &str) -> Result<(), ConnectError> {
         if !is_safe_path(&current) {
             return Err(bad());
         }
-        let decoded = percent_decode(&current);
+        // A path that does not decode to UTF-8 is refused, not patched (fail closed).
+        let Some(decoded) = crate::query::decode(&current, false) else { return Err(bad()) };
         if decoded == current {
             return Ok(());
         }
@@ -149,14 +130,14 @@ impl BaseUrl {
 
     /// The base URL with `path` (starting with `/`) appended to its path prefix.
     pub fn join(&self, path: &str) -> String {
-        format!("{}{}{}", self.origin(), self.prefix, path)
+        [self.origin().as_str(), &self.prefix, path].concat()
     }
 }
 
 /// `https:`, or `http:` on a loopback host; no userinfo, query or fragment. A path prefix
 /// is kept, without trailing slashes.
 pub fn validate_base_url(s: &str) -> Result<BaseUrl, ConnectError> {
-    let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options(format!("baseUrl: {}", e.detail())))?;
+    let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options(["baseUrl: ", e.detail()].concat()))?;
     if url.scheme() != Scheme::Https && !url.is_loopback() {
         return Err(ConnectError::invalid_options(
             "baseUrl must be https: (http: only on localhost, 127.0.0.0/8 or [::1])",
@@ -185,19 +166,47 @@ pub fn validate_provider_slug(s: &str) -> Result<(), ConnectError> {
 /// An OAuth endpoint (authorization, token, revocation) or a hosted link: `https:` or
 /// loopback `http:`, no userinfo, no fragment; a query is allowed.
 pub fn validate_endpoint(s: &str, what: &str) -> Result<HttpUrl, ConnectError> {
-    let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options(format!("{what}: {}", e.detail())))?;
+    let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options([what, ": ", e.detail()].concat()))?;
     if url.scheme() != Scheme::Https && !url.is_loopback() {
-        return Err(ConnectError::invalid_options(format!("{what} must be https: (http: only on a loopback host)")));
+        return Err(ConnectError::must_be(what, "https: (http: only on a loopback host)"));
     }
     if url.has_userinfo() || url.fragment().is_some() {
-        return Err(ConnectError::invalid_options(format!("{what} must not have credentials or a fragment")));
+        return Err(ConnectError::invalid_options([what, " must not have credentials or a fragment"].concat()));
     }
     Ok(url)
+}
+
+/// A caller-supplied `state`: 1–1024 printable ASCII characters (it is percent-encoded on
+/// the wire and compared exactly on the way back; docs/decisions.md#state).
+pub fn validate_state(state: &str) -> Result<(), ConnectError> {
+    if state.is_empty() || state.len() > 1024 || !state.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return Err(ConnectError::must_be("state", "1 to 1024 printable ASCII characters"));
+    }
+    Ok(())
+}
+
+/// The caller's state once checked, or a fresh one from the CSPRNG.
+pub fn state_or_fresh(given: Option<&str>) -> Result<String, ConnectError> {
+    match given {
+        Some(s) => validate_state(s).map(|_| s.to_owned()),
+        None => crate::random::generate_state(),
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caller_states_are_printable_ascii_up_to_1024() {
+        for ok in ["s", "a-b_c.d~e!*'()", &"x".repeat(1024)] {
+            assert_eq!(state_or_fresh(Some(ok)).unwrap(), ok);
+        }
+        for bad in ["", "a b", "é", "a\n", &"x".repeat(1025)] {
+            assert_eq!(state_or_fresh(Some(bad)).unwrap_err().code, crate::ErrorCode::InvalidOptions, "{bad:?}");
+        }
+        assert_eq!(state_or_fresh(None).unwrap().len(), 43);
+    }
     use proptest::prelude::*;
 
     fn hosts(h: &[&str]) -> Vec<String> {
@@ -368,7 +377,7 @@ mod tests {
         #[test]
         fn accepted_return_to_never_decodes_to_an_escape(s in "/[a-zA-Z0-9%/\\\\:.?#=&-]{0,24}") {
             if validate_return_to(&s).is_ok() {
-                let once = percent_decode(&s);
+                let once = crate::query::decode(&s, false).unwrap();
                 prop_assert!(!once.starts_with("//") && !once.contains('\\'));
             }
         }

@@ -1,4 +1,4 @@
-//! `completeCallback()` (SPEC §1.4): runs on the app's callback page inside the popup.
+//! `complete_callback` (docs/flows.md#callback-page): runs on the app's callback page inside the popup.
 //!
 //! 1. Strips the response from the address bar (`history.replaceState`) before anything else.
 //! 2. Posts one `{ type: "vendo-connect:callback", state, query }` message to
@@ -10,20 +10,21 @@
 //!
 //! The page never sees a code verifier: only the opener holds it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 
-use futures_channel::oneshot;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, MessageEvent, Window};
 
-use super::flows::channel_name;
 use super::js_data::JsData;
 use crate::error::ConnectError;
-use crate::message::{parse_callback_ack, TYPE_CALLBACK};
+use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
 use crate::protocol::envelope_state;
 use crate::url::HttpUrl;
 
@@ -65,19 +66,63 @@ pub const ORPHAN_MESSAGE: &str =
     "This sign-in window could not reach the page that opened it. You can close it and try again.";
 
 /// Hands this page's callback to the opener. See the module docs for the steps.
+///
+/// # Examples
+///
+/// ```no_run
+/// // On the app's callback page (the `redirect_uri`), at load:
+/// wasm_bindgen_futures::spawn_local(async {
+///     let _ = vendo_connect::browser::complete_callback(Default::default()).await;
+/// });
+/// ```
 pub async fn complete_callback(options: CallbackOptions) -> Result<CallbackOutcome, ConnectError> {
+    let slot = Rc::new(Slot::default());
+    let filled = Rc::clone(&slot);
+    start_callback(options, Box::new(move |r| filled.fill(r)));
+    SlotFuture(slot).await
+}
+
+/// Told how [`start_callback`] ended.
+pub(crate) type OnDone = Box<dyn FnOnce(Result<CallbackOutcome, ConnectError>)>;
+
+/// What is held while the page waits for the opener's ack.
+struct Waiting {
+    window: Window,
+    opener: bool,
+    delivery: Delivery,
+    channel: Option<BroadcastChannel>,
+    guards: Vec<EventListener>,
+    timer: Option<Timeout>,
+    done: OnDone,
+}
+
+/// [`complete_callback`] with a completion callback instead of a future (the JS skin's
+/// promise settles from it, so the npm build needs no async executor).
+pub(crate) fn start_callback(options: CallbackOptions, done: OnDone) {
+    match prepare(&options) {
+        Err(e) => done(Err(e)),
+        Ok(p) => wait(p, options.ack_timeout_ms, done),
+    }
+}
+
+/// The page's response, read and checked, and where it goes.
+struct Prepared {
+    window: Window,
+    query: String,
+    target: String,
+    state: String,
+    opener: Option<Window>,
+    channel: Option<BroadcastChannel>,
+    delivery: Delivery,
+}
+
+fn prepare(options: &CallbackOptions) -> Result<Prepared, ConnectError> {
     let window = web_sys::window().ok_or_else(|| ConnectError::invalid_options("no window"))?;
     let (query, own_origin) = take_response(&window)?;
-    let target = match options.opener_origin {
-        Some(o) => checked_origin(&o)?,
-        None => own_origin,
-    };
-    let state = match envelope_state(&query) {
-        Some(s) => s,
-        None => {
-            leave_message(&window);
-            return Err(ConnectError::invalid_response("the callback URL carries no single state"));
-        }
+    let target = options.opener_origin.as_deref().map(checked_origin).transpose()?.unwrap_or(own_origin);
+    let Some(state) = envelope_state(&query) else {
+        leave_message(&window);
+        return Err(ConnectError::invalid_response("the callback URL carries no single state"));
     };
     let opener =
         window.opener().ok().filter(|o| !o.is_null() && !o.is_undefined()).map(JsCast::unchecked_into::<Window>);
@@ -91,63 +136,118 @@ pub async fn complete_callback(options: CallbackOptions) -> Result<CallbackOutco
             return Err(ConnectError::invalid_options("no opener and no state to find it by"));
         }
     };
+    Ok(Prepared { window, query, target, state, opener, channel, delivery })
+}
 
-    let (tx, rx) = oneshot::channel::<bool>();
-    let tx = Rc::new(RefCell::new(Some(tx)));
-    let done = move |tx: &Rc<RefCell<Option<oneshot::Sender<bool>>>>, acked: bool| {
-        if let Some(tx) = tx.borrow_mut().take() {
-            let _ = tx.send(acked);
-        }
-    };
+/// Listens for the ack (from the opener at the target origin, or on the channel), posts
+/// the envelope, and finishes on the ack, the timeout, or a failed post.
+fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
+    let waiting: Rc<RefCell<Option<Waiting>>> = Rc::new(RefCell::new(None));
     let mut guards = Vec::new();
     {
-        let (tx, state, target, opener) = (Rc::clone(&tx), state.clone(), target.clone(), opener.clone());
-        guards.push(EventListener::new(&window, "message", move |e| {
+        let (w, state, target, opener) = (Rc::clone(&waiting), p.state.clone(), p.target.clone(), p.opener.clone());
+        guards.push(EventListener::new(&p.window, "message", move |e| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
             let from_opener = opener.as_ref().zip(e.source()).is_some_and(|(o, s)| Object::is(&s, o.as_ref()));
             if e.origin() == target && from_opener && parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state)
             {
-                done(&tx, true);
+                finish(&w, Ok(true));
             }
         }));
     }
-    if let Some(channel) = &channel {
-        let (tx, state) = (Rc::clone(&tx), state.clone());
+    if let Some(channel) = &p.channel {
+        let (w, state) = (Rc::clone(&waiting), p.state.clone());
         guards.push(EventListener::new(channel, "message", move |e| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
             if parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state) {
-                done(&tx, true);
+                finish(&w, Ok(true));
             }
         }));
     }
-    let timer = {
-        let tx = Rc::clone(&tx);
-        Timeout::new(options.ack_timeout_ms, move || done(&tx, false))
-    };
+    let w = Rc::clone(&waiting);
+    let timer = Timeout::new(ack_timeout_ms, move || finish(&w, Ok(false)));
+    *waiting.borrow_mut() = Some(Waiting {
+        window: p.window.clone(),
+        opener: p.opener.is_some(),
+        delivery: p.delivery,
+        channel: p.channel.clone(),
+        guards,
+        timer: Some(timer),
+        done,
+    });
 
-    let msg = envelope(&state, &query);
-    match (&opener, &channel) {
+    let msg = envelope(&p.state, &p.query);
+    let posted = match (&p.opener, &p.channel) {
         (Some(opener), _) => opener
-            .post_message(&msg, &target)
-            .map_err(|_| ConnectError::invalid_options("openerOrigin is not valid"))?,
+            .post_message(&msg, &p.target)
+            .map_err(|_| ConnectError::must_be("openerOrigin", "an origin such as https://app.example")),
         (None, Some(channel)) => {
-            channel.post_message(&msg).map_err(|_| ConnectError::invalid_response("channel closed"))?
+            channel.post_message(&msg).map_err(|_| ConnectError::invalid_response("the channel is closed"))
         }
-        (None, None) => {}
+        (None, None) => Ok(()),
+    };
+    if let Err(e) = posted {
+        finish(&waiting, Err(e));
     }
+}
 
-    let acknowledged = rx.await.unwrap_or(false);
-    drop(timer);
-    drop(guards);
-    if let Some(channel) = channel {
+/// Ends the wait once: releases the listeners, timer and channel, closes the window (or
+/// leaves a message for the person), and reports.
+fn finish(waiting: &RefCell<Option<Waiting>>, acked: Result<bool, ConnectError>) {
+    let Some(mut w) = waiting.try_borrow_mut().ok().and_then(|mut w| w.take()) else { return };
+    drop(w.timer.take());
+    if let Some(channel) = w.channel.take() {
         channel.close();
     }
-    if acknowledged || opener.is_some() {
-        let _ = window.close();
-    } else {
-        leave_message(&window);
+    // We may be inside one of the listeners: drop them after this turn of the event loop.
+    let guards = std::mem::take(&mut w.guards);
+    Timeout::new(0, move || drop(guards)).forget();
+    let result = acked.map(|acknowledged| {
+        if acknowledged || w.opener {
+            let _ = w.window.close();
+        } else {
+            leave_message(&w.window);
+        }
+        CallbackOutcome { delivery: w.delivery, acknowledged }
+    });
+    (w.done)(result);
+}
+
+/// A value that arrives once, for [`complete_callback`]'s future.
+struct Slot<T> {
+    value: RefCell<Option<T>>,
+    waker: Cell<Option<Waker>>,
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot { value: RefCell::new(None), waker: Cell::new(None) }
     }
-    Ok(CallbackOutcome { delivery, acknowledged })
+}
+
+impl<T> Slot<T> {
+    fn fill(&self, value: T) {
+        *self.value.borrow_mut() = Some(value);
+        if let Some(w) = self.waker.take() {
+            w.wake();
+        }
+    }
+}
+
+struct SlotFuture<T>(Rc<Slot<T>>);
+
+impl<T> Future for SlotFuture<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        match self.0.value.borrow_mut().take() {
+            Some(v) => Poll::Ready(v),
+            None => {
+                self.0.waker.set(Some(cx.waker().clone()));
+                Poll::Pending
+            }
+        }
+    }
 }
 
 /// Reads the query and strips it (and any fragment) from the address bar.
@@ -162,10 +262,20 @@ fn take_response(window: &Window) -> Result<(String, String), ConnectError> {
     Ok((search.strip_prefix('?').unwrap_or(&search).to_owned(), origin))
 }
 
+/// `openerOrigin`, as an origin: `https://host:443` and `https://host` are the same
+/// (docs/security.md#origins); anything with a path, query or credentials is refused.
 fn checked_origin(origin: &str) -> Result<String, ConnectError> {
     match HttpUrl::parse(origin) {
-        Ok(u) if u.origin() == origin => Ok(origin.to_owned()),
-        _ => Err(ConnectError::invalid_options("openerOrigin must be an origin such as https://app.example")),
+        Ok(u)
+            if !origin.ends_with('/')
+                && u.path() == "/"
+                && !u.has_userinfo()
+                && u.query().is_none()
+                && u.fragment().is_none() =>
+        {
+            Ok(u.origin())
+        }
+        _ => Err(ConnectError::must_be("openerOrigin", "an origin such as https://app.example")),
     }
 }
 

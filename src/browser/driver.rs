@@ -1,20 +1,21 @@
 //! One running flow: feeds browser events into the pure [`Flow`] and carries out its
-//! [`Action`]s (SPEC §2, §5).
+//! [`Action`]s (docs/flows.md#engine). Compiled once for every protocol.
 //!
 //! Everything the browser holds for the flow (the `message` listeners, the channel, the
 //! abort listener, the poll timer) lives in RAII guards that are dropped on every exit
 //! path, the moment the flow settles. Only one flow is pending at a time: starting a new
-//! one supersedes the old.
+//! one supersedes the old. The flow's [`FlowFuture`] is `#[must_use]`; dropping it before
+//! it settles ends the flow as an abort would.
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
-use futures_channel::oneshot;
 use gloo_events::EventListener;
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
@@ -22,75 +23,79 @@ use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
 use super::js_data::JsData;
 use super::popup;
 use crate::error::{ConnectError, ErrorCode};
-use crate::flow::{Ack, Action, Flow, FlowConfig, Incoming, Input, Protocol};
+use crate::flow::{Ack, Action, Flow, FlowConfig, Incoming, Input, Protocol, POLL_MS};
+pub use crate::flow::{FlowEvent, FlowEventKind};
 use crate::message::{TYPE_ACK, TYPE_CALLBACK_ACK};
-
-/// How often the popup's `closed` and the deadline are checked.
-pub const POLL_MS: u32 = 100;
-/// After an ack, how long the popup gets to read it before we close it.
-pub const ACK_CLOSE_DELAY_MS: u32 = 300;
-/// A popup younger than this is closed once it reaches this age (see `ClosePopup`).
-pub const MIN_POPUP_AGE_MS: f64 = 600.0;
-
-/// One step of a flow, for the `onEvent` debug hook. Never carries message data,
-/// codes, verifiers or tokens: only what happened and, for ignored messages, why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FlowEvent {
-    /// `popup_opened`, `popup_navigated`, `message_ignored`, `message_accepted`,
-    /// `ack_sent`, `popup_closed_detected`, `resolved` or `rejected`.
-    pub kind: &'static str,
-    /// Why a message was ignored (with its origin), or the error code of a rejection.
-    pub detail: Option<String>,
-}
+use crate::protocol::{FlowResult, Outcome};
 
 /// The debug hook (`onEvent` in JS).
 pub type EventHook = Rc<dyn Fn(&FlowEvent)>;
 
 /// Calls the hook, if any.
-pub(crate) fn emit(hook: &Option<EventHook>, kind: &'static str, detail: Option<String>) {
+pub(crate) fn emit(hook: &Option<EventHook>, kind: FlowEventKind, detail: Option<String>) {
     if let Some(hook) = hook {
         hook(&FlowEvent { kind, detail });
     }
 }
 
-type Settled<T> = Result<T, ConnectError>;
+type Settled = Result<Outcome, ConnectError>;
 
-/// A flow's result. The popup is already open when you get one; await it for the result.
-pub struct FlowFuture<T>(FutureState<T>);
+/// A flow's result. The popup is already open when you get one: await it for the result,
+/// or drop it to cancel the flow (the popup closes, listeners and timers are removed).
+///
+/// Every flow returns this one type. It is not `Send` (browser objects live on the page's
+/// thread); see the crate docs for Leptos' `Action::new_local` and `spawn_local`.
+#[must_use = "the popup is open: await the future for the result, or drop it to cancel the flow"]
+pub struct FlowFuture<T> {
+    state: FutureState,
+    _result: PhantomData<fn() -> T>,
+}
 
-enum FutureState<T> {
-    Ready(Option<Settled<T>>),
-    Waiting(oneshot::Receiver<Settled<T>>),
+enum FutureState {
+    Failed(Option<ConnectError>),
+    Running(Rc<Running>),
 }
 
 impl<T> FlowFuture<T> {
     pub(crate) fn failed(e: ConnectError) -> Self {
-        FlowFuture(FutureState::Ready(Some(Err(e))))
+        FlowFuture { state: FutureState::Failed(Some(e)), _result: PhantomData }
+    }
+
+    pub(crate) fn running(r: Rc<Running>) -> Self {
+        FlowFuture { state: FutureState::Running(r), _result: PhantomData }
     }
 }
 
-// Nothing inside is structurally pinned: the value is only ever moved out.
-impl<T> Unpin for FlowFuture<T> {}
+fn poll_raw(state: &mut FutureState, cx: &mut Context<'_>) -> Poll<Settled> {
+    match state {
+        FutureState::Failed(e) => Poll::Ready(Err(e
+            .take()
+            .unwrap_or_else(|| ConnectError::with_detail(ErrorCode::Aborted, "polled after completion")))),
+        FutureState::Running(r) => r.poll_result(cx),
+    }
+}
 
-impl<T> Future for FlowFuture<T> {
-    type Output = Settled<T>;
+impl<T: FlowResult> Future for FlowFuture<T> {
+    type Output = Result<T, ConnectError>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Settled<T>> {
-        match &mut self.get_mut().0 {
-            FutureState::Ready(r) => Poll::Ready(
-                r.take()
-                    .unwrap_or_else(|| Err(ConnectError::with_detail(ErrorCode::Aborted, "polled after completion"))),
-            ),
-            FutureState::Waiting(rx) => Pin::new(rx).poll(cx).map(|r| {
-                r.unwrap_or_else(|_| Err(ConnectError::with_detail(ErrorCode::Aborted, "the flow was dropped")))
-            }),
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        poll_raw(&mut self.get_mut().state, cx).map(|r| {
+            r.and_then(|o| T::from_outcome(o).ok_or_else(|| ConnectError::invalid_response("unexpected flow result")))
+        })
+    }
+}
+
+impl<T> Drop for FlowFuture<T> {
+    fn drop(&mut self) {
+        if let FutureState::Running(r) = &self.state {
+            r.dispatch(Input::Abort("the flow's future was dropped"));
         }
     }
 }
 
 /// What [`start`] needs. The popup is already open.
-pub(crate) struct Launch<P> {
-    pub protocol: P,
+pub(crate) struct Launch {
+    pub protocol: Box<dyn Protocol>,
     pub config: FlowConfig,
     pub popup: Window,
     pub channel_name: Option<String>,
@@ -103,55 +108,47 @@ struct Guards {
     _poll: Interval,
 }
 
-struct Driver<P: Protocol> {
-    flow: Flow<P>,
+/// Who hears of the result: the Rust future (result kept, waker woken) or a callback
+/// (the JS skin's resolve/reject, so the npm build needs no async executor).
+pub(crate) type OnSettle = Box<dyn FnOnce(Settled)>;
+
+struct Driver {
+    flow: Flow,
     popup: Window,
-    opened_at: f64,
     channel: Option<BroadcastChannel>,
     guards: Option<Guards>,
-    sender: Option<oneshot::Sender<Settled<P::Output>>>,
+    result: Option<Settled>,
+    waker: Option<Waker>,
+    on_settle: Option<OnSettle>,
     on_event: Option<EventHook>,
 }
 
-/// A running flow, shared by its listeners.
-pub(crate) struct Running<P: Protocol>(RefCell<Driver<P>>);
-
-trait Pending {
-    fn supersede(&self);
-}
-
-impl<P: Protocol> Pending for Running<P> {
-    fn supersede(&self) {
-        self.dispatch(Input::Superseded);
-    }
-}
+/// A running flow, shared by its listeners and its future.
+pub(crate) struct Running(RefCell<Driver>);
 
 thread_local! {
-    static PENDING: RefCell<Option<Weak<dyn Pending>>> = RefCell::new(None);
+    static PENDING: RefCell<Weak<Running>> = const { RefCell::new(Weak::new()) };
 }
 
 /// Rejects the pending flow, if any, with `superseded`.
 pub(crate) fn supersede_pending() {
-    let previous = PENDING.with(|p| p.borrow_mut().take()).and_then(|w| w.upgrade());
+    let previous = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut())).upgrade();
     if let Some(previous) = previous {
-        previous.supersede();
+        previous.dispatch(Input::Superseded);
     }
 }
 
-/// Starts driving a flow whose popup is open. Returns its future and a handle.
-pub(crate) fn start<P: Protocol + 'static>(
-    window: &Window,
-    launch: Launch<P>,
-) -> (FlowFuture<P::Output>, Rc<Running<P>>) {
-    let (tx, rx) = oneshot::channel();
+/// Starts driving a flow whose popup is open.
+pub(crate) fn start(window: &Window, launch: Launch) -> Rc<Running> {
     let channel = launch.channel_name.as_deref().and_then(|n| BroadcastChannel::new(n).ok());
     let running = Rc::new(Running(RefCell::new(Driver {
         flow: Flow::new(launch.protocol, launch.config),
         popup: launch.popup,
-        opened_at: js_sys::Date::now(),
         channel: channel.clone(),
         guards: None,
-        sender: Some(tx),
+        result: None,
+        waker: None,
+        on_settle: None,
         on_event: launch.on_event,
     })));
 
@@ -164,28 +161,34 @@ pub(crate) fn start<P: Protocol + 'static>(
     }
     if let Some(signal) = &launch.signal {
         let r = Rc::clone(&running);
-        listeners.push(EventListener::once(signal, "abort", move |_| r.dispatch(Input::Abort)));
+        listeners.push(EventListener::once(signal, "abort", move |_| r.dispatch(Input::Abort("the signal fired"))));
     }
     let r = Rc::clone(&running);
     let poll = Interval::new(POLL_MS, move || r.poll());
     running.0.borrow_mut().guards = Some(Guards { _listeners: listeners, _poll: poll });
 
-    let weak: Weak<dyn Pending> = Rc::downgrade(&running) as Weak<dyn Pending>;
-    PENDING.with(|p| *p.borrow_mut() = Some(weak));
-    (FlowFuture(FutureState::Waiting(rx)), running)
+    PENDING.with(|p| *p.borrow_mut() = Rc::downgrade(&running));
+    running
 }
 
-impl<P: Protocol> Running<P> {
+impl Running {
     /// Feeds one input and carries out the decisions. Borrows are never held while
     /// calling out to JS, so a hook that starts a new flow cannot re-enter a borrow.
     pub(crate) fn dispatch(&self, input: Input<'_>) {
         let actions = match self.0.try_borrow_mut() {
-            Ok(mut d) => d.flow.handle(input),
+            Ok(mut d) => d.flow.handle(input, js_sys::Date::now()),
             Err(_) => return,
         };
-        let mut acked = false;
         for action in actions {
-            self.perform(action, &mut acked);
+            self.perform(action);
+        }
+    }
+
+    /// Hands the result to `f` instead of a future (the JS skin).
+    #[cfg(feature = "js")]
+    pub(crate) fn on_settle(&self, f: OnSettle) {
+        if let Ok(mut d) = self.0.try_borrow_mut() {
+            d.on_settle = Some(f);
         }
     }
 
@@ -200,9 +203,26 @@ impl<P: Protocol> Running<P> {
     }
 
     /// Emits a debug event through the flow's hook.
-    pub(crate) fn emit(&self, kind: &'static str, detail: Option<String>) {
+    pub(crate) fn emit(&self, kind: FlowEventKind, detail: Option<String>) {
         let hook = self.0.try_borrow().ok().and_then(|d| d.on_event.clone());
         emit(&hook, kind, detail);
+    }
+
+    fn poll_result(&self, cx: &mut Context<'_>) -> Poll<Settled> {
+        let Ok(mut d) = self.0.try_borrow_mut() else {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        };
+        match d.result.take() {
+            Some(r) => Poll::Ready(r),
+            None if d.flow.is_settled() => {
+                Poll::Ready(Err(ConnectError::with_detail(ErrorCode::Aborted, "polled after completion")))
+            }
+            None => {
+                d.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
     }
 
     fn on_message(&self, event: &web_sys::Event, via_channel: bool) {
@@ -212,20 +232,18 @@ impl<P: Protocol> Running<P> {
         let from_popup = !via_channel && event.source().is_some_and(|s| Object::is(&s, popup.as_ref()));
         let data = event.data();
         let actions = match self.0.try_borrow_mut() {
-            Ok(mut d) => d.flow.handle(Input::Message(Incoming {
-                origin: &origin,
-                from_popup,
-                via_channel,
-                data: &JsData(&data),
-            })),
+            Ok(mut d) => d.flow.handle(
+                Input::Message(Incoming { origin: &origin, from_popup, via_channel, data: &JsData(&data) }),
+                js_sys::Date::now(),
+            ),
             Err(_) => return,
         };
-        let mut acked = false;
         for action in actions {
             if let Action::Ignored(reason) = action {
-                self.emit("message_ignored", Some(format!("{reason} (origin {origin})")));
+                let detail = [reason, " (origin ", &origin, ")"].concat();
+                self.emit(FlowEventKind::MessageIgnored, Some(detail));
             } else {
-                self.perform(action, &mut acked);
+                self.perform(action);
             }
         }
     }
@@ -234,41 +252,32 @@ impl<P: Protocol> Running<P> {
         let Ok((detect, popup)) = self.0.try_borrow().map(|d| (d.flow.config().detect_close, d.popup.clone())) else {
             return;
         };
-        let now = js_sys::Date::now();
         let closed = detect && popup.closed().unwrap_or(false);
-        self.dispatch(if closed { Input::PopupClosed { now } } else { Input::Tick { now } });
+        self.dispatch(if closed { Input::PopupClosed } else { Input::Tick });
     }
 
-    fn perform(&self, action: Action<P::Output>, acked: &mut bool) {
+    fn perform(&self, action: Action) {
         match action {
-            Action::Ignored(reason) => self.emit("message_ignored", Some(reason.to_owned())),
-            Action::Accepted => self.emit("message_accepted", None),
-            Action::PopupClosedSeen => self.emit("popup_closed_detected", None),
+            Action::Ignored(reason) => self.emit(FlowEventKind::MessageIgnored, Some(reason.to_owned())),
+            Action::Accepted => self.emit(FlowEventKind::MessageAccepted, None),
+            Action::PopupClosedSeen => self.emit(FlowEventKind::PopupClosedDetected, None),
             Action::SendAck(ack) => {
                 self.send_ack(&ack);
-                *acked = true;
-                self.emit("ack_sent", None);
+                self.emit(FlowEventKind::AckSent, None);
             }
             Action::Resolve(value) => {
                 self.settle(Ok(value));
-                self.emit("resolved", None);
+                self.emit(FlowEventKind::Resolved, None);
             }
             Action::Reject(e) => {
                 let code = e.code.as_str().to_owned();
                 self.settle(Err(e));
-                self.emit("rejected", Some(code));
+                self.emit(FlowEventKind::Rejected, Some(code));
             }
-            Action::ClosePopup => {
-                let Ok((popup, age)) =
-                    self.0.try_borrow().map(|d| (d.popup.clone(), js_sys::Date::now() - d.opened_at))
-                else {
-                    return;
-                };
-                // After an ack, let the popup read it (seed 004: it waits for one) first. A
-                // popup closed while its first cross-origin navigation is committing can
-                // survive in Chromium, so a very young popup is closed a little later.
-                let young = (MIN_POPUP_AGE_MS - age).max(0.0) as u32;
-                popup::close_surely(popup, young.max(if *acked { ACK_CLOSE_DELAY_MS } else { 0 }));
+            Action::ClosePopup { after_ms } => {
+                if let Some(popup) = self.popup() {
+                    popup::close_surely(popup, after_ms);
+                }
             }
         }
     }
@@ -279,7 +288,6 @@ impl<P: Protocol> Running<P> {
         let set = |k: &str, v: &str| {
             let _ = Reflect::set(&msg, &JsValue::from_str(k), &JsValue::from_str(v));
         };
-        let target = d.flow.config().expected_origin.as_str();
         match ack {
             Ack::Vendo { connection_id } => {
                 set("type", TYPE_ACK);
@@ -294,13 +302,23 @@ impl<P: Protocol> Running<P> {
             }
         }
         // Always the exact expected origin, never "*".
-        let _ = d.popup.post_message(&msg, target);
+        let _ = d.popup.post_message(&msg, &d.flow.config().expected_origin);
     }
 
-    /// Settles the promise and releases everything the flow held.
-    fn settle(&self, result: Settled<P::Output>) {
-        let (sender, guards, channel) = match self.0.try_borrow_mut() {
-            Ok(mut d) => (d.sender.take(), d.guards.take(), d.channel.take()),
+    /// Hands over the result and releases everything the flow held.
+    fn settle(&self, result: Settled) {
+        let (guards, channel, waker, callback) = match self.0.try_borrow_mut() {
+            Ok(mut d) => {
+                let callback = d.on_settle.take();
+                let result = match callback {
+                    Some(_) => Some(result),
+                    None => {
+                        d.result = Some(result);
+                        None
+                    }
+                };
+                (d.guards.take(), d.channel.take(), d.waker.take(), callback.zip(result))
+            }
             Err(_) => return,
         };
         if let Some(channel) = channel {
@@ -308,18 +326,20 @@ impl<P: Protocol> Running<P> {
         }
         PENDING.with(|p| {
             let mut p = p.borrow_mut();
-            let ours = p.as_ref().is_some_and(|w| std::ptr::addr_eq(w.as_ptr(), self as *const Self));
-            if ours {
-                *p = None;
+            if std::ptr::eq(p.as_ptr(), self) {
+                *p = Weak::new();
             }
         });
-        if let Some(sender) = sender {
-            let _ = sender.send(result);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+        if let Some((callback, result)) = callback {
+            callback(result);
         }
         // The guards may be running right now (we may be inside one of their callbacks):
         // drop them once this turn of the event loop is done.
         if let Some(guards) = guards {
-            wasm_bindgen_futures::spawn_local(async move { drop(guards) });
+            Timeout::new(0, move || drop(guards)).forget();
         }
     }
 }

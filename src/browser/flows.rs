@@ -1,4 +1,4 @@
-//! The three flows for Rust callers (SPEC §1.1–§1.3), one engine underneath.
+//! The three flows for Rust callers (docs/flows.md), one engine underneath.
 //!
 //! Each function validates every option, then opens the popup **synchronously, before it
 //! returns** (no `await` between the click and `window.open`), and hands back a future
@@ -10,37 +10,24 @@ use std::rc::Rc;
 
 use web_sys::{AbortSignal, Window};
 
-use super::driver::{self, emit, EventHook, FlowFuture, Launch, Running};
+use super::driver::{self, emit, EventHook, FlowEventKind, FlowFuture, Launch, Running};
 use super::popup;
 use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{FlowConfig, Input, Protocol};
-use crate::geometry::{DEFAULT_HEIGHT, DEFAULT_WIDTH};
+use crate::geometry::PopupOptions;
+use crate::message::channel_name;
 use crate::pkce::CodeVerifier;
 use crate::protocol::{
-    AuthorizationCode, AuthorizationProtocol, ConnectLinkProtocol, Connection, LinkedTool, VendoProtocol,
+    Authorization, AuthorizationProtocol, ConnectLinkProtocol, Connection, LinkedTool, VendoProtocol,
 };
-use crate::random::generate_state;
 use crate::request::{authorization_url, vendo_authorize_url, with_query_param, AuthorizationRequest, VendoAuthorize};
-use crate::validate::{validate_base_url, validate_endpoint, validate_provider_slug, validate_return_to};
+use crate::url::HttpUrl;
+use crate::validate::{
+    state_or_fresh, validate_base_url, validate_endpoint, validate_provider_slug, validate_return_to, validate_state,
+};
 
-/// Popup size and name (SPEC §2; default 500×650, a new window each time).
-#[derive(Clone, Debug)]
-pub struct PopupOptions {
-    /// Width in CSS pixels.
-    pub width: u32,
-    /// Height in CSS pixels.
-    pub height: u32,
-    /// The window name (`window.open`'s target).
-    pub name: String,
-}
-
-impl Default for PopupOptions {
-    fn default() -> Self {
-        PopupOptions { width: DEFAULT_WIDTH, height: DEFAULT_HEIGHT, name: "_blank".into() }
-    }
-}
-
-/// Options every flow takes (SPEC §2).
+/// Options every flow takes (docs/options.md#common). `Default` gives the documented
+/// defaults, the same as the JS API's.
 #[derive(Clone)]
 pub struct CommonOptions {
     /// Reject with `timeout` after this many milliseconds (default 300000).
@@ -76,41 +63,34 @@ impl Default for CommonOptions {
     }
 }
 
+impl std::fmt::Debug for CommonOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommonOptions")
+            .field("timeout_ms", &self.timeout_ms)
+            .field("signal", &self.signal.is_some())
+            .field("popup", &self.popup)
+            .field("window", &self.window.is_some())
+            .field("closed_grace_ms", &self.closed_grace_ms)
+            .field("detect_close", &self.detect_close)
+            .field("close_popup", &self.close_popup)
+            .field("on_event", &self.on_event.is_some())
+            .finish()
+    }
+}
+
 /// The largest delay a browser timer honours (2^31 - 1 ms).
 const MAX_MS: f64 = 2_147_483_647.0;
 
 impl CommonOptions {
+    /// The one place the common options are checked.
     fn validate(&self) -> Result<(), ConnectError> {
         if !(self.timeout_ms.is_finite() && self.timeout_ms > 0.0 && self.timeout_ms <= MAX_MS) {
-            return Err(ConnectError::invalid_options("timeoutMs must be a positive number of milliseconds"));
+            return Err(ConnectError::must_be("timeoutMs", "a positive number of milliseconds"));
         }
         if !(self.closed_grace_ms.is_finite() && self.closed_grace_ms >= 0.0 && self.closed_grace_ms <= MAX_MS) {
-            return Err(ConnectError::invalid_options("closedGraceMs must be a non-negative number of milliseconds"));
+            return Err(ConnectError::must_be("closedGraceMs", "a non-negative number of milliseconds"));
         }
-        let p = &self.popup;
-        if !(1..=10_000).contains(&p.width) || !(1..=10_000).contains(&p.height) {
-            return Err(ConnectError::invalid_options("popup.width and popup.height must be 1 to 10000"));
-        }
-        if p.name.is_empty() || p.name.len() > 256 || p.name.chars().any(char::is_control) {
-            return Err(ConnectError::invalid_options("popup.name must be 1 to 256 printable characters"));
-        }
-        Ok(())
-    }
-}
-
-/// Caller-supplied `state`: 1–1024 printable ASCII characters (it is percent-encoded
-/// on the wire and compared exactly on the way back).
-pub(crate) fn validate_state(state: &str) -> Result<(), ConnectError> {
-    if state.is_empty() || state.len() > 1024 || !state.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-        return Err(ConnectError::invalid_options("state must be 1 to 1024 printable ASCII characters"));
-    }
-    Ok(())
-}
-
-fn state_or_fresh(given: Option<&str>) -> Result<String, ConnectError> {
-    match given {
-        Some(s) => validate_state(s).map(|_| s.to_owned()),
-        None => generate_state(),
+        self.popup.validate()
     }
 }
 
@@ -122,62 +102,61 @@ fn own_origin(window: &Window) -> Result<String, ConnectError> {
     window.location().origin().map_err(|_| ConnectError::invalid_options("cannot read this page's origin"))
 }
 
-/// The `BroadcastChannel` a redirect flow and its callback page share (SPEC §1.4).
-pub fn channel_name(state: &str) -> String {
-    format!("vendo-connect:{state}")
+/// What one flow needs to start, once every option has been checked.
+struct Plan<'a> {
+    common: &'a CommonOptions,
+    url: &'a str,
+    protocol: Box<dyn Protocol>,
+    expected_origin: String,
+    channel: Option<String>,
 }
 
-/// A started flow: its future and its driver.
-type Started<P> = (FlowFuture<<P as Protocol>::Output>, Rc<Running<P>>);
-
 /// Checks the signal, supersedes the pending flow, opens (or adopts) the popup and starts.
-fn launch<P: Protocol + 'static>(
-    window: &Window,
-    common: &CommonOptions,
-    url: &str,
-    protocol: P,
-    mut config: FlowConfig,
-    channel_name: Option<String>,
-) -> Result<Started<P>, ConnectError> {
+fn launch(window: &Window, plan: Plan<'_>) -> Result<Rc<Running>, ConnectError> {
+    let common = plan.common;
     if common.signal.as_ref().is_some_and(AbortSignal::aborted) {
         return Err(ConnectError::with_detail(ErrorCode::Aborted, "the signal was already aborted"));
     }
     driver::supersede_pending();
     let popup = match &common.window {
-        Some(w) => popup::adopt(w, Some(url).filter(|u| *u != "about:blank"))?,
-        None => popup::open(window, url, &common.popup)?,
+        Some(w) => popup::adopt(w, Some(plan.url).filter(|u| *u != "about:blank"))?,
+        None => popup::open(window, plan.url, &common.popup)?,
     };
-    emit(&common.on_event, "popup_opened", None);
-    config.deadline = js_sys::Date::now() + common.timeout_ms;
+    emit(&common.on_event, FlowEventKind::PopupOpened, None);
+    let config = FlowConfig {
+        expected_origin: plan.expected_origin,
+        accept_channel: plan.channel.is_some(),
+        opened_at: js_sys::Date::now(),
+        timeout_ms: common.timeout_ms,
+        closed_grace_ms: common.closed_grace_ms,
+        detect_close: common.detect_close,
+        close_popup: common.close_popup,
+    };
     Ok(driver::start(
         window,
         Launch {
-            protocol,
+            protocol: plan.protocol,
             config,
             popup,
-            channel_name,
+            channel_name: plan.channel,
             signal: common.signal.clone(),
             on_event: common.on_event.clone(),
         },
     ))
 }
 
-fn config(common: &CommonOptions, expected_origin: String, accept_channel: bool) -> FlowConfig {
-    FlowConfig {
-        expected_origin,
-        accept_channel,
-        deadline: f64::INFINITY,
-        closed_grace_ms: common.closed_grace_ms,
-        detect_close: common.detect_close,
-        close_popup: common.close_popup,
+fn settle_start<T>(started: Result<Rc<Running>, ConnectError>) -> FlowFuture<T> {
+    match started {
+        Ok(r) => FlowFuture::running(r),
+        Err(e) => FlowFuture::failed(e),
     }
 }
 
 // ---------------------------------------------------------------------------------------
 // connect (SPEC §1.1)
 
-/// Options of [`connect`] (SPEC §1.1).
-#[derive(Clone, Default)]
+/// Options of [`connect`] (docs/options.md#connect).
+#[derive(Clone, Debug, Default)]
 pub struct ConnectOptions {
     /// The Vendo deployment, e.g. `https://vendo.example`.
     pub base_url: String,
@@ -193,13 +172,33 @@ pub struct ConnectOptions {
     pub common: CommonOptions,
 }
 
-/// Runs the Vendo popup protocol: opens `{baseUrl}/api/oauth/{provider}/authorize` now
-/// and resolves with the new connection.
+/// Runs the Vendo popup protocol (docs/flows.md#connect): opens
+/// `{base_url}/api/oauth/{provider}/authorize` now, before it returns, and resolves with
+/// the new connection.
+///
+/// # Examples
+///
+/// ```no_run
+/// use vendo_connect::browser::{connect, ConnectOptions};
+///
+/// // In a click handler: the popup opens on this call.
+/// let flow = connect(ConnectOptions {
+///     base_url: "https://vendo.example".into(),
+///     provider: "notion".into(),
+///     ..Default::default()
+/// });
+/// wasm_bindgen_futures::spawn_local(async move {
+///     match flow.await {
+///         Ok(c) => web_sys::console::log_1(&c.connection_id.into()),
+///         Err(e) => web_sys::console::warn_1(&e.code.as_str().into()),
+///     }
+/// });
+/// ```
 pub fn connect(options: ConnectOptions) -> FlowFuture<Connection> {
-    start_connect(options).unwrap_or_else(FlowFuture::failed)
+    settle_start(start_connect(&options))
 }
 
-fn start_connect(o: ConnectOptions) -> Result<FlowFuture<Connection>, ConnectError> {
+pub(crate) fn start_connect(o: &ConnectOptions) -> Result<Rc<Running>, ConnectError> {
     o.common.validate()?;
     let base = validate_base_url(&o.base_url)?;
     validate_provider_slug(&o.provider)?;
@@ -220,23 +219,23 @@ fn start_connect(o: ConnectOptions) -> Result<FlowFuture<Connection>, ConnectErr
         app_key: o.app_key.as_deref(),
         return_to: o.return_to.as_deref(),
     });
-    let protocol = VendoProtocol { state, provider: o.provider.clone() };
-    let cfg = config(&o.common, base.origin(), false);
-    let (future, _) = launch(&window, &o.common, &url, protocol, cfg, None).map_err(|e| e.for_provider(&o.provider))?;
-    Ok(future)
+    let protocol = Box::new(VendoProtocol { state, provider: o.provider.clone() });
+    let plan = Plan { common: &o.common, url: &url, protocol, expected_origin: base.origin(), channel: None };
+    launch(&window, plan).map_err(|e| e.for_provider(&o.provider))
 }
 
 // ---------------------------------------------------------------------------------------
 // authorize (SPEC §1.2)
 
-/// Options of [`authorize`] (SPEC §1.2). There is deliberately no client secret.
-#[derive(Clone, Default)]
+/// Options of [`authorize`] (docs/options.md#authorize). There is deliberately no client
+/// secret. `Default` gives the documented defaults: PKCE on, as in the JS API.
+#[derive(Clone, Debug)]
 pub struct AuthorizeOptions {
     /// The authorization endpoint.
     pub authorization_endpoint: String,
     /// The public client's id.
     pub client_id: String,
-    /// The app's callback page, on this page's origin; it calls `completeCallback()`.
+    /// The app's callback page; it calls `complete_callback`.
     pub redirect_uri: String,
     /// Scopes, joined with spaces.
     pub scope: Vec<String>,
@@ -246,63 +245,81 @@ pub struct AuthorizeOptions {
     pub issuer: Option<String>,
     /// The flow's state; generated when absent.
     pub state: Option<String>,
-    /// Send a PKCE S256 challenge (default on; there is no `plain`).
+    /// Send a PKCE S256 challenge (default `true`; there is no `plain`).
     pub pkce: bool,
     /// Common options.
     pub common: CommonOptions,
 }
 
-/// An authorization code, with what the token request needs (SPEC §1.2).
-#[derive(Debug)]
-pub struct Authorization {
-    /// The authorization code.
-    pub code: String,
-    /// The state, equal to the flow's.
-    pub state: String,
-    /// The code verifier (redacted in `Debug`), when PKCE was on.
-    pub code_verifier: Option<CodeVerifier>,
-    /// The redirect URI to repeat in the token request.
-    pub redirect_uri: String,
-    /// The `iss` the server sent (RFC 9207).
-    pub iss: Option<String>,
-}
-
-type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
-
-/// Runs an OAuth 2.1 authorization code flow with PKCE in a popup. The popup opens now;
-/// the future resolves once the app's callback page has reported back.
-pub fn authorize(options: AuthorizeOptions) -> LocalFuture<Result<Authorization, ConnectError>> {
-    match start_authorize(options) {
-        Err(e) => Box::pin(async move { Err(e) }),
-        Ok((future, verifier, redirect_uri)) => Box::pin(async move {
-            let c = future.await?;
-            Ok(Authorization { code: c.code, state: c.state, code_verifier: verifier, redirect_uri, iss: c.iss })
-        }),
+impl Default for AuthorizeOptions {
+    fn default() -> Self {
+        AuthorizeOptions {
+            authorization_endpoint: String::new(),
+            client_id: String::new(),
+            redirect_uri: String::new(),
+            scope: Vec::new(),
+            extra_params: Vec::new(),
+            issuer: None,
+            state: None,
+            pkce: true,
+            common: CommonOptions::default(),
+        }
     }
 }
 
-type AuthorizeStart = (FlowFuture<AuthorizationCode>, Option<CodeVerifier>, String);
+/// Runs an OAuth 2.1 authorization code flow with PKCE in a popup (docs/flows.md#authorize).
+/// The popup opens now; the future resolves once the app's callback page has reported
+/// back, with the code and the verifier for [`exchange_code`](super::exchange_code).
+///
+/// # Examples
+///
+/// ```no_run
+/// use vendo_connect::browser::{authorize, exchange_code, AuthorizeOptions, ExchangeCode};
+///
+/// let flow = authorize(AuthorizeOptions {
+///     authorization_endpoint: "https://as.example/authorize".into(),
+///     client_id: "my-public-client".into(),
+///     redirect_uri: "https://app.example/callback".into(),
+///     scope: vec!["openid".into()],
+///     issuer: Some("https://as.example".into()),
+///     ..Default::default()
+/// });
+/// wasm_bindgen_futures::spawn_local(async move {
+///     let Ok(auth) = flow.await else { return };
+///     let tokens = exchange_code(&ExchangeCode {
+///         token_endpoint: "https://as.example/token".into(),
+///         client_id: "my-public-client".into(),
+///         code: auth.code,
+///         code_verifier: auth.code_verifier.map(|v| v.secret().to_owned()).unwrap_or_default(),
+///         redirect_uri: auth.redirect_uri,
+///         body_encoding: Default::default(),
+///     })
+///     .await;
+///     let _ = tokens.map(|t| t.expires_in);
+/// });
+/// ```
+pub fn authorize(options: AuthorizeOptions) -> FlowFuture<Authorization> {
+    settle_start(start_authorize(options))
+}
 
-fn start_authorize(o: AuthorizeOptions) -> Result<AuthorizeStart, ConnectError> {
+pub(crate) fn start_authorize(o: AuthorizeOptions) -> Result<Rc<Running>, ConnectError> {
     o.common.validate()?;
-    validate_endpoint(&o.authorization_endpoint, "authorizationEndpoint")?;
+    let endpoint = validate_endpoint(&o.authorization_endpoint, "authorizationEndpoint")?;
     if o.client_id.is_empty() {
         return Err(ConnectError::invalid_options("clientId is required"));
     }
     let window = browser_window()?;
     let origin = own_origin(&window)?;
-    let callback = callback_origin(&o.redirect_uri)?;
-    if let Some(issuer) = &o.issuer {
-        if issuer.is_empty() {
-            return Err(ConnectError::invalid_options("issuer must be a non-empty string"));
-        }
+    let redirect = validate_endpoint(&o.redirect_uri, "redirectUri")?;
+    if o.issuer.as_deref() == Some("") {
+        return Err(ConnectError::must_be("issuer", "a non-empty string"));
     }
     let state = state_or_fresh(o.state.as_deref())?;
     let verifier = if o.pkce { Some(CodeVerifier::generate()?) } else { None };
     let challenge = verifier.as_ref().map(CodeVerifier::challenge);
     let scope = crate::request::join_scope(&o.scope);
     let url = authorization_url(&AuthorizationRequest {
-        endpoint: &o.authorization_endpoint,
+        endpoint: &endpoint,
         client_id: &o.client_id,
         redirect_uri: &o.redirect_uri,
         scope: Some(scope.as_str()).filter(|s| !s.is_empty()),
@@ -310,23 +327,19 @@ fn start_authorize(o: AuthorizeOptions) -> Result<AuthorizeStart, ConnectError> 
         code_challenge: challenge.as_deref(),
         extra_params: &o.extra_params,
     })?;
-    let protocol = AuthorizationProtocol { state: state.clone(), issuer: o.issuer };
-    let same_origin = callback == origin;
-    let cfg = config(&o.common, callback, same_origin);
-    let channel = same_origin.then(|| channel_name(&state));
-    let (future, _) = launch(&window, &o.common, &url, protocol, cfg, channel)?;
-    Ok((future, verifier, o.redirect_uri))
-}
-
-/// The origin the callback page will post from: the redirect URI's, exactly. It is
-/// usually this page's own (then the `BroadcastChannel` fallback works too, SPEC §1.4); a
-/// callback page on another origin must pass `openerOrigin` to `completeCallback()`.
-fn callback_origin(redirect_uri: &str) -> Result<String, ConnectError> {
-    Ok(validate_endpoint(redirect_uri, "redirectUri")?.origin())
+    // The callback page posts from the redirect URI's origin, exactly. When that is this
+    // page's own origin the `BroadcastChannel` fallback works too (docs/flows.md#callback-page).
+    let callback = redirect.origin();
+    let channel = (callback == origin).then(|| channel_name(&state));
+    let protocol = Box::new(AuthorizationProtocol { state, issuer: o.issuer, verifier, redirect_uri: o.redirect_uri });
+    launch(&window, Plan { common: &o.common, url: &url, protocol, expected_origin: callback, channel })
 }
 
 // ---------------------------------------------------------------------------------------
 // openConnectLink (SPEC §1.3)
+
+/// A future that stays on the page's thread.
+pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
 /// Asks the app's backend to mint a link for the given redirect URI.
 pub type LinkFactory = Box<dyn FnOnce(String) -> LocalFuture<Result<String, ConnectError>>>;
@@ -341,8 +354,8 @@ pub enum LinkSource {
     Factory(LinkFactory),
 }
 
-/// Options of [`open_connect_link`] (SPEC §1.3).
-#[derive(Clone, Default)]
+/// Options of [`open_connect_link`] (docs/options.md#connect-link).
+#[derive(Clone, Debug, Default)]
 pub struct ConnectLinkOptions {
     /// The app's callback page (on this page's origin), before the SDK adds `vc_state`.
     /// Required with a factory.
@@ -353,49 +366,80 @@ pub struct ConnectLinkOptions {
     pub common: CommonOptions,
 }
 
-/// Runs a hosted connect link in a popup: the popup opens now (blank when the link is
-/// still being minted) and is navigated once the link is known.
+/// Runs a hosted connect link in a popup (docs/flows.md#connect-link): the popup opens now
+/// (blank when the link is still being minted) and is navigated once the link is known.
+///
+/// # Examples
+///
+/// ```no_run
+/// use vendo_connect::browser::{open_connect_link, ConnectLinkOptions, LinkSource};
+///
+/// let flow = open_connect_link(
+///     LinkSource::Factory(Box::new(|redirect_uri| {
+///         Box::pin(async move {
+///             // Ask your backend to mint a link for `redirect_uri` here.
+///             Ok(format!("https://connect.example/link?redirect_uri={redirect_uri}"))
+///         })
+///     })),
+///     ConnectLinkOptions { redirect_uri: Some("https://app.example/callback".into()), ..Default::default() },
+/// );
+/// wasm_bindgen_futures::spawn_local(async move {
+///     if let Ok(linked) = flow.await {
+///         web_sys::console::log_1(&linked.tool.into());
+///     }
+/// });
+/// ```
 pub fn open_connect_link(link: LinkSource, options: ConnectLinkOptions) -> FlowFuture<LinkedTool> {
-    start_link(link, options).unwrap_or_else(FlowFuture::failed)
+    match link {
+        LinkSource::Url(url) => settle_start(start_link(Some(url), &options).map(|(running, _)| running)),
+        LinkSource::Factory(factory) => match start_link(None, &options) {
+            Err(e) => FlowFuture::failed(e),
+            Ok((running, redirect)) => {
+                // Called now, inside the click, so the app's backend request starts at once.
+                let pending = factory(redirect.unwrap_or_default());
+                let r = Rc::clone(&running);
+                wasm_bindgen_futures::spawn_local(async move { link_minted(&r, pending.await) });
+                FlowFuture::running(running)
+            }
+        },
+    }
 }
 
-fn start_link(link: LinkSource, o: ConnectLinkOptions) -> Result<FlowFuture<LinkedTool>, ConnectError> {
+/// Starts a connect-link flow: with `url`, a link minted already; without, a blank popup
+/// that [`link_minted`] navigates later, and the redirect URI (with `vc_state`) to mint for.
+pub(crate) fn start_link(
+    url: Option<String>,
+    o: &ConnectLinkOptions,
+) -> Result<(Rc<Running>, Option<String>), ConnectError> {
     o.common.validate()?;
     let window = browser_window()?;
     let origin = own_origin(&window)?;
-    let (state, first_url, factory) = match link {
-        LinkSource::Url(url) => {
+    let redirect = o.redirect_uri.as_deref().map(|r| validate_endpoint(r, "redirectUri")).transpose()?;
+    let (state, first_url, mint_for) = match url {
+        Some(url) => {
             validate_endpoint(&url, "link")?;
             let state = o.state.as_deref().map(|s| validate_state(s).map(|_| s.to_owned())).transpose()?;
             (state, url, None)
         }
-        LinkSource::Factory(f) => {
-            let redirect = o.redirect_uri.as_deref().ok_or_else(|| {
+        None => {
+            let redirect: &HttpUrl = redirect.as_ref().ok_or_else(|| {
                 ConnectError::invalid_options("redirectUri is required when the link comes from a function")
             })?;
             let state = state_or_fresh(o.state.as_deref())?;
-            let redirect = with_query_param(redirect, "vc_state", &state)?;
-            (Some(state), "about:blank".to_owned(), Some((f, redirect)))
+            let with_state = with_query_param(redirect, "vc_state", &state);
+            (Some(state), "about:blank".to_owned(), Some(with_state))
         }
     };
-    let callback = o.redirect_uri.as_deref().map(callback_origin).transpose()?.unwrap_or_else(|| origin.clone());
-    let use_channel = state.is_some() && callback == origin;
-    let channel = state.as_deref().filter(|_| use_channel).map(channel_name);
-    let protocol = ConnectLinkProtocol { state: state.clone() };
-    let cfg = config(&o.common, callback, use_channel);
-    let (future, running) = launch(&window, &o.common, &first_url, protocol, cfg, channel)?;
-    if let Some((factory, redirect)) = factory {
-        let pending = factory(redirect);
-        wasm_bindgen_futures::spawn_local(navigate_when_minted(pending, running));
-    }
-    Ok(future)
+    let callback = redirect.map_or(origin.clone(), |r| r.origin());
+    let channel = state.as_deref().filter(|_| callback == origin).map(channel_name);
+    let protocol = Box::new(ConnectLinkProtocol { state });
+    let plan = Plan { common: &o.common, url: &first_url, protocol, expected_origin: callback, channel };
+    Ok((launch(&window, plan)?, mint_for))
 }
 
-async fn navigate_when_minted(
-    pending: LocalFuture<Result<String, ConnectError>>,
-    running: Rc<Running<ConnectLinkProtocol>>,
-) {
-    let minted = pending.await.and_then(|link| validate_endpoint(&link, "link").map(|_| link));
+/// The minted link arrived (or minting failed): navigate the blank popup, or end the flow.
+pub(crate) fn link_minted(running: &Running, minted: Result<String, ConnectError>) {
+    let minted = minted.and_then(|link| validate_endpoint(&link, "link").map(|_| link));
     if running.is_settled() {
         return;
     }
@@ -404,7 +448,7 @@ async fn navigate_when_minted(
         Ok(link) => {
             let navigated = running.popup().is_some_and(|p| p.location().set_href(&link).is_ok());
             if navigated {
-                running.emit("popup_navigated", None);
+                running.emit(FlowEventKind::PopupNavigated, None);
             } else {
                 running.dispatch(Input::Failed(ConnectError::with_detail(
                     ErrorCode::PopupClosed,

@@ -2,7 +2,7 @@
 //! `parseVendoMessage`) as [`MessageData`], never throwing: a getter or Proxy trap that
 //! throws reads as a field of the wrong type.
 
-use js_sys::Reflect;
+use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
 
 use crate::message::{Field, MessageData};
@@ -26,7 +26,18 @@ impl MessageData for JsData<'_> {
             Err(_) => Field::Other,
             Ok(v) if v.is_undefined() => Field::Missing,
             Ok(v) if v.is_null() => Field::Null,
-            Ok(v) => v.as_string().map_or(Field::Other, Field::Str),
+            Ok(v) => match v.as_string() {
+                Some(s) => Field::Str(s),
+                None => v.as_f64().filter(|n| n.is_finite()).map_or(Field::Other, Field::Num),
+            },
         }
+    }
+
+    fn rest_as_json(&self, known: &[&str]) -> String {
+        let copy = js_sys::Object::assign(&js_sys::Object::new(), self.0.unchecked_ref());
+        for key in known {
+            let _ = Reflect::delete_property(&copy, &JsValue::from_str(key));
+        }
+        JSON::stringify(&copy).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "{}".into())
     }
 }

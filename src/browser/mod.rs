@@ -1,12 +1,15 @@
 //! The thin browser layer (`wasm32` only): it opens popups, listens, and feeds the pure
-//! [`crate::flow`] state machine, then carries out its decisions (SPEC §5).
+//! [`crate::flow`] state machine, then carries out its decisions (docs/flows.md#engine).
 //!
 //! - [`popup`]: `window.open`, synchronously, centred and clamped.
-//! - [`driver`]: one running flow, its RAII listeners and timer, and superseding.
+//! - [`driver`]: one running flow (compiled once for every protocol), its RAII listeners
+//!   and timer, superseding, and [`FlowFuture`], which cancels the flow when dropped.
 //! - [`flows`]: `connect`, `authorize`, `open_connect_link` for Rust callers.
 //! - [`callback_page`]: `complete_callback`, run by the app's callback page in the popup.
-//! - [`http`]: the token endpoint calls over `gloo-net`.
+//! - [`http`]: the token endpoint calls over `fetch`.
 //! - [`js_data`]: reads a JS value as [`crate::message::MessageData`] without throwing.
+//!
+//! Everything a flow takes or gives is re-exported here, so one `use` line is enough.
 
 pub mod callback_page;
 pub mod driver;
@@ -16,9 +19,15 @@ pub mod js_data;
 pub mod popup;
 
 pub use callback_page::{complete_callback, CallbackOptions, CallbackOutcome, Delivery};
-pub use driver::{EventHook, FlowEvent, FlowFuture};
+pub use driver::{EventHook, FlowEvent, FlowEventKind, FlowFuture};
 pub use flows::{
-    authorize, connect, open_connect_link, Authorization, AuthorizeOptions, CommonOptions, ConnectLinkOptions,
-    ConnectOptions, LinkFactory, LinkSource, PopupOptions,
+    authorize, connect, open_connect_link, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions,
+    LinkFactory, LinkSource, LocalFuture,
 };
 pub use http::{exchange_code, refresh_token, revoke_token, ExchangeCode, RefreshToken, RevokeToken};
+
+pub use crate::error::{ConnectError, ErrorCode};
+pub use crate::geometry::PopupOptions;
+pub use crate::pkce::CodeVerifier;
+pub use crate::protocol::{Authorization, Connection, LinkedTool};
+pub use crate::token::{BodyEncoding, TokenResponse};

@@ -1,14 +1,13 @@
-//! Opening the popup (SPEC §2): synchronously, in the caller's stack, centred on the
-//! opener window and clamped to the screen. A blocked popup is reported at once.
+//! Opening the popup (docs/flows.md#popup): synchronously, in the caller's stack, centred
+//! on the opener window and clamped to the screen. A blocked popup is reported at once.
 
 use gloo_timers::callback::Timeout;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 use web_sys::Window;
 
-use super::flows::PopupOptions;
 use crate::error::{ConnectError, ErrorCode};
-use crate::geometry::{features, popup_rect, Rect};
+use crate::geometry::{features, popup_rect, PopupOptions, Rect};
 
 fn num(target: &JsValue, key: &str) -> f64 {
     Reflect::get(target, &JsValue::from_str(key)).ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN)

@@ -1,14 +1,15 @@
-//! Rust results to plain JS data (SPEC §2: camelCase, `null` for absent values, numbers
-//! for times) and `ConnectError` to the JS `Error` subclass.
+//! Rust results to plain JS data (docs/results.md: camelCase, `null` for absent values,
+//! numbers for times) and `ConnectError` to the JS `Error` subclass. The field names come
+//! from the result types' `JS_FIELDS` lists, which a test holds against `index.d.ts`.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::browser::FlowEvent;
 use crate::callback::{AuthorizationResponse, Callback, ConnectLinkResponse};
 use crate::error::ConnectError;
+use crate::flow::FlowEvent;
 use crate::message::VendoMessage;
-use crate::protocol::{Connection, LinkedTool};
+use crate::protocol::{Authorization, Connection, LinkedTool, Outcome};
 use crate::token::TokenResponse;
 
 #[wasm_bindgen(module = "/src/js/connect-error.js")]
@@ -31,6 +32,15 @@ pub fn opt(v: Option<impl AsRef<str>>) -> JsValue {
     v.map_or(JsValue::NULL, |s| JsValue::from_str(s.as_ref()))
 }
 
+/// A plain object from a result type's `JS_FIELDS` and the values in the same order.
+fn fields(names: &[&str], values: &[JsValue]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in names.iter().zip(values) {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
 /// A plain object from key/value pairs.
 pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
@@ -46,60 +56,51 @@ fn s(v: &str) -> JsValue {
 
 /// `onEvent`'s argument: `{ kind, detail }`.
 pub fn flow_event(e: &FlowEvent) -> JsValue {
-    object(&[("kind", s(e.kind)), ("detail", opt(e.detail.as_deref()))])
+    object(&[("kind", s(e.kind.as_str())), ("detail", opt(e.detail.as_deref()))])
 }
 
-/// `connect()`'s result (SPEC §1.1).
-pub fn connection(c: Connection) -> JsValue {
-    object(&[
-        ("provider", s(&c.provider)),
-        ("connectionId", s(&c.connection_id)),
-        ("externalId", opt(c.external_id)),
-        ("displayName", opt(c.display_name)),
-        ("returnUrl", opt(c.return_url)),
-        ("state", s(&c.state)),
-    ])
+/// Any flow's result.
+pub fn outcome(o: Outcome) -> JsValue {
+    match o {
+        Outcome::Connection(c) => connection(c),
+        Outcome::Authorization(a) => authorization(a),
+        Outcome::ConnectLink(l) => linked(l),
+    }
 }
 
-/// `openConnectLink()`'s result (SPEC §1.3).
-pub fn linked(l: LinkedTool) -> JsValue {
-    object(&[("tool", s(&l.tool)), ("connectionId", s(&l.connection_id))])
+/// `authorize()`'s result (docs/results.md#authorization).
+fn authorization(a: Authorization) -> JsValue {
+    let verifier = opt(a.code_verifier.as_ref().map(|v| v.secret()));
+    fields(&Authorization::JS_FIELDS, &[s(&a.code), s(&a.state), verifier, s(&a.redirect_uri), opt(a.iss)])
 }
 
-/// A token response (SPEC §1.2); `extra` keeps unknown fields as JSON values.
+/// `connect()`'s result (docs/results.md#connection).
+fn connection(c: Connection) -> JsValue {
+    let values =
+        [s(&c.provider), s(&c.connection_id), opt(c.external_id), opt(c.display_name), opt(c.return_url), s(&c.state)];
+    fields(&Connection::JS_FIELDS, &values)
+}
+
+/// `openConnectLink()`'s result (docs/results.md#linked-tool).
+fn linked(l: LinkedTool) -> JsValue {
+    fields(&LinkedTool::JS_FIELDS, &[s(&l.tool), s(&l.connection_id)])
+}
+
+/// A token response (docs/results.md#tokens); `extra` keeps unknown fields as JSON values.
 pub fn tokens(t: TokenResponse) -> JsValue {
     let num = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from_f64);
-    let extra = json_object(&t.extra);
-    object(&[
-        ("accessToken", s(&t.access_token)),
-        ("tokenType", s(&t.token_type)),
-        ("expiresIn", num(t.expires_in)),
-        ("expiresAt", num(t.expires_at)),
-        ("refreshToken", opt(t.refresh_token.as_deref())),
-        ("scope", opt(t.scope.as_deref())),
-        ("idToken", opt(t.id_token.as_deref())),
-        ("extra", extra),
-    ])
-}
-
-fn json_object(map: &serde_json::Map<String, serde_json::Value>) -> JsValue {
-    let o = Object::new();
-    for (k, v) in map {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), &json_value(v));
-    }
-    o.into()
-}
-
-fn json_value(v: &serde_json::Value) -> JsValue {
-    use serde_json::Value;
-    match v {
-        Value::Null => JsValue::NULL,
-        Value::Bool(b) => JsValue::from_bool(*b),
-        Value::Number(n) => n.as_f64().map_or(JsValue::NULL, JsValue::from_f64),
-        Value::String(s) => JsValue::from_str(s),
-        Value::Array(items) => items.iter().map(json_value).collect::<js_sys::Array>().into(),
-        Value::Object(map) => json_object(map),
-    }
+    let extra = js_sys::JSON::parse(&t.extra).unwrap_or_else(|_| Object::new().into());
+    let values = [
+        s(&t.access_token),
+        s(&t.token_type),
+        num(t.expires_in),
+        num(t.expires_at),
+        opt(t.refresh_token.as_deref()),
+        opt(t.scope.as_deref()),
+        opt(t.id_token.as_deref()),
+        extra,
+    ];
+    fields(&TokenResponse::JS_FIELDS, &values)
 }
 
 /// `parseVendoMessage()`'s result: the message with camelCase fields.

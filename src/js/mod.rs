@@ -1,50 +1,64 @@
-//! The JS API (SPEC §1–§3), a thin skin over the Rust API: options are read from JS
-//! objects, results become plain objects, errors become `ConnectError` instances.
-//! Flows return Promises and never throw; their popup opens before they return.
-//! TypeScript declarations are hand-written in `pkg-template/index.d.ts`.
+//! The JS API (docs/flows.md, docs/options.md), a thin skin over the Rust API, compiled
+//! only with the `js` cargo feature (the npm build): options are read from JS objects,
+//! results become plain objects, errors become `ConnectError` instances. Flows return
+//! Promises and never throw; their popup opens before they return. The wasm side is
+//! synchronous: the package's entry (`pkg-template/index.js`) creates each Promise and
+//! passes its `resolve`/`reject`, awaits the app's link function, and sends token requests
+//! with `fetch`, so the npm wasm links no async executor (docs/architecture.md#size).
+//! TypeScript declarations are hand-written in `pkg-template/index.d.ts`, checked against
+//! the Rust lists by tests.
 
 mod convert;
 mod options;
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::rc::Rc;
-
-use js_sys::{Function, Promise};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use self::convert::{error, object, opt};
 use self::options::Opts;
-use crate::browser::{self, AuthorizeOptions, ConnectLinkOptions, ConnectOptions, LinkSource};
+use crate::browser::callback_page::start_callback;
+use crate::browser::flows::{link_minted, start_authorize, start_connect, start_link};
+use crate::browser::http::{json_body, Prepared};
+use crate::browser::{self, AuthorizeOptions, ConnectLinkOptions, ConnectOptions};
 use crate::error::{ConnectError, ErrorCode};
 use crate::pkce::{pkce_challenge, Pkce, METHOD};
+use crate::token::{parse_revoke_response, parse_token_response};
 use crate::validate::{sanitize_return_to, validate_redirect_uri};
 
-/// Runs `start` with the options read from JS; unreadable options reject the promise.
-fn call<O, T: 'static, F>(read: Result<O, ConnectError>, start: impl FnOnce(O) -> F, to_js: fn(T) -> JsValue) -> Promise
-where
-    F: Future<Output = Result<T, ConnectError>> + 'static,
-{
-    match read {
-        Ok(options) => {
-            let fut = start(options);
-            future_to_promise(async move { fut.await.map(to_js).map_err(error) })
-        }
-        Err(e) => Promise::reject(&error(e)),
+/// How a flow's promise settles: `resolve` with the plain result, `reject` with a `ConnectError`.
+fn settle_with(resolve: Function, reject: Function) -> Box<dyn FnOnce(Result<crate::protocol::Outcome, ConnectError>)> {
+    Box::new(move |r| {
+        let _ = match r {
+            Ok(o) => resolve.call1(&JsValue::NULL, &convert::outcome(o)),
+            Err(e) => reject.call1(&JsValue::NULL, &error(e)),
+        };
+    })
+}
+
+/// Reads the options, starts the flow and hands its result to `resolve`/`reject`.
+fn run_flow<O>(
+    read: impl FnOnce() -> Result<O, ConnectError>,
+    start: impl FnOnce(O) -> Result<std::rc::Rc<browser::driver::Running>, ConnectError>,
+    resolve: Function,
+    reject: Function,
+) {
+    let settle = settle_with(resolve, reject);
+    match read().and_then(start) {
+        Ok(running) => running.on_settle(settle),
+        Err(e) => settle(Err(e)),
     }
 }
 
-/// Reads a token helper's options: never a client secret (SPEC §1.2).
+/// Reads a token helper's options: never a client secret (docs/security.md#no-secrets).
 fn token_options<O>(options: JsValue, build: impl FnOnce(&Opts) -> Result<O, ConnectError>) -> Result<O, ConnectError> {
     let o = Opts::new(options, "options")?;
     o.forbid("clientSecret", "secrets stay on servers")?;
     build(&o)
 }
 
-/// `connect(options)` (SPEC §1.1).
+/// `connect(options)` (docs/flows.md#connect); the package's entry wraps it in a Promise.
 #[wasm_bindgen(js_name = connect, skip_typescript)]
-pub fn connect(options: JsValue) -> Promise {
+pub fn connect(options: JsValue, resolve: Function, reject: Function) {
     let read = || -> Result<ConnectOptions, ConnectError> {
         let o = Opts::new(options, "options")?;
         Ok(ConnectOptions {
@@ -56,12 +70,12 @@ pub fn connect(options: JsValue) -> Promise {
             common: o.common()?,
         })
     };
-    call(read(), browser::connect, convert::connection)
+    run_flow(read, |o| start_connect(&o), resolve, reject);
 }
 
-/// `authorize(options)` (SPEC §1.2).
+/// `authorize(options)` (docs/flows.md#authorize).
 #[wasm_bindgen(js_name = authorize, skip_typescript)]
-pub fn authorize(options: JsValue) -> Promise {
+pub fn authorize(options: JsValue, resolve: Function, reject: Function) {
     let read = || -> Result<AuthorizeOptions, ConnectError> {
         let o = Opts::new(options, "options")?;
         o.forbid("clientSecret", "secrets stay on servers; use a public client with PKCE")?;
@@ -77,143 +91,156 @@ pub fn authorize(options: JsValue) -> Promise {
             common: o.common()?,
         })
     };
-    call(read(), browser::authorize, |a| {
-        object(&[
-            ("code", JsValue::from_str(&a.code)),
-            ("state", JsValue::from_str(&a.state)),
-            ("codeVerifier", opt(a.code_verifier.as_ref().map(|v| v.secret()))),
-            ("redirectUri", JsValue::from_str(&a.redirect_uri)),
-            ("iss", opt(a.iss)),
-        ])
-    })
+    run_flow(read, start_authorize, resolve, reject);
 }
 
-/// `openConnectLink(link, options)` (SPEC §1.3). A factory that throws or rejects
-/// makes the flow reject with that very error.
+/// `openConnectLink(link, options)` (docs/flows.md#connect-link). With a link string it
+/// returns `undefined`; with a link function (`link` is `null`) it returns
+/// `[redirectUri, minted]`: the entry calls the app's function with `redirectUri` inside
+/// the click, then `minted(url)`, or `minted(undefined, true)` when the function failed.
 #[wasm_bindgen(js_name = openConnectLink, skip_typescript)]
-pub fn open_connect_link(link: JsValue, options: JsValue) -> Promise {
-    let factory_error: Rc<RefCell<Option<JsValue>>> = Rc::default();
-    let read = || -> Result<(LinkSource, ConnectLinkOptions), ConnectError> {
+pub fn open_connect_link(link: JsValue, options: JsValue, resolve: Function, reject: Function) -> JsValue {
+    let settle = settle_with(resolve, reject);
+    let read = || -> Result<(Option<String>, ConnectLinkOptions), ConnectError> {
         let o = Opts::new(options, "options")?;
-        let source = if let Some(url) = link.as_string() {
-            LinkSource::Url(url)
-        } else if let Some(f) = link.dyn_ref::<Function>() {
-            LinkSource::Factory(js_factory(f.clone(), Rc::clone(&factory_error)))
-        } else {
-            return Err(ConnectError::invalid_options("link must be a URL string or a function"));
+        let url = match link.as_string() {
+            Some(url) => Some(url),
+            None if link.is_null() => None,
+            None => return Err(ConnectError::invalid_options("link must be a URL string or a function")),
         };
-        let opts = ConnectLinkOptions {
-            redirect_uri: o.string("redirectUri")?,
-            state: o.string("state")?,
-            common: o.common()?,
-        };
-        Ok((source, opts))
+        Ok((
+            url,
+            ConnectLinkOptions {
+                redirect_uri: o.string("redirectUri")?,
+                state: o.string("state")?,
+                common: o.common()?,
+            },
+        ))
     };
-    match read() {
-        Err(e) => Promise::reject(&error(e)),
-        Ok((source, opts)) => {
-            let flow = browser::open_connect_link(source, opts);
-            future_to_promise(async move {
-                match flow.await {
-                    Ok(l) => Ok(convert::linked(l)),
-                    Err(e) => Err(factory_error.borrow_mut().take().unwrap_or_else(|| error(e))),
-                }
-            })
+    match read().and_then(|(url, o)| start_link(url, &o)) {
+        Err(e) => {
+            settle(Err(e));
+            JsValue::UNDEFINED
+        }
+        Ok((running, mint_for)) => {
+            running.on_settle(settle);
+            let Some(redirect) = mint_for else { return JsValue::UNDEFINED };
+            let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
+                let minted = match url.as_string() {
+                    _ if failed => Err(ConnectError::with_detail(
+                        ErrorCode::Other("link_factory_failed".into()),
+                        "the link function failed",
+                    )),
+                    Some(url) => Ok(url),
+                    None => Err(ConnectError::invalid_options("the link function must return a URL string")),
+                };
+                link_minted(&running, minted);
+            });
+            js_sys::Array::of2(&JsValue::from_str(&redirect), &minted).into()
         }
     }
 }
 
-/// Calls the JS factory synchronously (so the app's backend request starts inside the
-/// click), then awaits whatever it returned.
-fn js_factory(f: Function, slot: Rc<RefCell<Option<JsValue>>>) -> browser::LinkFactory {
-    Box::new(move |redirect_uri: String| {
-        let called = f.call1(&JsValue::NULL, &JsValue::from_str(&redirect_uri));
-        Box::pin(async move {
-            let failed = |value: JsValue, slot: &Rc<RefCell<Option<JsValue>>>| {
-                *slot.borrow_mut() = Some(value);
-                ConnectError::with_detail(ErrorCode::Other("link_factory_failed".into()), "the link function failed")
-            };
-            let value = match called {
-                Err(thrown) => return Err(failed(thrown, &slot)),
-                Ok(v) if v.is_instance_of::<Promise>() => {
-                    JsFuture::from(v.unchecked_into::<Promise>()).await.map_err(|e| failed(e, &slot))?
-                }
-                Ok(v) => v,
-            };
-            value.as_string().ok_or_else(|| ConnectError::invalid_options("the link function must return a URL string"))
-        })
-    })
-}
-
-/// `completeCallback(options)` (SPEC §1.4), for the app's callback page.
+/// `completeCallback(options)` (docs/flows.md#callback-page), for the app's callback page.
 #[wasm_bindgen(js_name = completeCallback, skip_typescript)]
-pub fn complete_callback(options: JsValue) -> Promise {
+pub fn complete_callback(options: JsValue, resolve: Function, reject: Function) {
     let read = || -> Result<browser::CallbackOptions, ConnectError> {
         let o = Opts::new(options, "options")?;
         let mut c = browser::CallbackOptions { opener_origin: o.string("openerOrigin")?, ..Default::default() };
         if let Some(ms) = o.number("ackTimeoutMs")? {
             if !(0.0..=60_000.0).contains(&ms) {
-                return Err(ConnectError::invalid_options("ackTimeoutMs must be 0 to 60000"));
+                return Err(ConnectError::must_be("ackTimeoutMs", "0 to 60000"));
             }
             c.ack_timeout_ms = ms as u32;
         }
         Ok(c)
     };
-    call(read(), browser::complete_callback, |out| {
-        let via = match out.delivery {
-            browser::Delivery::Opener => "opener",
-            browser::Delivery::Channel => "broadcastChannel",
+    let done = move |r: Result<browser::CallbackOutcome, ConnectError>| {
+        let _ = match r {
+            Ok(out) => {
+                let via = match out.delivery {
+                    browser::Delivery::Opener => "opener",
+                    browser::Delivery::Channel => "broadcastChannel",
+                };
+                let value = object(&[
+                    ("delivery", JsValue::from_str(via)),
+                    ("acknowledged", JsValue::from_bool(out.acknowledged)),
+                ]);
+                resolve.call1(&JsValue::NULL, &value)
+            }
+            Err(e) => reject.call1(&JsValue::NULL, &error(e)),
         };
-        object(&[("delivery", JsValue::from_str(via)), ("acknowledged", JsValue::from_bool(out.acknowledged))])
-    })
+    };
+    match read() {
+        Ok(o) => start_callback(o, Box::new(done)),
+        Err(e) => done(Err(e)),
+    }
 }
 
-/// `exchangeCode(options)` (SPEC §1.2).
-#[wasm_bindgen(js_name = exchangeCode, skip_typescript)]
-pub fn exchange_code(options: JsValue) -> Promise {
-    let read = token_options(options, |o| {
-        Ok(browser::ExchangeCode {
-            token_endpoint: o.required("tokenEndpoint")?,
-            client_id: o.required("clientId")?,
-            code: o.required("code")?,
-            code_verifier: o.required("codeVerifier")?,
-            redirect_uri: o.required("redirectUri")?,
-            body_encoding: o.body_encoding()?,
+/// The token helpers, by number: `exchangeCode`, `refreshToken`, `revokeToken`.
+const EXCHANGE: u8 = 0;
+const REFRESH: u8 = 1;
+
+/// `tokenRequest(kind, options)`: a token helper's checked request, `{ url, body,
+/// contentType, unreachable }` (docs/flows.md#tokens). The entry sends it with `fetch` and
+/// hands the answer to `tokenResult`; `unreachable` is the error for a failed `fetch`.
+#[wasm_bindgen(js_name = tokenRequest, skip_typescript)]
+pub fn token_request(kind: u8, options: JsValue) -> Result<JsValue, JsValue> {
+    let prepared: Result<Prepared, ConnectError> = match kind {
+        EXCHANGE => token_options(options, |o| {
+            Ok(browser::ExchangeCode {
+                token_endpoint: o.required("tokenEndpoint")?,
+                client_id: o.required("clientId")?,
+                code: o.required("code")?,
+                code_verifier: o.required("codeVerifier")?,
+                redirect_uri: o.required("redirectUri")?,
+                body_encoding: o.body_encoding()?,
+            })
         })
-    });
-    call(read, |o| async move { browser::exchange_code(&o).await }, convert::tokens)
+        .and_then(|o| o.prepare()),
+        REFRESH => token_options(options, |o| {
+            Ok(browser::RefreshToken {
+                token_endpoint: o.required("tokenEndpoint")?,
+                client_id: o.required("clientId")?,
+                refresh_token: o.required("refreshToken")?,
+                body_encoding: o.body_encoding()?,
+            })
+        })
+        .and_then(|o| o.prepare()),
+        _ => token_options(options, |o| {
+            Ok(browser::RevokeToken {
+                revocation_endpoint: o.required("revocationEndpoint")?,
+                client_id: o.required("clientId")?,
+                token: o.required("token")?,
+                body_encoding: o.body_encoding()?,
+            })
+        })
+        .and_then(|o| o.prepare()),
+    };
+    let p = prepared.map_err(error)?;
+    Ok(object(&[
+        ("url", JsValue::from_str(&p.endpoint)),
+        ("body", JsValue::from_str(&p.body)),
+        ("contentType", JsValue::from_str(p.encoding.content_type())),
+        ("unreachable", error(p.unreachable())),
+    ]))
 }
 
-/// `refreshToken(options)` (SPEC §1.2).
-#[wasm_bindgen(js_name = refreshToken, skip_typescript)]
-pub fn refresh_token(options: JsValue) -> Promise {
-    let read = token_options(options, |o| {
-        Ok(browser::RefreshToken {
-            token_endpoint: o.required("tokenEndpoint")?,
-            client_id: o.required("clientId")?,
-            refresh_token: o.required("refreshToken")?,
-            body_encoding: o.body_encoding()?,
-        })
-    });
-    call(read, |o| async move { browser::refresh_token(&o).await }, convert::tokens)
-}
-
-/// `revokeToken(options)` (SPEC §1.2); resolves with `undefined`.
-#[wasm_bindgen(js_name = revokeToken, skip_typescript)]
-pub fn revoke_token(options: JsValue) -> Promise {
-    let read = token_options(options, |o| {
-        Ok(browser::RevokeToken {
-            revocation_endpoint: o.required("revocationEndpoint")?,
-            client_id: o.required("clientId")?,
-            token: o.required("token")?,
-            body_encoding: o.body_encoding()?,
-        })
-    });
-    call(read, |o| async move { browser::revoke_token(&o).await }, |()| JsValue::UNDEFINED)
+/// `tokenResult(kind, status, json)`: judges a token endpoint's answer (`json` is
+/// `undefined` when the body was not JSON); throws the `ConnectError`.
+#[wasm_bindgen(js_name = tokenResult, skip_typescript)]
+pub fn token_result(kind: u8, status: u16, json: JsValue) -> Result<JsValue, JsValue> {
+    let body = json_body(&json);
+    let body = body.as_ref().map(|b| b as _);
+    match kind {
+        EXCHANGE | REFRESH => parse_token_response(status, body, js_sys::Date::now()).map(convert::tokens),
+        _ => parse_revoke_response(status, body).map(|()| JsValue::UNDEFINED),
+    }
+    .map_err(error)
 }
 
 // ---------------------------------------------------------------------------------------
-// Pure helpers (SPEC §3). Synchronous; they throw `ConnectError` where SPEC says so.
+// Pure helpers (docs/flows.md#helpers). Synchronous; they throw `ConnectError` where SPEC says so.
 
 /// `generatePkce()` → `{ codeVerifier, codeChallenge, codeChallengeMethod: "S256" }`.
 #[wasm_bindgen(js_name = generatePkce, skip_typescript)]

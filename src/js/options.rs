@@ -1,5 +1,7 @@
-//! Reads JS option objects (camelCase, SPEC §1–§2) into the Rust option structs.
-//! Wrong types are `invalid_options` naming the option; nothing here throws.
+//! Reads JS option objects (camelCase, docs/options.md) into the Rust option structs.
+//! Only types are checked here (a wrong type is `invalid_options` naming the option);
+//! every value rule lives once, in the core or the flow that takes the option. Nothing
+//! here throws.
 
 use std::rc::Rc;
 
@@ -8,7 +10,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, Window};
 
 use super::convert::flow_event;
-use crate::browser::popup::is_open;
 use crate::browser::{CommonOptions, PopupOptions};
 use crate::error::ConnectError;
 use crate::token::BodyEncoding;
@@ -17,7 +18,7 @@ use crate::token::BodyEncoding;
 pub struct Opts(JsValue);
 
 fn bad(name: &str, what: &str) -> ConnectError {
-    ConnectError::invalid_options(format!("{name} must be {what}"))
+    ConnectError::must_be(name, what)
 }
 
 impl Opts {
@@ -71,7 +72,7 @@ impl Opts {
     /// Fails when `key` is present at all (e.g. `clientSecret`).
     pub fn forbid(&self, key: &str, why: &str) -> Result<(), ConnectError> {
         match self.present(key) {
-            Some(_) => Err(ConnectError::invalid_options(format!("{key} is not accepted: {why}"))),
+            Some(_) => Err(ConnectError::invalid_options([key, " is not accepted: ", why].concat())),
             None => Ok(()),
         }
     }
@@ -139,20 +140,15 @@ impl Opts {
             if !looks_like_window {
                 return Err(bad("window", "a Window"));
             }
-            if !is_open(&v) {
-                return Err(ConnectError::with_detail(crate::ErrorCode::PopupBlocked, "the given window is closed"));
-            }
+            // Whether it is still open is the flow's check (popup::adopt).
             c.window = Some(v.unchecked_into::<Window>());
         }
         if let Some(p) = self.present("popup") {
             let p = Opts::new(p, "popup")?;
             let mut popup = PopupOptions::default();
+            // A number that is not a whole u32 reads as 0, which PopupOptions::validate refuses.
             let size = |key: &str| -> Result<Option<u32>, ConnectError> {
-                match p.number(key)? {
-                    Some(n) if n.fract() == 0.0 && (1.0..=10_000.0).contains(&n) => Ok(Some(n as u32)),
-                    Some(_) => Err(bad(key, "an integer from 1 to 10000")),
-                    None => Ok(None),
-                }
+                Ok(p.number(key)?.map(|n| if n.fract() == 0.0 && (0.0..=4e9).contains(&n) { n as u32 } else { 0 }))
             };
             popup.width = size("width")?.unwrap_or(popup.width);
             popup.height = size("height")?.unwrap_or(popup.height);

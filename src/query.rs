@@ -1,0 +1,118 @@
+//! `application/x-www-form-urlencoded` (WHATWG URL §5): the query strings of authorize
+//! URLs and callbacks, and token request bodies (RFC 6749 §4.1.3, Appendix B).
+//!
+//! Forty lines instead of `form_urlencoded` and `percent-encoding` (about 3.5 KB of wasm
+//! with their 768-byte table and lossy UTF-8 decoding; docs/decisions.md#dependencies). One
+//! difference by design: a name or value that does not decode to UTF-8 is refused (`None`)
+//! rather than patched with U+FFFD, so nothing unreadable is ever compared or passed on.
+//! The tests hold both directions to the `form_urlencoded` crate.
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends `name=value`, `&`-separated from what `out` already holds.
+pub fn append_pair(out: &mut String, name: &str, value: &str) {
+    if !out.is_empty() {
+        out.push('&');
+    }
+    encode(out, name);
+    out.push('=');
+    encode(out, value);
+}
+
+/// The urlencoded byte serializer: ASCII alphanumerics and `*-._` stay, a space becomes
+/// `+`, every other byte `%XX`.
+fn encode(out: &mut String, s: &str) {
+    for b in s.bytes() {
+        match b {
+            b' ' => out.push('+'),
+            b'*' | b'-' | b'.' | b'_' => out.push(char::from(b)),
+            b if b.is_ascii_alphanumeric() => out.push(char::from(b)),
+            b => {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+    }
+}
+
+/// The `name=value` pairs of a query, still encoded; empty pairs skipped, a pair without
+/// `=` has an empty value.
+pub fn raw_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
+    query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, "")))
+}
+
+/// Percent-decodes `s` (`+` as a space when `plus_as_space`); a `%` not followed by two hex
+/// digits stays as it is. `None` when the result is not UTF-8.
+pub fn decode(s: &str, plus_as_space: bool) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |at: usize| bytes.get(at).and_then(|h| char::from(*h).to_digit(16));
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+            (b'+', _, _) if plus_as_space => out.push(b' '),
+            (b, _, _) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The decoded pairs of a query; `None` when a name or value is not UTF-8.
+pub fn pairs(query: &str) -> Option<Vec<(String, String)>> {
+    raw_pairs(query).map(|(n, v)| Some((decode(n, true)?, decode(v, true)?))).collect()
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_forms() {
+        let mut q = String::new();
+        append_pair(&mut q, "a b", "c&d=e+f/é*~");
+        append_pair(&mut q, "x", "");
+        assert_eq!(q, "a+b=c%26d%3De%2Bf%2F%C3%A9*%7E&x=");
+        assert_eq!(
+            pairs("a=1&&b&c=%zz&d=%41+%2B").unwrap(),
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "".into()),
+                ("c".into(), "%zz".into()),
+                ("d".into(), "A +".into()),
+            ]
+        );
+        assert_eq!(pairs("a=%FF"), None);
+        assert_eq!(decode("/a+b%20c", false).as_deref(), Some("/a+b c"));
+    }
+
+    proptest! {
+        #[test]
+        fn serializes_like_form_urlencoded(name in ".{0,12}", value in ".{0,24}") {
+            let mut ours = String::from("k=v");
+            append_pair(&mut ours, &name, &value);
+            let theirs = form_urlencoded::Serializer::for_suffix(String::from("k=v"), 0)
+                .append_pair(&name, &value).finish();
+            prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn parses_like_form_urlencoded_where_it_is_utf8(q in "[a-z%0-9A-F=&+é]{0,30}") {
+            let theirs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+            match pairs(&q) {
+                Some(ours) => prop_assert_eq!(ours, theirs),
+                None => {
+                    let lossy = theirs.iter().any(|(k, v)| k.contains(char::REPLACEMENT_CHARACTER) || v.contains(char::REPLACEMENT_CHARACTER));
+                    prop_assert!(lossy);
+                }
+            }
+        }
+    }
+}

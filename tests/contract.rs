@@ -1,0 +1,110 @@
+//! The published TypeScript declarations (`pkg-template/index.d.ts`) hold the same lists as
+//! the Rust code: every error code, every flow event kind and every result field. Each list
+//! has one source in Rust; this test fails when the hand-written `.d.ts` drifts from it.
+#![cfg(not(target_arch = "wasm32"))]
+
+use vendo_connect::flow::FlowEventKind;
+use vendo_connect::protocol::{Authorization, Connection, LinkedTool};
+use vendo_connect::token::TokenResponse;
+use vendo_connect::ErrorCode;
+
+const DTS: &str = include_str!("../pkg-template/index.d.ts");
+
+/// The text of `export <kind> <name>` up to its end (`;` at depth 0 for a type, the closing
+/// brace for an interface).
+fn declaration(kind: &str, name: &str) -> &'static str {
+    let head = format!("export {kind} {name} ");
+    let start = DTS.find(&head).unwrap_or_else(|| panic!("index.d.ts has no `{head}`"));
+    let rest = &DTS[start + head.len()..];
+    let mut depth = 0i32;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 && kind == "interface" {
+                    return &rest[..=i];
+                }
+            }
+            ';' if depth == 0 && kind == "type" => return &rest[..i],
+            _ => {}
+        }
+    }
+    panic!("`{head}` does not end")
+}
+
+/// The quoted string literals in a piece of TypeScript.
+fn literals(ts: &str) -> Vec<String> {
+    ts.split('\'').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+/// The property names of an interface (comments skipped).
+fn properties(ts: &str) -> Vec<String> {
+    let body = ts.trim().trim_start_matches('{').trim_end_matches('}');
+    let mut names = Vec::new();
+    let mut depth = 0;
+    let code: String = body
+        .lines()
+        .map(|l| l.split("/**").next().unwrap_or(""))
+        .filter(|l| !l.trim_start().starts_with('*'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for part in code.split([';', '\n']) {
+        let part = part.trim();
+        if depth == 0 {
+            if let Some((name, _)) = part.split_once(':') {
+                let name = name.trim().trim_end_matches('?');
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    names.push(name.to_owned());
+                }
+            }
+        }
+        depth += part.matches('{').count() as i32 - part.matches('}').count() as i32;
+    }
+    names
+}
+
+#[test]
+fn error_codes_match() {
+    let mut declared: Vec<String> = ["SdkErrorCode", "VendoErrorCode", "ConnectLinkErrorCode", "OAuthErrorCode"]
+        .iter()
+        .flat_map(|t| literals(declaration("type", t)))
+        .collect();
+    let mut known: Vec<String> = ErrorCode::KNOWN.iter().map(|s| s.to_string()).collect();
+    declared.sort();
+    known.sort();
+    assert_eq!(declared, known, "index.d.ts error code unions vs ErrorCode::KNOWN");
+}
+
+#[test]
+fn flow_event_kinds_match() {
+    let kinds = declaration("interface", "FlowEvent");
+    let kinds = kinds.split("kind:").nth(1).unwrap().split(';').next().unwrap();
+    let declared = literals(kinds);
+    let known: Vec<String> = FlowEventKind::ALL.iter().map(|k| k.as_str().to_owned()).collect();
+    assert_eq!(declared, known, "FlowEvent['kind'] vs FlowEventKind::ALL");
+}
+
+#[test]
+fn result_fields_match() {
+    for (name, fields) in [
+        ("Connection", &Connection::JS_FIELDS[..]),
+        ("Authorization", &Authorization::JS_FIELDS[..]),
+        ("LinkedTool", &LinkedTool::JS_FIELDS[..]),
+        ("TokenResponse", &TokenResponse::JS_FIELDS[..]),
+    ] {
+        let mut declared = properties(declaration("interface", name));
+        let mut known: Vec<String> = fields.iter().map(|s| s.to_string()).collect();
+        declared.sort();
+        known.sort();
+        assert_eq!(declared, known, "interface {name} vs {name}::JS_FIELDS");
+    }
+}
+
+#[test]
+fn the_parser_of_this_test_sees_what_it_should() {
+    // Guard against a test that cannot fail: the helpers find known members.
+    assert!(literals(declaration("type", "SdkErrorCode")).contains(&"popup_blocked".to_owned()));
+    assert!(properties(declaration("interface", "Connection")).contains(&"connectionId".to_owned()));
+    assert!(properties("{ a: string; b?: number }") == ["a", "b"]);
+}
