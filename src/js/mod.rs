@@ -1,160 +1,180 @@
 //! The JS API (docs/flows.md, docs/options.md), a thin skin over the Rust API, compiled
-//! only with the `js` cargo feature (the npm build): options are read from JS objects,
-//! results become plain objects, errors become `ConnectError` instances. Flows return
-//! Promises and never throw; their popup opens before they return. The wasm side is
-//! synchronous: the package's entry (`pkg-template/index.js`) creates each Promise and
-//! passes its `resolve`/`reject`, awaits the app's link function, and sends token requests
-//! with `fetch`, so the npm wasm links no async executor (docs/architecture.md#size).
-//! TypeScript declarations are hand-written in `pkg-template/index.d.ts`, checked against
-//! the Rust lists by tests.
+//! only with the `js` cargo feature (the npm build). Results become plain objects, errors
+//! `ConnectError` instances.
+//!
+//! The package's entry (`pkg-template/index.js`) reads the JS option objects and checks
+//! their *types* (JS conventions: camelCase, `null`/`undefined` for absent); it passes the
+//! values here in order. Every *value* rule and every default lives in the Rust API these
+//! functions call, so Rust and JS callers get the same rules and details. The wasm side is
+//! synchronous: the entry creates each Promise and passes its `resolve`/`reject`, awaits
+//! the app's link function, and sends token requests with `fetch`, so the npm wasm links
+//! no async executor and no option readers (docs/architecture.md#size).
 
 mod convert;
-mod options;
 
-use js_sys::Function;
+use std::rc::Rc;
+
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortSignal, Window};
 
 use self::convert::{error, object, opt};
-use self::options::Opts;
 use crate::browser::callback_page::start_callback;
+use crate::browser::driver::Running;
 use crate::browser::flows::{link_minted, start_authorize, start_connect, start_link};
-use crate::browser::http::{json_body, Prepared};
-use crate::browser::{self, AuthorizeOptions, ConnectLinkOptions, ConnectOptions};
+use crate::browser::http::json_body;
+use crate::browser::{self, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions};
 use crate::error::{ConnectError, ErrorCode};
+use crate::geometry::PopupOptions;
 use crate::pkce::{pkce_challenge, Pkce, METHOD};
-use crate::token::{parse_revoke_response, parse_token_response};
+use crate::protocol::Outcome;
+use crate::token::{parse_revoke_response, parse_token_response, BodyEncoding};
 use crate::validate::{sanitize_return_to, validate_redirect_uri};
 
-/// How a flow's promise settles: `resolve` with the plain result, `reject` with a `ConnectError`.
-fn settle_with(resolve: Function, reject: Function) -> Box<dyn FnOnce(Result<crate::protocol::Outcome, ConnectError>)> {
-    Box::new(move |r| {
+/// The common options (docs/options.md#common) from the entry's array `[timeoutMs,
+/// closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent]`,
+/// types already checked there; absent values (`undefined`) take the Rust defaults. A popup
+/// size that is not a whole number reads as 0, which `PopupOptions::validate` refuses.
+fn common_options(a: &Array) -> CommonOptions {
+    let d = CommonOptions::default();
+    let num = |i| a.get(i).as_f64();
+    let flag = |i| a.get(i).as_bool();
+    let size = |i, default: u32| {
+        num(i).map_or(default, |n: f64| if n.fract() == 0.0 && (0.0..=4e9).contains(&n) { n as u32 } else { 0 })
+    };
+    let some = |i| Some(a.get(i)).filter(|v| !v.is_undefined());
+    let on_event = some(9).map(|f| -> browser::EventHook {
+        let f: Function = f.unchecked_into();
+        Rc::new(move |e| {
+            // A throwing hook must not break the flow.
+            let _ = f.call1(&JsValue::NULL, &convert::flow_event(e));
+        })
+    });
+    CommonOptions {
+        timeout_ms: num(0).unwrap_or(d.timeout_ms),
+        closed_grace_ms: num(1).unwrap_or(d.closed_grace_ms),
+        detect_close: flag(2).unwrap_or(d.detect_close),
+        close_popup: flag(3).unwrap_or(d.close_popup),
+        popup: PopupOptions {
+            width: size(4, d.popup.width),
+            height: size(5, d.popup.height),
+            name: a.get(6).as_string().unwrap_or(d.popup.name),
+        },
+        window: some(7).map(JsCast::unchecked_into::<Window>),
+        signal: some(8).map(JsCast::unchecked_into::<AbortSignal>),
+        on_event,
+    }
+}
+
+/// The strings of an array the entry checked to hold only strings.
+fn strings(a: &Array) -> Vec<String> {
+    a.iter().filter_map(|v| v.as_string()).collect()
+}
+
+/// Starts a flow and hands its result to `resolve`/`reject` (exactly one is called).
+fn run_flow(started: Result<Rc<Running>, ConnectError>, resolve: Function, reject: Function) -> Option<Rc<Running>> {
+    let settle = move |r: Result<Outcome, ConnectError>| {
         let _ = match r {
             Ok(o) => resolve.call1(&JsValue::NULL, &convert::outcome(o)),
             Err(e) => reject.call1(&JsValue::NULL, &error(e)),
         };
-    })
+    };
+    match started {
+        Ok(running) => {
+            running.on_settle(Box::new(settle));
+            Some(running)
+        }
+        Err(e) => {
+            settle(Err(e));
+            None
+        }
+    }
 }
 
-/// Reads the options, starts the flow and hands its result to `resolve`/`reject`.
-fn run_flow<O>(
-    read: impl FnOnce() -> Result<O, ConnectError>,
-    start: impl FnOnce(O) -> Result<std::rc::Rc<browser::driver::Running>, ConnectError>,
+/// `connect(options)` (docs/flows.md#connect); the entry wraps it in a Promise.
+#[wasm_bindgen(js_name = connect, skip_typescript)]
+#[allow(clippy::too_many_arguments)]
+pub fn connect(
+    base_url: String,
+    provider: String,
+    app_key: Option<String>,
+    return_to: Option<String>,
+    state: Option<String>,
+    common: Array,
     resolve: Function,
     reject: Function,
 ) {
-    let settle = settle_with(resolve, reject);
-    match read().and_then(start) {
-        Ok(running) => running.on_settle(settle),
-        Err(e) => settle(Err(e)),
-    }
+    let o = ConnectOptions { base_url, provider, app_key, return_to, state, common: common_options(&common) };
+    run_flow(start_connect(&o), resolve, reject);
 }
 
-/// Reads a token helper's options: never a client secret (docs/security.md#no-secrets).
-fn token_options<O>(options: JsValue, build: impl FnOnce(&Opts) -> Result<O, ConnectError>) -> Result<O, ConnectError> {
-    let o = Opts::new(options, "options")?;
-    o.forbid("clientSecret", "secrets stay on servers")?;
-    build(&o)
-}
-
-/// `connect(options)` (docs/flows.md#connect); the package's entry wraps it in a Promise.
-#[wasm_bindgen(js_name = connect, skip_typescript)]
-pub fn connect(options: JsValue, resolve: Function, reject: Function) {
-    let read = || -> Result<ConnectOptions, ConnectError> {
-        let o = Opts::new(options, "options")?;
-        Ok(ConnectOptions {
-            base_url: o.required("baseUrl")?,
-            provider: o.required("provider")?,
-            app_key: o.string("appKey")?,
-            return_to: o.string("returnTo")?,
-            state: o.string("state")?,
-            common: o.common()?,
-        })
-    };
-    run_flow(read, |o| start_connect(&o), resolve, reject);
-}
-
-/// `authorize(options)` (docs/flows.md#authorize).
+/// `authorize(options)` (docs/flows.md#authorize); `extra_params` comes as name, value, name, value, ….
 #[wasm_bindgen(js_name = authorize, skip_typescript)]
-pub fn authorize(options: JsValue, resolve: Function, reject: Function) {
-    let read = || -> Result<AuthorizeOptions, ConnectError> {
-        let o = Opts::new(options, "options")?;
-        o.forbid("clientSecret", "secrets stay on servers; use a public client with PKCE")?;
-        Ok(AuthorizeOptions {
-            authorization_endpoint: o.required("authorizationEndpoint")?,
-            client_id: o.required("clientId")?,
-            redirect_uri: o.required("redirectUri")?,
-            scope: o.strings("scope")?,
-            extra_params: o.string_map("extraParams")?,
-            issuer: o.string("issuer")?,
-            state: o.string("state")?,
-            pkce: o.boolean("pkce")?.unwrap_or(true),
-            common: o.common()?,
-        })
+#[allow(clippy::too_many_arguments)]
+pub fn authorize(
+    authorization_endpoint: String,
+    client_id: String,
+    redirect_uri: String,
+    scope: Array,
+    extra_params: Array,
+    issuer: Option<String>,
+    state: Option<String>,
+    pkce: Option<bool>,
+    common: Array,
+    resolve: Function,
+    reject: Function,
+) {
+    let mut extra = strings(&extra_params).into_iter();
+    let extra_params = std::iter::from_fn(|| Some((extra.next()?, extra.next()?))).collect();
+    let o = AuthorizeOptions {
+        authorization_endpoint,
+        client_id,
+        redirect_uri,
+        scope: strings(&scope),
+        extra_params,
+        issuer,
+        state,
+        pkce: pkce.unwrap_or(AuthorizeOptions::default().pkce),
+        common: common_options(&common),
     };
-    run_flow(read, start_authorize, resolve, reject);
+    run_flow(start_authorize(o), resolve, reject);
 }
 
 /// `openConnectLink(link, options)` (docs/flows.md#connect-link). With a link string it
-/// returns `undefined`; with a link function (`link` is `null`) it returns
+/// returns `undefined`; with a link function (`link` is `None`) it returns
 /// `[redirectUri, minted]`: the entry calls the app's function with `redirectUri` inside
 /// the click, then `minted(url)`, or `minted(undefined, true)` when the function failed.
 #[wasm_bindgen(js_name = openConnectLink, skip_typescript)]
-pub fn open_connect_link(link: JsValue, options: JsValue, resolve: Function, reject: Function) -> JsValue {
-    let settle = settle_with(resolve, reject);
-    let read = || -> Result<(Option<String>, ConnectLinkOptions), ConnectError> {
-        let o = Opts::new(options, "options")?;
-        let url = match link.as_string() {
-            Some(url) => Some(url),
-            None if link.is_null() => None,
-            None => return Err(ConnectError::invalid_options("link must be a URL string or a function")),
+pub fn open_connect_link(
+    link: Option<String>,
+    redirect_uri: Option<String>,
+    state: Option<String>,
+    common: Array,
+    resolve: Function,
+    reject: Function,
+) -> JsValue {
+    let o = ConnectLinkOptions { redirect_uri, state, common: common_options(&common) };
+    let started = start_link(link, &o);
+    let mint_for = started.as_ref().ok().and_then(|(_, m)| m.clone());
+    let Some(running) = run_flow(started.map(|(r, _)| r), resolve, reject) else { return JsValue::UNDEFINED };
+    let Some(redirect) = mint_for else { return JsValue::UNDEFINED };
+    let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
+        let minted = match url.as_string() {
+            _ if failed => {
+                Err(ConnectError::with_detail(ErrorCode::Other("link_factory_failed".into()), "the link function failed"))
+            }
+            Some(url) => Ok(url),
+            None => Err(ConnectError::invalid_options("the link function must return a URL string")),
         };
-        Ok((
-            url,
-            ConnectLinkOptions {
-                redirect_uri: o.string("redirectUri")?,
-                state: o.string("state")?,
-                common: o.common()?,
-            },
-        ))
-    };
-    match read().and_then(|(url, o)| start_link(url, &o)) {
-        Err(e) => {
-            settle(Err(e));
-            JsValue::UNDEFINED
-        }
-        Ok((running, mint_for)) => {
-            running.on_settle(settle);
-            let Some(redirect) = mint_for else { return JsValue::UNDEFINED };
-            let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
-                let minted = match url.as_string() {
-                    _ if failed => Err(ConnectError::with_detail(
-                        ErrorCode::Other("link_factory_failed".into()),
-                        "the link function failed",
-                    )),
-                    Some(url) => Ok(url),
-                    None => Err(ConnectError::invalid_options("the link function must return a URL string")),
-                };
-                link_minted(&running, minted);
-            });
-            js_sys::Array::of2(&JsValue::from_str(&redirect), &minted).into()
-        }
-    }
+        link_minted(&running, minted);
+    });
+    js_sys::Array::of2(&JsValue::from_str(&redirect), &minted).into()
 }
 
 /// `completeCallback(options)` (docs/flows.md#callback-page), for the app's callback page.
 #[wasm_bindgen(js_name = completeCallback, skip_typescript)]
-pub fn complete_callback(options: JsValue, resolve: Function, reject: Function) {
-    let read = || -> Result<browser::CallbackOptions, ConnectError> {
-        let o = Opts::new(options, "options")?;
-        let mut c = browser::CallbackOptions { opener_origin: o.string("openerOrigin")?, ..Default::default() };
-        if let Some(ms) = o.number("ackTimeoutMs")? {
-            if !(0.0..=60_000.0).contains(&ms) {
-                return Err(ConnectError::must_be("ackTimeoutMs", "0 to 60000"));
-            }
-            c.ack_timeout_ms = ms as u32;
-        }
-        Ok(c)
-    };
+pub fn complete_callback(opener_origin: Option<String>, ack_timeout_ms: Option<f64>, resolve: Function, reject: Function) {
     let done = move |r: Result<browser::CallbackOutcome, ConnectError>| {
         let _ = match r {
             Ok(out) => {
@@ -162,61 +182,56 @@ pub fn complete_callback(options: JsValue, resolve: Function, reject: Function) 
                     browser::Delivery::Opener => "opener",
                     browser::Delivery::Channel => "broadcastChannel",
                 };
-                let value = object(&[
-                    ("delivery", JsValue::from_str(via)),
-                    ("acknowledged", JsValue::from_bool(out.acknowledged)),
-                ]);
+                let value =
+                    object(&[("delivery", JsValue::from_str(via)), ("acknowledged", JsValue::from_bool(out.acknowledged))]);
                 resolve.call1(&JsValue::NULL, &value)
             }
             Err(e) => reject.call1(&JsValue::NULL, &error(e)),
         };
     };
-    match read() {
-        Ok(o) => start_callback(o, Box::new(done)),
-        Err(e) => done(Err(e)),
+    let mut options = browser::CallbackOptions { opener_origin, ..Default::default() };
+    if let Some(ms) = ack_timeout_ms {
+        if !(0.0..=60_000.0).contains(&ms) {
+            return done(Err(ConnectError::must_be("ackTimeoutMs", "0 to 60000")));
+        }
+        options.ack_timeout_ms = ms as u32;
     }
+    start_callback(options, Box::new(done));
 }
 
 /// The token helpers, by number: `exchangeCode`, `refreshToken`, `revokeToken`.
 const EXCHANGE: u8 = 0;
 const REFRESH: u8 = 1;
 
-/// `tokenRequest(kind, options)`: a token helper's checked request, `{ url, body,
-/// contentType, unreachable }` (docs/flows.md#tokens). The entry sends it with `fetch` and
-/// hands the answer to `tokenResult`; `unreachable` is the error for a failed `fetch`.
+/// `tokenRequest(kind, fields, bodyEncoding)`: a token helper's checked request, `{ url,
+/// body, contentType, unreachable }` (docs/flows.md#tokens). `fields` are the helper's
+/// string options in the order of its Rust struct. The entry sends the request with
+/// `fetch` and hands the answer to `tokenResult`; `unreachable` is the error for a failed
+/// `fetch`.
 #[wasm_bindgen(js_name = tokenRequest, skip_typescript)]
-pub fn token_request(kind: u8, options: JsValue) -> Result<JsValue, JsValue> {
-    let prepared: Result<Prepared, ConnectError> = match kind {
-        EXCHANGE => token_options(options, |o| {
-            Ok(browser::ExchangeCode {
-                token_endpoint: o.required("tokenEndpoint")?,
-                client_id: o.required("clientId")?,
-                code: o.required("code")?,
-                code_verifier: o.required("codeVerifier")?,
-                redirect_uri: o.required("redirectUri")?,
-                body_encoding: o.body_encoding()?,
-            })
-        })
-        .and_then(|o| o.prepare()),
-        REFRESH => token_options(options, |o| {
-            Ok(browser::RefreshToken {
-                token_endpoint: o.required("tokenEndpoint")?,
-                client_id: o.required("clientId")?,
-                refresh_token: o.required("refreshToken")?,
-                body_encoding: o.body_encoding()?,
-            })
-        })
-        .and_then(|o| o.prepare()),
-        _ => token_options(options, |o| {
-            Ok(browser::RevokeToken {
-                revocation_endpoint: o.required("revocationEndpoint")?,
-                client_id: o.required("clientId")?,
-                token: o.required("token")?,
-                body_encoding: o.body_encoding()?,
-            })
-        })
-        .and_then(|o| o.prepare()),
-    };
+pub fn token_request(kind: u8, fields: Array, body_encoding: Option<String>) -> Result<JsValue, JsValue> {
+    let mut v = strings(&fields).into_iter();
+    let mut next = || v.next().unwrap_or_default();
+    let prepared = BodyEncoding::parse(body_encoding.as_deref()).and_then(|body_encoding| {
+        let (endpoint, client_id) = (next(), next());
+        match kind {
+            EXCHANGE => browser::ExchangeCode {
+                token_endpoint: endpoint,
+                client_id,
+                code: next(),
+                code_verifier: next(),
+                redirect_uri: next(),
+                body_encoding,
+            }
+            .prepare(),
+            REFRESH => {
+                browser::RefreshToken { token_endpoint: endpoint, client_id, refresh_token: next(), body_encoding }
+                    .prepare()
+            }
+            _ => browser::RevokeToken { revocation_endpoint: endpoint, client_id, token: next(), body_encoding }
+                .prepare(),
+        }
+    });
     let p = prepared.map_err(error)?;
     Ok(object(&[
         ("url", JsValue::from_str(&p.endpoint)),
@@ -240,7 +255,7 @@ pub fn token_result(kind: u8, status: u16, json: JsValue) -> Result<JsValue, JsV
 }
 
 // ---------------------------------------------------------------------------------------
-// Pure helpers (docs/flows.md#helpers). Synchronous; they throw `ConnectError` where SPEC says so.
+// Pure helpers (docs/flows.md#helpers). Synchronous; they throw `ConnectError` where docs/flows.md#helpers says so.
 
 /// `generatePkce()` → `{ codeVerifier, codeChallenge, codeChallengeMethod: "S256" }`.
 #[wasm_bindgen(js_name = generatePkce, skip_typescript)]
@@ -281,17 +296,16 @@ pub fn parse_callback_url(url: JsValue) -> Result<JsValue, JsValue> {
 
 /// `validateRedirectUri(uri, { allowedHosts })` → `{ ok, code }`; `code` is `null` when ok.
 #[wasm_bindgen(js_name = validateRedirectUri, skip_typescript)]
-pub fn validate_redirect_uri_js(uri: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let o = Opts::new(options, "options").map_err(error)?;
-    let hosts = o.strings("allowedHosts").map_err(error)?;
+pub fn validate_redirect_uri_js(uri: JsValue, hosts: Array) -> JsValue {
+    let hosts = strings(&hosts);
     let verdict = match uri.as_string() {
         None => Err(crate::validate::RedirectUriRule::InvalidUrl),
         Some(uri) => validate_redirect_uri(&uri, &hosts).map(|_| ()),
     };
-    Ok(match verdict {
+    match verdict {
         Ok(()) => object(&[("ok", JsValue::TRUE), ("code", JsValue::NULL)]),
         Err(rule) => object(&[("ok", JsValue::FALSE), ("code", JsValue::from_str(rule.code()))]),
-    })
+    }
 }
 
 /// `sanitizeReturnTo(path)`: the path when it is a safe same-origin path, else `null`.
