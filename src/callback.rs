@@ -136,7 +136,7 @@ pub fn parse_callback_query(query: &str) -> Result<Callback, ConnectError> {
                 vc_state,
             })),
             "error" => Ok(Callback::ConnectLink(ConnectLinkResponse::Error { error: p.required("error")?, vc_state })),
-            _ => Err(ConnectError::invalid_response("the callback status is neither ok nor error")),
+            _ => Err(ConnectError::invalid_response("the callback status is not ok or error")),
         };
     }
     if p.0[0].is_some() {
@@ -155,7 +155,7 @@ pub fn parse_callback_query(query: &str) -> Result<Callback, ConnectError> {
             iss: p.take("iss"),
         }));
     }
-    Err(ConnectError::invalid_response("the URL carries no callback parameters"))
+    Err(ConnectError::invalid_response("the URL has no callback parameters"))
 }
 
 /// Parses the query of an absolute or relative callback URL (the fragment is ignored).

@@ -223,7 +223,7 @@ impl Flow {
             Input::Tick => self.on_tick(now),
             Input::Abort(why) => self.settle(Err(ConnectError::with_detail(ErrorCode::Aborted, why)), false, now),
             Input::Superseded => self.settle(
-                Err(ConnectError::with_detail(ErrorCode::Superseded, "a new flow started while this one was pending")),
+                Err(ConnectError::with_detail(ErrorCode::Superseded, "a newer flow started")),
                 false,
                 now,
             ),
@@ -263,7 +263,7 @@ impl Flow {
 
     fn on_tick(&mut self, now: f64) -> Vec<Action> {
         if self.closed_since.is_some_and(|since| now - since >= self.config.closed_grace_ms) {
-            let e = ConnectError::with_detail(ErrorCode::PopupClosed, "the popup was closed before the flow finished");
+            let e = ConnectError::with_detail(ErrorCode::PopupClosed, "the popup was closed");
             return self.settle(Err(e), false, now);
         }
         if now - self.config.opened_at >= self.config.timeout_ms {

@@ -24,7 +24,7 @@ pub fn is_valid_verifier(s: &str) -> bool {
 pub fn pkce_challenge(verifier: &str) -> Result<String, ConnectError> {
     if !is_valid_verifier(verifier) {
         return Err(ConnectError::invalid_options(
-            "a code verifier is 43 to 128 characters of [A-Za-z0-9._~-] (RFC 7636 §4.1)",
+            "a code verifier is 43 to 128 of [A-Za-z0-9._~-]",
         ));
     }
     Ok(base64url(&Sha256::digest(verifier.as_bytes())))

@@ -107,11 +107,11 @@ pub struct VendoProtocol {
 impl Protocol for VendoProtocol {
     fn judge(&mut self, data: &dyn MessageData) -> Verdict {
         match parse_vendo_message(data) {
-            None => Verdict::Ignore("not a valid vendo:oauth message"),
+            None => Verdict::Ignore("not a vendo:oauth message"),
             Some(VendoMessage::Ack(_)) => Verdict::Ignore("an ack is not a result"),
             Some(VendoMessage::Done(done)) => {
                 if done.state.as_deref().is_some_and(|s| s != self.state) {
-                    return Verdict::Ignore("state does not match this flow");
+                    return Verdict::Ignore("state does not match");
                 }
                 let ack = Ack::Vendo { connection_id: done.connection_id.clone() };
                 Verdict::Settle {
@@ -128,7 +128,7 @@ impl Protocol for VendoProtocol {
             }
             Some(VendoMessage::Error(failure)) => {
                 if failure.state.as_deref().is_some_and(|s| s != self.state) {
-                    return Verdict::Ignore("state does not match this flow");
+                    return Verdict::Ignore("state does not match");
                 }
                 let mut e = ConnectError::new(ErrorCode::from_wire(&failure.code));
                 e.detail = failure.detail;
@@ -175,15 +175,15 @@ fn judge_redirect(
     conclude: &mut dyn FnMut(Callback) -> Result<Outcome, ConnectError>,
 ) -> Verdict {
     let Some(envelope) = parse_callback_envelope(data) else {
-        return Verdict::Ignore("not a vendo-connect:callback message");
+        return Verdict::Ignore("not a callback message");
     };
     if envelope.state != state.unwrap_or("") {
-        return Verdict::Ignore("state does not match this flow");
+        return Verdict::Ignore("state does not match");
     }
     let ack = Some(Ack::Callback { state: envelope.state });
     let result = parse_callback_query(&envelope.query).and_then(|cb| {
         if cb.state() != state {
-            return Err(ConnectError::invalid_response("callback state does not match this flow"));
+            return Err(ConnectError::invalid_response("callback state does not match"));
         }
         conclude(cb)
     });
@@ -191,7 +191,7 @@ fn judge_redirect(
 }
 
 fn wrong_kind() -> Result<Outcome, ConnectError> {
-    Err(ConnectError::invalid_response("callback is not of the kind this flow expects"))
+    Err(ConnectError::invalid_response("the callback is of another kind"))
 }
 
 /// OAuth 2.1 authorization responses (RFC 6749 §4.1.2, §4.1.2.1; RFC 9207).
@@ -238,8 +238,8 @@ impl AuthorizationProtocol {
         match (self.issuer.as_deref(), iss) {
             (None, _) => Ok(()),
             (Some(expected), Some(got)) if expected == got => Ok(()),
-            (Some(_), Some(_)) => Err(ConnectError::invalid_response("iss does not match the expected issuer")),
-            (Some(_), None) if required => Err(ConnectError::invalid_response("iss is missing from the response")),
+            (Some(_), Some(_)) => Err(ConnectError::invalid_response("iss does not match the issuer")),
+            (Some(_), None) if required => Err(ConnectError::invalid_response("iss is missing")),
             (Some(_), None) => Ok(()),
         }
     }
@@ -314,9 +314,9 @@ mod tests {
         let without = json!({ "type": "vendo:oauth:done", "provider": "notion", "connection_id": "c1" });
         assert!(matches!(vendo().judge(&without), Verdict::Settle { result: Ok(_), .. }));
         let wrong = json!({ "type": "vendo:oauth:done", "provider": "notion", "connection_id": "c1", "state": "T" });
-        assert_eq!(vendo().judge(&wrong), Verdict::Ignore("state does not match this flow"));
+        assert_eq!(vendo().judge(&wrong), Verdict::Ignore("state does not match"));
         let wrong_err = json!({ "type": "vendo:oauth:error", "code": "x", "state": "T" });
-        assert_eq!(vendo().judge(&wrong_err), Verdict::Ignore("state does not match this flow"));
+        assert_eq!(vendo().judge(&wrong_err), Verdict::Ignore("state does not match"));
     }
 
     #[test]
@@ -385,7 +385,7 @@ mod tests {
     #[test]
     fn authorization_state_must_match_in_envelope_and_query() {
         let mut p = oauth(None);
-        assert_eq!(p.judge(&envelope("T", "code=abc&state=T")), Verdict::Ignore("state does not match this flow"));
+        assert_eq!(p.judge(&envelope("T", "code=abc&state=T")), Verdict::Ignore("state does not match"));
         let Verdict::Settle { result: Err(e), .. } = p.judge(&envelope("S", "code=abc&state=T")) else { panic!() };
         assert_eq!(e.code, ErrorCode::InvalidResponse);
         let Verdict::Settle { result: Err(e), .. } = p.judge(&envelope("S", "code=abc")) else { panic!() };
@@ -434,7 +434,7 @@ mod tests {
         ));
         assert_eq!(
             p.judge(&envelope("X", "status=ok&tool=t&connection_id=c&vc_state=X")),
-            Verdict::Ignore("state does not match this flow")
+            Verdict::Ignore("state does not match")
         );
     }
 

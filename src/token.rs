@@ -259,7 +259,7 @@ pub fn parse_token_response(
     let access_token = string_field(body, "access_token")?.filter(|s| !s.is_empty());
     let token_type = string_field(body, "token_type")?.filter(|s| !s.is_empty());
     let (Some(access_token), Some(token_type)) = (access_token, token_type) else {
-        return Err(ConnectError::invalid_response("the token response lacks access_token or token_type"));
+        return Err(ConnectError::invalid_response("no access_token or token_type"));
     };
     let expires_in = match body.field("expires_in") {
         Field::Missing | Field::Null => None,
@@ -283,7 +283,7 @@ pub fn parse_token_response(
 }
 
 fn bad_expiry() -> ConnectError {
-    ConnectError::invalid_response("token response expires_in is not a non-negative number")
+    ConnectError::invalid_response("expires_in is not a number ≥ 0")
 }
 
 /// Judges a revocation endpoint's answer (RFC 7009 §2.2: 200 whatever the token's state).

@@ -64,10 +64,10 @@ impl UrlError {
     /// A human-readable reason.
     pub fn detail(&self) -> &'static str {
         match self {
-            UrlError::BadCharacter => "URL contains whitespace, control, non-ASCII or backslash characters",
+            UrlError::BadCharacter => "URL has whitespace, a control, non-ASCII or \\ character",
             UrlError::Scheme => "URL must start with http:// or https://",
-            UrlError::Host => "URL host must be a plain ASCII name or a canonical IP address",
-            UrlError::Port => "URL port must be a number from 0 to 65535",
+            UrlError::Host => "URL host is not a plain name or canonical IP",
+            UrlError::Port => "URL port is not 0 to 65535",
         }
     }
 }
@@ -289,8 +289,12 @@ fn parse_ipv6(s: &str) -> Result<Ipv6Addr, UrlError> {
         return Err(UrlError::Host);
     }
     let mut all = [0u16; 8];
-    all[..head.len()].copy_from_slice(&head);
-    all[8 - tail.len()..].copy_from_slice(&tail);
+    for (slot, piece) in all.iter_mut().zip(&head) {
+        *slot = *piece;
+    }
+    for (slot, piece) in all.iter_mut().rev().zip(tail.iter().rev()) {
+        *slot = *piece;
+    }
     let addr = Ipv6Addr::from(all);
     if addr.to_ipv4_mapped().is_some() {
         return Err(UrlError::Host);

@@ -88,9 +88,9 @@ fn is_safe_path(p: &str) -> bool {
 /// until stable (so `%252F` cannot hide a `/`; more than 8 layers is refused). At most
 /// 2048 bytes. A raw space is refused; an encoded one (`%20`, as in `/search?q=a%20b`) is fine.
 pub fn validate_return_to(path: &str) -> Result<(), ConnectError> {
-    let bad = || ConnectError::invalid_options("returnTo must be a same-origin path such as /settings");
+    let bad = || ConnectError::invalid_options("returnTo must be a same-origin path like /settings");
     if path.len() > 2048 {
-        return Err(ConnectError::invalid_options("returnTo is longer than 2048 characters"));
+        return Err(ConnectError::invalid_options("returnTo is over 2048 characters"));
     }
     if path.contains(' ') {
         return Err(bad());
@@ -140,11 +140,11 @@ pub fn validate_base_url(s: &str) -> Result<BaseUrl, ConnectError> {
     let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options(["baseUrl: ", e.detail()].concat()))?;
     if url.scheme() != Scheme::Https && !url.is_loopback() {
         return Err(ConnectError::invalid_options(
-            "baseUrl must be https: (http: only on localhost, 127.0.0.0/8 or [::1])",
+            "baseUrl must be https: (http: on loopback only)",
         ));
     }
     if url.has_userinfo() || url.query().is_some() || url.fragment().is_some() {
-        return Err(ConnectError::invalid_options("baseUrl must not have credentials, a query or a fragment"));
+        return Err(ConnectError::invalid_options("baseUrl must not have credentials, query or fragment"));
     }
     let prefix = url.path().trim_end_matches('/').to_owned();
     Ok(BaseUrl { url, prefix })
@@ -168,7 +168,7 @@ pub fn validate_provider_slug(s: &str) -> Result<(), ConnectError> {
 pub fn validate_endpoint(s: &str, what: &str) -> Result<HttpUrl, ConnectError> {
     let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options([what, ": ", e.detail()].concat()))?;
     if url.scheme() != Scheme::Https && !url.is_loopback() {
-        return Err(ConnectError::must_be(what, "https: (http: only on a loopback host)"));
+        return Err(ConnectError::must_be(what, "https: (http: on loopback only)"));
     }
     if url.has_userinfo() || url.fragment().is_some() {
         return Err(ConnectError::invalid_options([what, " must not have credentials or a fragment"].concat()));

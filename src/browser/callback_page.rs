@@ -63,7 +63,7 @@ pub struct CallbackOutcome {
 
 /// The text left for the person when nobody could be told.
 pub const ORPHAN_MESSAGE: &str =
-    "This sign-in window could not reach the page that opened it. You can close it and try again.";
+    "This window lost the page that opened it. Close it and try again.";
 
 /// Hands this page's callback to the opener. See the module docs for the steps.
 ///
@@ -122,7 +122,7 @@ fn prepare(options: &CallbackOptions) -> Result<Prepared, ConnectError> {
     let target = options.opener_origin.as_deref().map(checked_origin).transpose()?.unwrap_or(own_origin);
     let Some(state) = envelope_state(&query) else {
         leave_message(&window);
-        return Err(ConnectError::invalid_response("the callback URL carries no single state"));
+        return Err(ConnectError::invalid_response("the callback has no single state"));
     };
     let opener =
         window.opener().ok().filter(|o| !o.is_null() && !o.is_undefined()).map(JsCast::unchecked_into::<Window>);
@@ -133,7 +133,7 @@ fn prepare(options: &CallbackOptions) -> Result<Prepared, ConnectError> {
         (None, Some(_)) => Delivery::Channel,
         (None, None) => {
             leave_message(&window);
-            return Err(ConnectError::invalid_options("no opener and no state to find it by"));
+            return Err(ConnectError::invalid_options("no opener and no state"));
         }
     };
     Ok(Prepared { window, query, target, state, opener, channel, delivery })
@@ -166,7 +166,8 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
     }
     let w = Rc::clone(&waiting);
     let timer = Timeout::new(ack_timeout_ms, move || finish(&w, Ok(false)));
-    *waiting.borrow_mut() = Some(Waiting {
+    let Ok(mut slot) = waiting.try_borrow_mut() else { return };
+    *slot = Some(Waiting {
         window: p.window.clone(),
         opener: p.opener.is_some(),
         delivery: p.delivery,
@@ -175,6 +176,7 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
         timer: Some(timer),
         done,
     });
+    drop(slot);
 
     let msg = envelope(&p.state, &p.query);
     let posted = match (&p.opener, &p.channel) {
@@ -227,7 +229,9 @@ impl<T> Default for Slot<T> {
 
 impl<T> Slot<T> {
     fn fill(&self, value: T) {
-        *self.value.borrow_mut() = Some(value);
+        if let Ok(mut v) = self.value.try_borrow_mut() {
+            *v = Some(value);
+        }
         if let Some(w) = self.waker.take() {
             w.wake();
         }
@@ -240,7 +244,7 @@ impl<T> Future for SlotFuture<T> {
     type Output = T;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        match self.0.value.borrow_mut().take() {
+        match self.0.value.try_borrow_mut().ok().and_then(|mut v| v.take()) {
             Some(v) => Poll::Ready(v),
             None => {
                 self.0.waker.set(Some(cx.waker().clone()));
@@ -258,7 +262,7 @@ fn take_response(window: &Window) -> Result<(String, String), ConnectError> {
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
     }
-    let origin = location.origin().map_err(|_| ConnectError::invalid_options("cannot read this page's origin"))?;
+    let origin = location.origin().map_err(|_| ConnectError::invalid_options("no page origin"))?;
     Ok((search.strip_prefix('?').unwrap_or(&search).to_owned(), origin))
 }
 

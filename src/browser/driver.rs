@@ -7,7 +7,7 @@
 //! one supersedes the old. The flow's [`FlowFuture`] is `#[must_use]`; dropping it before
 //! it settles ends the flow as an abort would.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -127,12 +127,12 @@ struct Driver {
 pub(crate) struct Running(RefCell<Driver>);
 
 thread_local! {
-    static PENDING: RefCell<Weak<Running>> = const { RefCell::new(Weak::new()) };
+    static PENDING: Cell<Weak<Running>> = const { Cell::new(Weak::new()) };
 }
 
 /// Rejects the pending flow, if any, with `superseded`.
 pub(crate) fn supersede_pending() {
-    let previous = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut())).upgrade();
+    let previous = PENDING.try_with(Cell::take).ok().and_then(|w| w.upgrade());
     if let Some(previous) = previous {
         previous.dispatch(Input::Superseded);
     }
@@ -165,9 +165,10 @@ pub(crate) fn start(window: &Window, launch: Launch) -> Rc<Running> {
     }
     let r = Rc::clone(&running);
     let poll = Interval::new(POLL_MS, move || r.poll());
-    running.0.borrow_mut().guards = Some(Guards { _listeners: listeners, _poll: poll });
-
-    PENDING.with(|p| *p.borrow_mut() = Rc::downgrade(&running));
+    if let Ok(mut d) = running.0.try_borrow_mut() {
+        d.guards = Some(Guards { _listeners: listeners, _poll: poll });
+    }
+    let _ = PENDING.try_with(|p| p.set(Rc::downgrade(&running)));
     running
 }
 
@@ -324,10 +325,10 @@ impl Running {
         if let Some(channel) = channel {
             channel.close();
         }
-        PENDING.with(|p| {
-            let mut p = p.borrow_mut();
-            if std::ptr::eq(p.as_ptr(), self) {
-                *p = Weak::new();
+        let _ = PENDING.try_with(|p| {
+            let pending = p.take();
+            if !std::ptr::eq(pending.as_ptr(), self) {
+                p.set(pending);
             }
         });
         if let Some(waker) = waker {

@@ -95,11 +95,11 @@ impl CommonOptions {
 }
 
 fn browser_window() -> Result<Window, ConnectError> {
-    web_sys::window().ok_or_else(|| ConnectError::invalid_options("no window: flows run in a browser page"))
+    web_sys::window().ok_or_else(|| ConnectError::invalid_options("no window: flows need a browser page"))
 }
 
 fn own_origin(window: &Window) -> Result<String, ConnectError> {
-    window.location().origin().map_err(|_| ConnectError::invalid_options("cannot read this page's origin"))
+    window.location().origin().map_err(|_| ConnectError::invalid_options("no page origin"))
 }
 
 /// What one flow needs to start, once every option has been checked.
@@ -115,7 +115,7 @@ struct Plan<'a> {
 fn launch(window: &Window, plan: Plan<'_>) -> Result<Rc<Running>, ConnectError> {
     let common = plan.common;
     if common.signal.as_ref().is_some_and(AbortSignal::aborted) {
-        return Err(ConnectError::with_detail(ErrorCode::Aborted, "the signal was already aborted"));
+        return Err(ConnectError::with_detail(ErrorCode::Aborted, "the signal was aborted already"));
     }
     driver::supersede_pending();
     let popup = match &common.window {
@@ -423,7 +423,7 @@ pub(crate) fn start_link(
         }
         None => {
             let redirect: &HttpUrl = redirect.as_ref().ok_or_else(|| {
-                ConnectError::invalid_options("redirectUri is required when the link comes from a function")
+                ConnectError::invalid_options("redirectUri is required with a link function")
             })?;
             let state = state_or_fresh(o.state.as_deref())?;
             let with_state = with_query_param(redirect, "vc_state", &state);
@@ -452,7 +452,7 @@ pub(crate) fn link_minted(running: &Running, minted: Result<String, ConnectError
             } else {
                 running.dispatch(Input::Failed(ConnectError::with_detail(
                     ErrorCode::PopupClosed,
-                    "the popup could not be navigated to the link",
+                    "the popup could not open the link",
                 )));
             }
         }

@@ -53,12 +53,12 @@ pub fn open(window: &Window, url: &str, opts: &PopupOptions) -> Result<Window, C
 /// Uses a window the caller opened itself (`options.window`), navigating it to `url`.
 pub fn adopt(w: &Window, url: Option<&str>) -> Result<Window, ConnectError> {
     if !is_open(w.as_ref()) {
-        return Err(ConnectError::with_detail(ErrorCode::PopupBlocked, "the given window is closed"));
+        return Err(ConnectError::with_detail(ErrorCode::PopupBlocked, "the window is closed"));
     }
     if let Some(url) = url {
         w.location()
             .set_href(url)
-            .map_err(|_| ConnectError::with_detail(ErrorCode::PopupBlocked, "the given window cannot be navigated"))?;
+            .map_err(|_| ConnectError::with_detail(ErrorCode::PopupBlocked, "the window cannot be navigated"))?;
     }
     Ok(w.clone())
 }

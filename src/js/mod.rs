@@ -165,7 +165,7 @@ pub fn open_connect_link(
                 Err(ConnectError::with_detail(ErrorCode::Other("link_factory_failed".into()), "the link function failed"))
             }
             Some(url) => Ok(url),
-            None => Err(ConnectError::invalid_options("the link function must return a URL string")),
+            None => Err(ConnectError::invalid_options("the link function must give a URL string")),
         };
         link_minted(&running, minted);
     });
