@@ -21,8 +21,8 @@ wasm-bindgen --target web --keep-debug --out-dir "$gen" --out-name vendo_connect
   target/wasm32-unknown-unknown/release/vendo_connect.wasm
 features=(--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-multivalue --enable-reference-types)
-wasm-opt -Oz "${features[@]}" --debuginfo "$gen/vendo_connect_bg.wasm" -o target/size/named.wasm
-wasm-opt -Oz "${features[@]}" --strip-debug --strip-producers --strip-target-features "$gen/vendo_connect_bg.wasm" \
+wasm-opt -Oz --low-memory-unused --converge "${features[@]}" --debuginfo "$gen/vendo_connect_bg.wasm" -o target/size/named.wasm
+wasm-opt -Oz --low-memory-unused --converge "${features[@]}" --strip-debug --strip-producers --strip-target-features "$gen/vendo_connect_bg.wasm" \
   -o "$gen/opt.wasm"
 # Short import and export names in the wasm and, to match, in the glue.
 wasm-opt --minify-imports-and-exports-and-modules "${features[@]}" "$gen/opt.wasm" \

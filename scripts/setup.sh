@@ -2,12 +2,14 @@
 # Installs what `make demo` / `make test` need, idempotently and only from the package
 # registries: the wasm32 target, wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen
 # version, wasm-pack, Debian's chromium + chromium-driver, and the npm lock file's packages
-# (binaryen's wasm-opt, playwright-core, oidc-provider). A second run does nothing.
+# (binaryen's wasm-opt, playwright-core, oidc-provider, esbuild), and twiggy for `make size`.
+# A second run does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 WASM_PACK_VERSION=0.15.1
+TWIGGY_VERSION=0.8.0
 say() { printf 'setup: %s\n' "$*"; }
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
@@ -29,6 +31,9 @@ cargo_install() {
   || cargo_install wasm-bindgen-cli "$bindgen_version"
 [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" = "$WASM_PACK_VERSION" ] \
   || cargo_install wasm-pack "$WASM_PACK_VERSION"
+# `make size`'s breakdown of the wasm by crate and module.
+[ "$(twiggy --version 2>/dev/null | awk '{print $2}')" = "$TWIGGY_VERSION" ] \
+  || cargo_install twiggy "$TWIGGY_VERSION"
 
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   if [ "$(id -u)" = 0 ]; then

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make size`: the npm package's size, raw and gzip -9, checked against size-budget.txt
-# (bytes, gzipped wasm + JS). Size is deterministic, so the budget is a test.
+# (bytes, gzipped wasm + every JS file a user loads). Size is deterministic, so the budget
+# is a test. Then where the wasm's bytes go, by crate and by module of ours (twiggy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 [ -f pkg/vendo_connect_bg.wasm ] || { echo "size: pkg/ is not built (make pkg)"; echo "size: 0 passed, 1 failed"; exit 1; }
 
 gz() { gzip -9 -c "$@" | wc -c; }
@@ -17,6 +19,10 @@ printf '%-28s %10s %10s\n' "" "raw" "gzip -9"
 printf '%-28s %10d %10d\n' "vendo_connect_bg.wasm" "$wasm_raw" "$wasm_gz"
 printf '%-28s %10d %10d\n' "index.js (entry + glue)" "$js_raw" "$js_gz"
 printf '%-28s %10d %10d   budget %d\n' "total" "$total_raw" "$total_gz" "$budget"
+if [ -f target/size/named.wasm ] && command -v twiggy >/dev/null; then
+  echo
+  python3 scripts/size-breakdown.py target/size/named.wasm "$wasm_gz" || echo "size: the breakdown failed"
+fi
 if [ "$total_gz" -le "$budget" ]; then
   echo "size: 1 passed, 0 failed"
 else

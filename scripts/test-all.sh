@@ -8,6 +8,9 @@ bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 
 . scripts/env.sh
 
 logs=$(mktemp -d)
+# Browsers, drivers and servers already running (not ours): the orphan check ignores them.
+watched='chromium|chromedriver|chrome_crashpad|www/server.mjs|wasm-bindgen-test-runner'
+before=$(pgrep -f "$watched" | sort || true)
 total_pass=0; total_fail=0
 table=()
 
@@ -33,15 +36,41 @@ run() {
   table+=("$(printf '%-10s %6d passed %4d failed  (exit %d)' "$name" "$pass" "$fail" "$status")")
 }
 
-run native count_rust 900 cargo test --all-targets
-run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install
+# cargo doc for the browser target, warnings denied: "docs: N passed, M failed".
+count_docs() { awk '/^docs: [0-9]+ passed/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$1"; }
+docs() {
+  if RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown --features serde; then
+    echo "docs: 1 passed, 0 failed"
+  else
+    echo "docs: 0 passed, 1 failed"; return 1
+  fi
+}
+
+run native count_rust 900 cargo test --all-targets --features serde
+run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install -- --features js
+run docs count_docs 600 docs
 if bash scripts/build-pkg.sh; then
+  # The Rust consumer (examples/leptos) the e2e suite clicks through and inspects.
+  timeout 1500 bash scripts/build-examples.sh || { rm -rf examples/leptos/dist; echo "=== the examples did not build"; }
   run e2e count_node 1800 node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
   run size count_size 60 bash scripts/size-report.sh
 else
   table+=("pkg        build failed: e2e and size not run")
   total_fail=$((total_fail + 2))
 fi
+
+# Every suite stops the browsers, drivers and servers it started: none may outlive it.
+count_orphans() { awk '/^orphans: [0-9]+ passed/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$1"; }
+orphans() {
+  sleep 2
+  local left pid
+  left=$(for pid in $(pgrep -f "$watched" | sort); do
+    grep -qx "$pid" <<< "$before" || ps -o pid=,args= -p "$pid" || true
+  done)
+  if [ -z "$left" ]; then echo "orphans: 1 passed, 0 failed"; else
+    echo "left running after the suites:"; echo "$left"; echo "orphans: 0 passed, 1 failed"; return 1; fi
+}
+run orphans count_orphans 60 orphans
 
 echo
 echo "=== summary"

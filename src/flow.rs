@@ -222,11 +222,9 @@ impl Flow {
             Input::PopupClosed => self.on_popup_closed(now),
             Input::Tick => self.on_tick(now),
             Input::Abort(why) => self.settle(Err(ConnectError::with_detail(ErrorCode::Aborted, why)), false, now),
-            Input::Superseded => self.settle(
-                Err(ConnectError::with_detail(ErrorCode::Superseded, "a newer flow started")),
-                false,
-                now,
-            ),
+            Input::Superseded => {
+                self.settle(Err(ConnectError::with_detail(ErrorCode::Superseded, "a newer flow started")), false, now)
+            }
             Input::Failed(e) => self.settle(Err(e), false, now),
         }
     }

@@ -23,9 +23,7 @@ pub fn is_valid_verifier(s: &str) -> bool {
 /// `BASE64URL(SHA256(ASCII(verifier)))` (RFC 7636 §4.2), for a valid verifier.
 pub fn pkce_challenge(verifier: &str) -> Result<String, ConnectError> {
     if !is_valid_verifier(verifier) {
-        return Err(ConnectError::invalid_options(
-            "a code verifier is 43 to 128 of [A-Za-z0-9._~-]",
-        ));
+        return Err(ConnectError::invalid_options("a code verifier is 43 to 128 of [A-Za-z0-9._~-]"));
     }
     Ok(base64url(&Sha256::digest(verifier.as_bytes())))
 }

@@ -447,3 +447,49 @@ mod tests {
         assert_eq!(envelope_state("vc_state=a&vc_state=b"), None);
     }
 }
+
+#[cfg(all(test, feature = "serde", not(target_arch = "wasm32")))]
+mod serde_tests {
+    use super::*;
+    use crate::token::TokenResponse;
+
+    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(v: &T) -> String {
+        let json = serde_json::to_string(v).unwrap();
+        assert_eq!(&serde_json::from_str::<T>(&json).unwrap(), v, "{json}");
+        json
+    }
+
+    #[test]
+    fn results_and_errors_round_trip_through_serde() {
+        round_trip(&Connection {
+            provider: "notion".into(),
+            connection_id: "c".into(),
+            external_id: None,
+            display_name: Some("Acme".into()),
+            return_url: None,
+            state: "s".into(),
+        });
+        round_trip(&LinkedTool { tool: "t".into(), connection_id: "c".into() });
+        let a = Authorization {
+            code: "code".into(),
+            state: "s".into(),
+            code_verifier: Some(CodeVerifier::new("v".repeat(43)).unwrap()),
+            redirect_uri: "https://app.example/cb".into(),
+            iss: None,
+        };
+        assert!(round_trip(&a).contains(&"v".repeat(43)), "the verifier travels as a plain string");
+        let e = ConnectError::with_detail(ErrorCode::PopupClosed, "closed").for_provider("notion");
+        assert!(round_trip(&e).contains("\"popup_closed\""), "codes travel as their wire spelling");
+        round_trip(&ConnectError::new(ErrorCode::Other("brand_new".into())));
+        round_trip(&TokenResponse {
+            access_token: "a".into(),
+            token_type: "Bearer".into(),
+            expires_in: Some(60.0),
+            expires_at: Some(1.0),
+            refresh_token: None,
+            scope: None,
+            id_token: None,
+            extra: "{}".into(),
+        });
+    }
+}

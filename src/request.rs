@@ -97,7 +97,7 @@ pub fn authorization_url(req: &AuthorizationRequest<'_>) -> Result<String, Conne
     // A name that does not decode to UTF-8 cannot be one of the (ASCII) reserved names.
     for name in raw_pairs(own).filter_map(|(n, _)| decode(n, true)) {
         if RESERVED.contains(&name.as_str()) {
-            return Err(ConnectError::invalid_options(["authorizationEndpoint must not carry ", &name].concat()));
+            return Err(ConnectError::invalid_options(["authorization_endpoint must not carry ", &name].concat()));
         }
     }
     let mut q = own.to_owned();
@@ -115,7 +115,7 @@ pub fn authorization_url(req: &AuthorizationRequest<'_>) -> Result<String, Conne
     for (name, value) in req.extra_params {
         if name.is_empty() || RESERVED.contains(&name.as_str()) {
             let shown = if name.is_empty() { "an empty name" } else { name.as_str() };
-            return Err(ConnectError::invalid_options(["extraParams may not set ", shown].concat()));
+            return Err(ConnectError::invalid_options(["extra_params may not set ", shown].concat()));
         }
         append_pair(&mut q, name, value);
     }

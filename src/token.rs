@@ -26,7 +26,7 @@ impl BodyEncoding {
         match s {
             None | Some("form") => Ok(BodyEncoding::Form),
             Some("json") => Ok(BodyEncoding::Json),
-            Some(_) => Err(ConnectError::invalid_options("bodyEncoding must be \"form\" or \"json\"")),
+            Some(_) => Err(ConnectError::invalid_options("body_encoding must be \"form\" or \"json\"")),
         }
     }
 

@@ -88,9 +88,9 @@ fn is_safe_path(p: &str) -> bool {
 /// until stable (so `%252F` cannot hide a `/`; more than 8 layers is refused). At most
 /// 2048 bytes. A raw space is refused; an encoded one (`%20`, as in `/search?q=a%20b`) is fine.
 pub fn validate_return_to(path: &str) -> Result<(), ConnectError> {
-    let bad = || ConnectError::invalid_options("returnTo must be a same-origin path like /settings");
+    let bad = || ConnectError::invalid_options("return_to must be a same-origin path like /settings");
     if path.len() > 2048 {
-        return Err(ConnectError::invalid_options("returnTo is over 2048 characters"));
+        return Err(ConnectError::invalid_options("return_to is over 2048 characters"));
     }
     if path.contains(' ') {
         return Err(bad());
@@ -137,14 +137,12 @@ impl BaseUrl {
 /// `https:`, or `http:` on a loopback host; no userinfo, query or fragment. A path prefix
 /// is kept, without trailing slashes.
 pub fn validate_base_url(s: &str) -> Result<BaseUrl, ConnectError> {
-    let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options(["baseUrl: ", e.detail()].concat()))?;
+    let url = HttpUrl::parse(s).map_err(|e| ConnectError::invalid_options(["base_url: ", e.detail()].concat()))?;
     if url.scheme() != Scheme::Https && !url.is_loopback() {
-        return Err(ConnectError::invalid_options(
-            "baseUrl must be https: (http: on loopback only)",
-        ));
+        return Err(ConnectError::invalid_options("base_url must be https: (http: on loopback only)"));
     }
     if url.has_userinfo() || url.query().is_some() || url.fragment().is_some() {
-        return Err(ConnectError::invalid_options("baseUrl must not have credentials, query or fragment"));
+        return Err(ConnectError::invalid_options("base_url must not have credentials, query or fragment"));
     }
     let prefix = url.path().trim_end_matches('/').to_owned();
     Ok(BaseUrl { url, prefix })
@@ -176,6 +174,39 @@ pub fn validate_endpoint(s: &str, what: &str) -> Result<HttpUrl, ConnectError> {
     Ok(url)
 }
 
+/// Every option whose Rust name (`snake_case`) differs from its JS name (`camelCase`):
+/// error details name the Rust field, and the JS skin shows them with the JS name
+/// (docs/options.md). A test holds the JS names to `index.d.ts`.
+pub const OPTION_NAMES: &[(&str, &str)] = &[
+    ("base_url", "baseUrl"),
+    ("app_key", "appKey"),
+    ("return_to", "returnTo"),
+    ("authorization_endpoint", "authorizationEndpoint"),
+    ("client_id", "clientId"),
+    ("redirect_uri", "redirectUri"),
+    ("extra_params", "extraParams"),
+    ("timeout_ms", "timeoutMs"),
+    ("closed_grace_ms", "closedGraceMs"),
+    ("token_endpoint", "tokenEndpoint"),
+    ("revocation_endpoint", "revocationEndpoint"),
+    ("code_verifier", "codeVerifier"),
+    ("refresh_token", "refreshToken"),
+    ("body_encoding", "bodyEncoding"),
+    ("opener_origin", "openerOrigin"),
+    ("ack_timeout_ms", "ackTimeoutMs"),
+];
+
+/// An error detail as the JS API shows it: a leading Rust option name (details start with
+/// the option they are about) spelled as in JS. Wire names later in the text stay.
+pub fn js_detail(detail: &str) -> String {
+    let end = detail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(detail.len());
+    let (head, rest) = (detail.get(..end).unwrap_or(""), detail.get(end..).unwrap_or(""));
+    match OPTION_NAMES.iter().find(|(rust, _)| *rust == head) {
+        Some((_, js)) => [js, rest].concat(),
+        None => detail.to_owned(),
+    }
+}
+
 /// A caller-supplied `state`: 1–1024 printable ASCII characters (it is percent-encoded on
 /// the wire and compared exactly on the way back; docs/decisions.md#state).
 pub fn validate_state(state: &str) -> Result<(), ConnectError> {
@@ -196,6 +227,28 @@ pub fn state_or_fresh(given: Option<&str>) -> Result<String, ConnectError> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn details_name_rust_fields_and_js_shows_its_own() {
+        let e = validate_endpoint("ftp://x", "token_endpoint").unwrap_err();
+        let detail = e.detail.unwrap();
+        assert!(detail.starts_with("token_endpoint"), "{detail}");
+        assert!(js_detail(&detail).starts_with("tokenEndpoint: "), "{}", js_detail(&detail));
+        assert_eq!(
+            js_detail("authorization_endpoint must not carry redirect_uri"),
+            "authorizationEndpoint must not carry redirect_uri"
+        );
+        assert_eq!(
+            js_detail("state must be 1 to 1024 printable ASCII characters"),
+            "state must be 1 to 1024 printable ASCII characters"
+        );
+        assert_eq!(js_detail("the popup was closed"), "the popup was closed");
+        assert_eq!(js_detail(""), "");
+        for (rust, js) in OPTION_NAMES {
+            assert_eq!(js_detail(&[rust, " is required"].concat()), [js, " is required"].concat());
+            assert!(rust.contains('_') && !js.contains('_'), "{rust} / {js}");
+        }
+    }
 
     #[test]
     fn caller_states_are_printable_ascii_up_to_1024() {
@@ -359,8 +412,8 @@ mod tests {
         assert!(validate_endpoint("https://as.example/auth?tenant=1", "e").is_ok());
         assert!(validate_endpoint("http://127.0.0.1:9/token", "e").is_ok());
         for bad in ["http://as.example/auth", "https://u@as.example", "https://as.example/a#b", "data:text/html,x"] {
-            let e = validate_endpoint(bad, "tokenEndpoint").unwrap_err();
-            assert!(e.to_string().contains("tokenEndpoint"), "{bad}");
+            let e = validate_endpoint(bad, "token_endpoint").unwrap_err();
+            assert!(e.to_string().contains("token_endpoint"), "{bad}");
         }
     }
 

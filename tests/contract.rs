@@ -102,6 +102,16 @@ fn result_fields_match() {
 }
 
 #[test]
+fn every_js_option_name_is_declared() {
+    for (rust, js) in vendo_connect::validate::OPTION_NAMES {
+        assert!(
+            DTS.contains(&format!(" {js}?:")) || DTS.contains(&format!(" {js}:")),
+            "{js} ({rust}) is not in index.d.ts"
+        );
+    }
+}
+
+#[test]
 fn the_parser_of_this_test_sees_what_it_should() {
     // Guard against a test that cannot fail: the helpers find known members.
     assert!(literals(declaration("type", "SdkErrorCode")).contains(&"popup_blocked".to_owned()));

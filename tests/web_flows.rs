@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Function, Reflect};
-use vendo_connect::browser::{connect, CommonOptions, ConnectOptions, FlowEvent};
+use vendo_connect::browser::{connect, CommonOptions, ConnectOptions, FlowEvent, FlowEventKind};
 use vendo_connect::ErrorCode;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -171,12 +171,16 @@ async fn messages_from_another_window_or_with_another_state_are_ignored() {
     assert_eq!(err.code, ErrorCode::AccessDenied);
     assert_eq!(err.detail.as_deref(), Some("no"));
     assert_eq!(err.provider.as_deref(), Some("notion"));
-    let ignored: Vec<String> =
-        events.borrow().iter().filter(|e| e.kind == "message_ignored").filter_map(|e| e.detail.clone()).collect();
+    let ignored: Vec<String> = events
+        .borrow()
+        .iter()
+        .filter(|e| e.kind == FlowEventKind::MessageIgnored)
+        .filter_map(|e| e.detail.clone())
+        .collect();
     assert!(ignored.iter().any(|d| d.contains("source is not this flow's popup")), "{ignored:?}");
     assert!(ignored.iter().any(|d| d.contains("state does not match")), "{ignored:?}");
-    assert!(ignored.iter().filter(|d| d.contains("not a valid vendo:oauth message")).count() >= 2, "{ignored:?}");
-    let kinds: Vec<&str> = events.borrow().iter().map(|e| e.kind).collect();
+    assert!(ignored.iter().filter(|d| d.contains("not a vendo:oauth message")).count() >= 2, "{ignored:?}");
+    let kinds: Vec<&str> = events.borrow().iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds.first(), Some(&"popup_opened"));
     assert_eq!(kinds.last(), Some(&"rejected"));
 }
@@ -212,6 +216,47 @@ async fn abort_signal_rejects_and_closes_the_popup() {
     assert_eq!(flow.await.unwrap_err().code, ErrorCode::Aborted);
     TimeoutFuture::new(800).await; // a popup younger than MIN_POPUP_AGE_MS is closed at that age
     assert!(popup.closed().unwrap());
+}
+
+#[wasm_bindgen_test]
+async fn dropping_the_future_ends_the_flow_closes_the_popup_and_leaves_nothing_behind() {
+    let popup = scriptable_popup().await;
+    let events: Rc<RefCell<Vec<FlowEvent>>> = Rc::default();
+    let seen = Rc::clone(&events);
+    let mut o = driving(&popup, "notion");
+    o.common.on_event = Some(Rc::new(move |e: &FlowEvent| seen.borrow_mut().push(e.clone())));
+    let flow = connect(o);
+    TimeoutFuture::new(50).await;
+    drop(flow);
+    let rejected: Vec<Option<String>> =
+        events.borrow().iter().filter(|e| e.kind == FlowEventKind::Rejected).map(|e| e.detail.clone()).collect();
+    assert_eq!(rejected, vec![Some("aborted".to_owned())], "dropping the future aborts the flow at once");
+    TimeoutFuture::new(800).await; // closed once the popup is MIN_POPUP_AGE_MS old
+    assert!(popup.closed().unwrap(), "dropping the future closes the popup");
+    // Nothing of the dropped flow is left: its message listener no longer hears anything
+    // (no further events), and the next flow runs on its own.
+    let count = events.borrow().len();
+    run_in(
+        window().as_ref(),
+        "window.postMessage({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'x' }, location.origin);",
+    );
+    TimeoutFuture::new(300).await;
+    assert_eq!(events.borrow().len(), count, "no listener or timer of the dropped flow is still running");
+    let mut next = options("notion");
+    next.common.timeout_ms = 50.0;
+    assert_eq!(connect(next).await.unwrap_err().code, ErrorCode::Timeout);
+}
+
+#[wasm_bindgen_test]
+async fn a_settled_future_dropped_later_changes_nothing() {
+    let mut o = options("notion");
+    o.common.timeout_ms = 30.0;
+    let flow = connect(o);
+    TimeoutFuture::new(300).await;
+    drop(flow); // settled with `timeout` already: dropping it is not an abort
+    let mut o = options("notion");
+    o.common.timeout_ms = 30.0;
+    assert_eq!(connect(o).await.unwrap_err().code, ErrorCode::Timeout);
 }
 
 #[wasm_bindgen_test]

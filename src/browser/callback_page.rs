@@ -62,8 +62,7 @@ pub struct CallbackOutcome {
 }
 
 /// The text left for the person when nobody could be told.
-pub const ORPHAN_MESSAGE: &str =
-    "This window lost the page that opened it. Close it and try again.";
+pub const ORPHAN_MESSAGE: &str = "This window lost the page that opened it. Close it and try again.";
 
 /// Hands this page's callback to the opener. See the module docs for the steps.
 ///
@@ -182,7 +181,7 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
     let posted = match (&p.opener, &p.channel) {
         (Some(opener), _) => opener
             .post_message(&msg, &p.target)
-            .map_err(|_| ConnectError::must_be("openerOrigin", "an origin such as https://app.example")),
+            .map_err(|_| ConnectError::must_be("opener_origin", "an origin such as https://app.example")),
         (None, Some(channel)) => {
             channel.post_message(&msg).map_err(|_| ConnectError::invalid_response("the channel is closed"))
         }
@@ -279,7 +278,7 @@ fn checked_origin(origin: &str) -> Result<String, ConnectError> {
         {
             Ok(u.origin())
         }
-        _ => Err(ConnectError::must_be("openerOrigin", "an origin such as https://app.example")),
+        _ => Err(ConnectError::must_be("opener_origin", "an origin such as https://app.example")),
     }
 }
 

@@ -85,10 +85,10 @@ impl CommonOptions {
     /// The one place the common options are checked.
     fn validate(&self) -> Result<(), ConnectError> {
         if !(self.timeout_ms.is_finite() && self.timeout_ms > 0.0 && self.timeout_ms <= MAX_MS) {
-            return Err(ConnectError::must_be("timeoutMs", "a positive number of milliseconds"));
+            return Err(ConnectError::must_be("timeout_ms", "a positive number of milliseconds"));
         }
         if !(self.closed_grace_ms.is_finite() && self.closed_grace_ms >= 0.0 && self.closed_grace_ms <= MAX_MS) {
-            return Err(ConnectError::must_be("closedGraceMs", "a non-negative number of milliseconds"));
+            return Err(ConnectError::must_be("closed_grace_ms", "a non-negative number of milliseconds"));
         }
         self.popup.validate()
     }
@@ -206,7 +206,7 @@ pub(crate) fn start_connect(o: &ConnectOptions) -> Result<Rc<Running>, ConnectEr
         validate_return_to(path)?;
     }
     if o.app_key.as_deref().is_some_and(|k| k.is_empty() || k.len() > 4096) {
-        return Err(ConnectError::invalid_options("appKey must be a non-empty string"));
+        return Err(ConnectError::invalid_options("app_key must be a non-empty string"));
     }
     let state = state_or_fresh(o.state.as_deref())?;
     let window = browser_window()?;
@@ -304,13 +304,13 @@ pub fn authorize(options: AuthorizeOptions) -> FlowFuture<Authorization> {
 
 pub(crate) fn start_authorize(o: AuthorizeOptions) -> Result<Rc<Running>, ConnectError> {
     o.common.validate()?;
-    let endpoint = validate_endpoint(&o.authorization_endpoint, "authorizationEndpoint")?;
+    let endpoint = validate_endpoint(&o.authorization_endpoint, "authorization_endpoint")?;
     if o.client_id.is_empty() {
-        return Err(ConnectError::invalid_options("clientId is required"));
+        return Err(ConnectError::invalid_options("client_id is required"));
     }
     let window = browser_window()?;
     let origin = own_origin(&window)?;
-    let redirect = validate_endpoint(&o.redirect_uri, "redirectUri")?;
+    let redirect = validate_endpoint(&o.redirect_uri, "redirect_uri")?;
     if o.issuer.as_deref() == Some("") {
         return Err(ConnectError::must_be("issuer", "a non-empty string"));
     }
@@ -414,7 +414,7 @@ pub(crate) fn start_link(
     o.common.validate()?;
     let window = browser_window()?;
     let origin = own_origin(&window)?;
-    let redirect = o.redirect_uri.as_deref().map(|r| validate_endpoint(r, "redirectUri")).transpose()?;
+    let redirect = o.redirect_uri.as_deref().map(|r| validate_endpoint(r, "redirect_uri")).transpose()?;
     let (state, first_url, mint_for) = match url {
         Some(url) => {
             validate_endpoint(&url, "link")?;
@@ -422,9 +422,9 @@ pub(crate) fn start_link(
             (state, url, None)
         }
         None => {
-            let redirect: &HttpUrl = redirect.as_ref().ok_or_else(|| {
-                ConnectError::invalid_options("redirectUri is required with a link function")
-            })?;
+            let redirect: &HttpUrl = redirect
+                .as_ref()
+                .ok_or_else(|| ConnectError::invalid_options("redirect_uri is required with a link function"))?;
             let state = state_or_fresh(o.state.as_deref())?;
             let with_state = with_query_param(redirect, "vc_state", &state);
             (Some(state), "about:blank".to_owned(), Some(with_state))

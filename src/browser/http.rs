@@ -92,17 +92,17 @@ impl Prepared {
 
     /// The `network_error` for an endpoint that could not be reached.
     pub(crate) fn unreachable(&self) -> ConnectError {
-        ConnectError::with_detail(ErrorCode::NetworkError, ["the ", self.what, " could not be reached"].concat())
+        ConnectError::with_detail(ErrorCode::NetworkError, [self.what, " could not be reached"].concat())
     }
 }
 
 impl ExchangeCode {
     pub(crate) fn prepare(&self) -> Result<Prepared, ConnectError> {
         for (v, n) in [
-            (&self.client_id, "clientId"),
+            (&self.client_id, "client_id"),
             (&self.code, "code"),
-            (&self.code_verifier, "codeVerifier"),
-            (&self.redirect_uri, "redirectUri"),
+            (&self.code_verifier, "code_verifier"),
+            (&self.redirect_uri, "redirect_uri"),
         ] {
             required(v, n)?;
         }
@@ -112,25 +112,25 @@ impl ExchangeCode {
             code_verifier: &self.code_verifier,
             redirect_uri: &self.redirect_uri,
         };
-        Prepared::new(&self.token_endpoint, "tokenEndpoint", self.body_encoding, req)
+        Prepared::new(&self.token_endpoint, "token_endpoint", self.body_encoding, req)
     }
 }
 
 impl RefreshToken {
     pub(crate) fn prepare(&self) -> Result<Prepared, ConnectError> {
-        required(&self.client_id, "clientId")?;
-        required(&self.refresh_token, "refreshToken")?;
+        required(&self.client_id, "client_id")?;
+        required(&self.refresh_token, "refresh_token")?;
         let req = TokenRequest::Refresh { client_id: &self.client_id, refresh_token: &self.refresh_token, scope: None };
-        Prepared::new(&self.token_endpoint, "tokenEndpoint", self.body_encoding, req)
+        Prepared::new(&self.token_endpoint, "token_endpoint", self.body_encoding, req)
     }
 }
 
 impl RevokeToken {
     pub(crate) fn prepare(&self) -> Result<Prepared, ConnectError> {
-        required(&self.client_id, "clientId")?;
+        required(&self.client_id, "client_id")?;
         required(&self.token, "token")?;
         let req = TokenRequest::Revoke { client_id: &self.client_id, token: &self.token, token_type_hint: None };
-        Prepared::new(&self.revocation_endpoint, "revocationEndpoint", self.body_encoding, req)
+        Prepared::new(&self.revocation_endpoint, "revocation_endpoint", self.body_encoding, req)
     }
 }
 

@@ -72,7 +72,7 @@ pub fn close(w: &Window) {
 /// of a cross-origin navigation (a process swap in Chromium) can drop a `close()`.
 const CLOSE_RETRY_GAPS_MS: [u32; 3] = [150, 350, 700];
 
-/// Closes a popup after `delay_ms`, and again after each of [`CLOSE_RETRY_GAPS_MS`] while it
+/// Closes a popup after `delay_ms`, and again after each of `CLOSE_RETRY_GAPS_MS` while it
 /// is still open: a short chain of one-shot timers (at most 1.2 s) that ends by itself.
 pub fn close_surely(w: Window, delay_ms: u32) {
     fn attempt(w: Window, wait_ms: u32, retry: usize) {

@@ -24,7 +24,8 @@ extern "C" {
 
 /// A `ConnectError` instance for `e`.
 pub fn error(e: ConnectError) -> JsValue {
-    JsConnectError::new(e.code.as_str(), e.detail, e.provider).into()
+    let detail = e.detail.as_deref().map(crate::validate::js_detail);
+    JsConnectError::new(e.code.as_str(), detail, e.provider).into()
 }
 
 /// A JS string or `null`.

@@ -135,10 +135,15 @@ pub fn authorize(
         extra_params,
         issuer,
         state,
-        pkce: pkce.unwrap_or(AuthorizeOptions::default().pkce),
+        pkce: pkce_or_default(pkce),
         common: common_options(&common),
     };
     run_flow(start_authorize(o), resolve, reject);
+}
+
+/// `pkce` as given, else the Rust default (on).
+fn pkce_or_default(pkce: Option<bool>) -> bool {
+    pkce.unwrap_or(AuthorizeOptions::default().pkce)
 }
 
 /// `openConnectLink(link, options)` (docs/flows.md#connect-link). With a link string it
@@ -161,9 +166,10 @@ pub fn open_connect_link(
     let Some(redirect) = mint_for else { return JsValue::UNDEFINED };
     let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
         let minted = match url.as_string() {
-            _ if failed => {
-                Err(ConnectError::with_detail(ErrorCode::Other("link_factory_failed".into()), "the link function failed"))
-            }
+            _ if failed => Err(ConnectError::with_detail(
+                ErrorCode::Other("link_factory_failed".into()),
+                "the link function failed",
+            )),
             Some(url) => Ok(url),
             None => Err(ConnectError::invalid_options("the link function must give a URL string")),
         };
@@ -174,7 +180,12 @@ pub fn open_connect_link(
 
 /// `completeCallback(options)` (docs/flows.md#callback-page), for the app's callback page.
 #[wasm_bindgen(js_name = completeCallback, skip_typescript)]
-pub fn complete_callback(opener_origin: Option<String>, ack_timeout_ms: Option<f64>, resolve: Function, reject: Function) {
+pub fn complete_callback(
+    opener_origin: Option<String>,
+    ack_timeout_ms: Option<f64>,
+    resolve: Function,
+    reject: Function,
+) {
     let done = move |r: Result<browser::CallbackOutcome, ConnectError>| {
         let _ = match r {
             Ok(out) => {
@@ -182,8 +193,10 @@ pub fn complete_callback(opener_origin: Option<String>, ack_timeout_ms: Option<f
                     browser::Delivery::Opener => "opener",
                     browser::Delivery::Channel => "broadcastChannel",
                 };
-                let value =
-                    object(&[("delivery", JsValue::from_str(via)), ("acknowledged", JsValue::from_bool(out.acknowledged))]);
+                let value = object(&[
+                    ("delivery", JsValue::from_str(via)),
+                    ("acknowledged", JsValue::from_bool(out.acknowledged)),
+                ]);
                 resolve.call1(&JsValue::NULL, &value)
             }
             Err(e) => reject.call1(&JsValue::NULL, &error(e)),
@@ -192,7 +205,7 @@ pub fn complete_callback(opener_origin: Option<String>, ack_timeout_ms: Option<f
     let mut options = browser::CallbackOptions { opener_origin, ..Default::default() };
     if let Some(ms) = ack_timeout_ms {
         if !(0.0..=60_000.0).contains(&ms) {
-            return done(Err(ConnectError::must_be("ackTimeoutMs", "0 to 60000")));
+            return done(Err(ConnectError::must_be("ack_timeout_ms", "0 to 60000")));
         }
         options.ack_timeout_ms = ms as u32;
     }
@@ -312,4 +325,43 @@ pub fn validate_redirect_uri_js(uri: JsValue, hosts: Array) -> JsValue {
 #[wasm_bindgen(js_name = sanitizeReturnTo, skip_typescript)]
 pub fn sanitize_return_to_js(path: JsValue) -> JsValue {
     opt(path.as_string().and_then(|p| sanitize_return_to(&p)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// The JS API's defaults are the Rust API's: an option the entry passes as absent takes
+    /// `CommonOptions::default()` / `AuthorizeOptions::default()`, which hold the documented
+    /// values (docs/options.md#common, docs/options.md#rust-defaults).
+    #[wasm_bindgen_test]
+    fn absent_js_options_take_the_documented_rust_defaults() {
+        let js = common_options(&Array::new());
+        let rust = CommonOptions::default();
+        let documented =
+            (300_000.0, 1500.0, true, true, PopupOptions { width: 500, height: 650, name: "_blank".into() });
+        for c in [&js, &rust] {
+            assert_eq!((c.timeout_ms, c.closed_grace_ms, c.detect_close, c.close_popup, c.popup.clone()), documented);
+            assert!(c.window.is_none() && c.signal.is_none() && c.on_event.is_none());
+        }
+        assert!(AuthorizeOptions::default().pkce, "PKCE is on by default in Rust");
+        assert_eq!(pkce_or_default(None), AuthorizeOptions::default().pkce, "and in JS");
+        assert_eq!(browser::CallbackOptions::default().ack_timeout_ms, 2000);
+        assert_eq!(BodyEncoding::default(), BodyEncoding::Form);
+    }
+
+    #[wasm_bindgen_test]
+    fn given_js_options_override_the_defaults() {
+        let a = Array::of5(&5.0.into(), &0.0.into(), &false.into(), &false.into(), &320.0.into());
+        a.push(&240.5.into());
+        a.push(&"named".into());
+        let c = common_options(&a);
+        assert_eq!((c.timeout_ms, c.closed_grace_ms, c.detect_close, c.close_popup), (5.0, 0.0, false, false));
+        assert_eq!((c.popup.width, c.popup.height, c.popup.name.as_str()), (320, 0, "named"), "240.5 reads as 0");
+        assert!(c.popup.validate().is_err(), "a fractional size is refused where the rule lives");
+        assert!(!pkce_or_default(Some(false)));
+    }
 }
