@@ -1,6 +1,6 @@
 /**
  * vendo-connect — "connect your account" popup flows for the browser.
- * Contract: SPEC §1–§4. Call `init()` once; after it, every flow opens its popup
+ * Contract: docs/README.md. Call `init()` once; after it, every flow opens its popup
  * synchronously, so call flows straight from a click handler (no `await` before them).
  */
 
@@ -9,7 +9,7 @@ export default function init(
   moduleOrPath?: { module_or_path: RequestInfo | URL | Response | BufferSource | WebAssembly.Module } | RequestInfo | URL | Response | BufferSource | WebAssembly.Module,
 ): Promise<unknown>;
 
-/** Codes raised by the SDK itself (SPEC §2). */
+/** Codes raised by the SDK itself (docs/options.md#common). */
 export type SdkErrorCode =
   | 'popup_blocked' | 'popup_closed' | 'timeout' | 'aborted' | 'superseded'
   | 'invalid_options' | 'network_error' | 'invalid_response' | 'crypto_unavailable';
@@ -50,7 +50,7 @@ export interface FlowEvent {
 /** Popup geometry and name (default 500×650, centred on the opener, clamped to the screen). */
 export interface PopupOptions { width?: number; height?: number; name?: string }
 
-/** Options every flow takes (SPEC §2). */
+/** Options every flow takes (docs/options.md#common). */
 export interface CommonOptions {
   /** Reject with `timeout` after this many ms. Default 300000. */
   timeoutMs?: number;
@@ -69,7 +69,7 @@ export interface CommonOptions {
   onEvent?: (event: FlowEvent) => void;
 }
 
-/** `connect()` options (SPEC §1.1). */
+/** `connect()` options (docs/flows.md#connect). */
 export interface ConnectOptions extends CommonOptions {
   /** `https:` (or `http:` on a loopback host) origin of the Vendo deployment, with an optional path prefix. */
   baseUrl: string;
@@ -92,7 +92,7 @@ export interface Connection {
   state: string;
 }
 
-/** `authorize()` options (SPEC §1.2). There is no `clientSecret`: passing one is `invalid_options`. */
+/** `authorize()` options (docs/flows.md#authorize). There is no `clientSecret`: passing one is `invalid_options`. */
 export interface AuthorizeOptions extends CommonOptions {
   authorizationEndpoint: string;
   clientId: string;
@@ -122,7 +122,7 @@ export interface Authorization {
 /** Mints a hosted connect link for the given redirect URI (which carries the SDK's `vc_state`). */
 export type LinkFactory = (redirectUri: string) => string | Promise<string>;
 
-/** `openConnectLink()` options (SPEC §1.3). */
+/** `openConnectLink()` options (docs/flows.md#connect-link). */
 export interface ConnectLinkOptions extends CommonOptions {
   /** Your callback page (this origin). Required with a factory. */
   redirectUri?: string;
@@ -133,7 +133,7 @@ export interface ConnectLinkOptions extends CommonOptions {
 /** `openConnectLink()` result. */
 export interface LinkedTool { tool: string; connectionId: string }
 
-/** `completeCallback()` options (SPEC §1.4). */
+/** `completeCallback()` options (docs/flows.md#callback-page). */
 export interface CompleteCallbackOptions {
   /** The opener's origin if it differs from this page's. */
   openerOrigin?: string;

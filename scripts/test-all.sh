@@ -25,8 +25,20 @@ run() {
   local name=$1 counter=$2 limit=$3; shift 3
   local log="$logs/$name.log" status pass fail
   echo "=== $name: $*"
-  timeout --kill-after=10 "$limit" "$@" 2>&1 | tee "$log"
+  # Each suite runs in a session of its own; whatever it leaves running (a browser whose
+  # driver was killed, say) is stopped when it ends, on success, failure and timeout.
+  local sidfile="$logs/$name.sid"
+  setsid --wait bash -c 'echo $$ > "$0"; shift; exec timeout --kill-after=10 "$@"' "$sidfile" "$limit" "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
+  local sid left
+  sid=$(cat "$sidfile" 2>/dev/null || true)
+  if [ -n "$sid" ]; then
+    left=$(pgrep -s "$sid" | wc -l)
+    if [ "$left" -gt 0 ]; then
+      echo "=== $name left $left processes running: stopped"
+      pkill -KILL -s "$sid" || true
+    fi
+  fi
   read -r pass fail < <("$counter" "$log")
   if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then
     fail=1  # crashed, timed out or failed without counting it
@@ -48,7 +60,8 @@ docs() {
 
 run native count_rust 900 cargo test --all-targets --features serde
 run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install -- --features js
-run docs count_docs 600 docs
+export -f docs
+run docs count_docs 600 bash -c docs
 if bash scripts/build-pkg.sh; then
   # The Rust consumer (examples/leptos) the e2e suite clicks through and inspects.
   timeout 1500 bash scripts/build-examples.sh || { rm -rf examples/leptos/dist; echo "=== the examples did not build"; }
@@ -70,7 +83,9 @@ orphans() {
   if [ -z "$left" ]; then echo "orphans: 1 passed, 0 failed"; else
     echo "left running after the suites:"; echo "$left"; echo "orphans: 0 passed, 1 failed"; return 1; fi
 }
-run orphans count_orphans 60 orphans
+export -f orphans
+export watched before
+run orphans count_orphans 60 bash -c orphans
 
 echo
 echo "=== summary"

@@ -1,4 +1,4 @@
-//! Callback URL parsing (SPEC §1.4, §3): an OAuth authorization response (RFC 6749
+//! Callback URL parsing (docs/flows.md#callback-page, §3): an OAuth authorization response (RFC 6749
 //! §4.1.2 / §4.1.2.1, RFC 9207 `iss`) or a hosted connect-link callback (seed 000:
 //! `status` / `tool` / `connection_id` / `error`, plus the SDK's `vc_state`).
 //!

@@ -44,7 +44,7 @@ macro_rules! error_codes {
 }
 
 error_codes! {
-    // --- raised by the SDK (SPEC §2) ---
+    // --- raised by the SDK (docs/options.md#common) ---
     /// `window.open` returned null, or a window that is already closed.
     PopupBlocked = "popup_blocked",
     /// The person closed the popup (reported after `closedGraceMs`).

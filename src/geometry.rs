@@ -47,9 +47,9 @@ pub struct Rect {
     pub height: f64,
 }
 
-/// Default popup size (SPEC §2).
+/// Default popup size (docs/options.md#common).
 pub const DEFAULT_WIDTH: u32 = 500;
-/// Default popup size (SPEC §2).
+/// Default popup size (docs/options.md#common).
 pub const DEFAULT_HEIGHT: u32 = 650;
 
 /// The popup's rectangle: `width`×`height` centred on `opener`, shrunk to fit `screen`

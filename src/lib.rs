@@ -27,7 +27,7 @@
 //! component, so unmounting it drops the future and closes the popup (this is
 //! `examples/leptos`, clicked through in Chromium by `make test`):
 //!
-//! ```rust,ignore
+//! ```text
 //! use leptos::prelude::*;
 //! use leptos::task::spawn_local_scoped_with_cancellation;
 //! use vendo_connect::browser::{connect, ConnectOptions};
@@ -56,7 +56,7 @@
 //! The same in Yew; keep the future in the component (e.g. a `use_mut_ref`) and drop it in
 //! a `use_effect` cleanup to cancel on unmount:
 //!
-//! ```rust,ignore
+//! ```text
 //! use vendo_connect::browser::{connect, ConnectOptions};
 //! use yew::prelude::*;
 //!

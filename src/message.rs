@@ -1,6 +1,6 @@
 //! Typed popup messages: Vendo's `vendo:oauth:done` / `vendo:oauth:error` /
-//! `vendo:connection:ack` (seed 004, SPEC §1.1) and this SDK's own callback envelope
-//! between the app's callback page and the opener (SPEC §1.4).
+//! `vendo:connection:ack` (seed 004, docs/flows.md#connect) and this SDK's own callback envelope
+//! between the app's callback page and the opener (docs/flows.md#callback-page).
 //!
 //! Parsers read through [`MessageData`], so they are pure and testable natively, while the
 //! browser layer reads a JS value without ever throwing. Anything that is not exactly a
@@ -69,7 +69,7 @@ pub const TYPE_DONE: &str = "vendo:oauth:done";
 pub const TYPE_ERROR: &str = "vendo:oauth:error";
 /// `type` of the opener's acknowledgement.
 pub const TYPE_ACK: &str = "vendo:connection:ack";
-/// `type` of the envelope the app's callback page posts (SPEC §1.4).
+/// `type` of the envelope the app's callback page posts (docs/flows.md#callback-page).
 pub const TYPE_CALLBACK: &str = "vendo-connect:callback";
 /// `type` of the opener's answer to the envelope.
 pub const TYPE_CALLBACK_ACK: &str = "vendo-connect:callback:ack";
@@ -122,7 +122,7 @@ pub struct VendoAck {
     pub connection_id: String,
 }
 
-/// The envelope the app's callback page posts to the opener (SPEC §1.4).
+/// The envelope the app's callback page posts to the opener (docs/flows.md#callback-page).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallbackEnvelope {
     /// The flow's state (`""` for a connect link minted without one).

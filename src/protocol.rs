@@ -1,6 +1,6 @@
 //! What each flow accepts as its answer: the [`Protocol`] judges for the Vendo popup
-//! protocol (SPEC §1.1, seed 004), OAuth 2.1 authorization responses (SPEC §1.2, RFC 6749
-//! §4.1.2, RFC 9207) and hosted connect-link callbacks (SPEC §1.3, seed 000).
+//! protocol (docs/flows.md#connect, seed 004), OAuth 2.1 authorization responses (docs/flows.md#authorize, RFC 6749
+//! §4.1.2, RFC 9207) and hosted connect-link callbacks (docs/flows.md#connect-link, seed 000).
 //!
 //! Every judge fails closed: anything that is not exactly this flow's answer is ignored,
 //! and a well-formed answer that breaks a rule (wrong `iss`, wrong kind) rejects.
@@ -166,7 +166,7 @@ pub struct LinkedTool {
 }
 
 /// Redirect flows: the app's callback page posts `{ type: "vendo-connect:callback",
-/// state, query }` (SPEC §1.4) and the opener parses `query` itself. The envelope's state
+/// state, query }` (docs/flows.md#callback-page) and the opener parses `query` itself. The envelope's state
 /// and the state inside the query must both be this flow's (`""`/absent for a stateless
 /// connect link), or the message is ignored / rejected.
 fn judge_redirect(
@@ -266,7 +266,7 @@ impl Protocol for ConnectLinkProtocol {
     }
 }
 
-/// The state a callback page files its envelope under (SPEC §1.4): the single `vc_state`
+/// The state a callback page files its envelope under (docs/flows.md#callback-page): the single `vc_state`
 /// of a connect-link callback, else the single OAuth `state`, else `""` (a connect link
 /// minted without one). `None` when the one it would use appears more than once.
 pub fn envelope_state(query: &str) -> Option<String> {

@@ -1,4 +1,4 @@
-//! The CSPRNG and the flow `state` (SPEC §1.1: ≥128 bits from a CSPRNG).
+//! The CSPRNG and the flow `state` (docs/flows.md#connect: ≥128 bits from a CSPRNG).
 //!
 //! Randomness comes only from `getrandom` (the browser's `crypto.getRandomValues` on wasm).
 //! If it is missing, every caller gets `crypto_unavailable`: there is no weaker fallback.

@@ -1,5 +1,5 @@
 //! Input checks that fail closed: the Vendo base URL and provider slug and the `returnTo`
-//! path (SPEC §1.1), Vocobase's `redirect_uri` rules (seed 000, SPEC §3), and endpoints.
+//! path (docs/flows.md#connect), Vocobase's `redirect_uri` rules (seed 000, docs/flows.md#helpers), and endpoints.
 
 use crate::error::ConnectError;
 use crate::url::{HttpUrl, Scheme};
@@ -83,7 +83,7 @@ fn is_safe_path(p: &str) -> bool {
         && !p.chars().any(|c| c.is_control() || (c.is_whitespace() && c != ' '))
 }
 
-/// SPEC §1.1 `returnTo`: a same-origin path. It starts with `/`, not `//`, has no `\`, no
+/// docs/flows.md#connect `returnTo`: a same-origin path. It starts with `/`, not `//`, has no `\`, no
 /// scheme, no control characters or whitespace — also after percent-decoding, repeated
 /// until stable (so `%252F` cannot hide a `/`; more than 8 layers is refused). At most
 /// 2048 bytes. A raw space is refused; an encoded one (`%20`, as in `/search?q=a%20b`) is fine.
@@ -115,7 +115,7 @@ pub fn sanitize_return_to(path: &str) -> Option<String> {
     validate_return_to(path).ok().map(|_| path.to_owned())
 }
 
-/// A validated Vendo base URL (SPEC §1.1).
+/// A validated Vendo base URL (docs/flows.md#connect).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BaseUrl {
     url: HttpUrl,
@@ -148,7 +148,7 @@ pub fn validate_base_url(s: &str) -> Result<BaseUrl, ConnectError> {
     Ok(BaseUrl { url, prefix })
 }
 
-/// A catalog slug: `[a-z0-9][a-z0-9_-]{0,63}` (SPEC §1.1).
+/// A catalog slug: `[a-z0-9][a-z0-9_-]{0,63}` (docs/flows.md#connect).
 pub fn validate_provider_slug(s: &str) -> Result<(), ConnectError> {
     let b = s.as_bytes();
     let ok = (1..=64).contains(&b.len())

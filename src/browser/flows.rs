@@ -153,7 +153,7 @@ fn settle_start<T>(started: Result<Rc<Running>, ConnectError>) -> FlowFuture<T> 
 }
 
 // ---------------------------------------------------------------------------------------
-// connect (SPEC §1.1)
+// connect (docs/flows.md#connect)
 
 /// Options of [`connect`] (docs/options.md#connect).
 #[derive(Clone, Debug, Default)]
@@ -225,7 +225,7 @@ pub(crate) fn start_connect(o: &ConnectOptions) -> Result<Rc<Running>, ConnectEr
 }
 
 // ---------------------------------------------------------------------------------------
-// authorize (SPEC §1.2)
+// authorize (docs/flows.md#authorize)
 
 /// Options of [`authorize`] (docs/options.md#authorize). There is deliberately no client
 /// secret. `Default` gives the documented defaults: PKCE on, as in the JS API.
@@ -336,7 +336,7 @@ pub(crate) fn start_authorize(o: AuthorizeOptions) -> Result<Rc<Running>, Connec
 }
 
 // ---------------------------------------------------------------------------------------
-// openConnectLink (SPEC §1.3)
+// openConnectLink (docs/flows.md#connect-link)
 
 /// A future that stays on the page's thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;

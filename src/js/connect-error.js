@@ -1,4 +1,4 @@
-// The error every vendo-connect call rejects (or throws) with (SPEC §2).
+// The error every vendo-connect call rejects (or throws) with (docs/options.md#common).
 // A real Error subclass: `err instanceof ConnectError`, `err.code`, `err.detail`, `err.provider`.
 export class ConnectError extends Error {
   constructor(code, detail = null, provider = null) {

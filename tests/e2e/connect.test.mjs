@@ -1,4 +1,4 @@
-// connect() end to end (SPEC §1.1, §2): the built package in headless Chromium with the
+// connect() end to end (docs/flows.md#connect, §2): the built package in headless Chromium with the
 // popup blocker on, against the local Vendo server (www/server.mjs) on another origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
-// The pure helpers (SPEC §3) through the built package, imported as a user would, in
+// The pure helpers (docs/flows.md#helpers) through the built package, imported as a user would, in
 // Chromium: results are plain camelCase data, errors are ConnectError, nothing throws
-// where SPEC says it must not.
+// where docs/flows.md#helpers says it must not.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, harnessPage } from './support.mjs';

@@ -1,4 +1,4 @@
-// Redirect flows end to end (SPEC §1.2–§1.4): authorize() + completeCallback() against a
+// Redirect flows end to end (docs/flows.md#authorize–§1.4): authorize() + completeCallback() against a
 // real OAuth server (oidc-provider), token calls, hosted connect links, COOP, and the
 // Vendaze / Aimable stand-ins. The built package, headless Chromium, popup blocker on.
 import { test, before, after } from 'node:test';
