@@ -16,11 +16,11 @@ export const median = (xs) => {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 };
 
-/** Rounds alternate ours/peer, and which of the two goes first alternates too (ABBA). */
-async function alternate(rounds, run) {
-  const out = { ours: [], peer: [] };
+/** Rounds alternate the sides, and which goes first alternates too (ABBA). */
+async function alternate(rounds, run, sides = ['ours', 'peer']) {
+  const out = Object.fromEntries(sides.map((s) => [s, []]));
   for (let i = 0; i < rounds; i++) {
-    const order = i % 2 ? ['peer', 'ours'] : ['ours', 'peer'];
+    const order = i % 2 ? [...sides].reverse() : sides;
     for (const side of order) out[side].push(await run(side));
   }
   return out;
@@ -55,13 +55,15 @@ async function startUpRound(browser, url) {
 }
 
 export async function startUp({ browser, origin, rounds }) {
-  const url = { ours: `${origin}/start-ours.html`, peer: `${origin}/start-peer.html` };
-  // One unmeasured pair first: the browser's own first-navigation costs are nobody's.
-  for (const side of ['ours', 'peer']) await startUpRound(browser, url[side]);
-  const runs = await alternate(rounds, (side) => startUpRound(browser, url[side]));
+  // `preload`: ours on a page that preloads the wasm (`<link rel=preload>`), as the README advises.
+  const url = { ours: `${origin}/start-ours.html`, preload: `${origin}/start-ours-preload.html`, peer: `${origin}/start-peer.html` };
+  const sides = Object.keys(url);
+  // One unmeasured round first: the browser's own first-navigation costs are nobody's.
+  for (const side of sides) await startUpRound(browser, url[side]);
+  const runs = await alternate(rounds, (side) => startUpRound(browser, url[side]), sides);
   if (process.env.BENCH_DEBUG) console.error(JSON.stringify({ startUp: runs }, null, 1));
   const summary = {};
-  for (const side of ['ours', 'peer']) {
+  for (const side of sides) {
     const ms = runs[side].map((r) => r.usable);
     const m = median(ms);
     // The resource waterfall of the round closest to the median, to see where the time goes.

@@ -131,8 +131,9 @@ try {
   console.log(`side by side with ${versions.peer} (esbuild ${versions.esbuild} bundle, minified); gzip -9 on the wire; medians`);
   console.log(`${''.padEnd(50)} ${'ours'.padStart(9)} ${'oidc-client-ts'.padStart(16)} ${'ours/peer'.padStart(10)}`);
   row(`start-up, phone profile, n=${PEER_ROUNDS} (nav start → usable)`, start.ours.median, start.peer.median);
+  row('  ours with <link rel=preload> for the wasm', start.preload.median, start.peer.median);
   console.log(`  profile: ${PHONE.network.latency} ms latency, ${PHONE.network.downloadThroughput * 8 / 1e6} Mbit/s down, ${PHONE.network.uploadThroughput * 8 / 1e3} kbit/s up, CPU ×${PHONE.cpu}, cache disabled, fresh context per round`);
-  for (const side of ['ours', 'peer']) {
+  for (const side of ['ours', 'preload', 'peer']) {
     const t = start[side].typical;
     const steps = t.resources.map((r) => `${path.basename(r.path)} ${r.start.toFixed(0)}→${r.end.toFixed(0)} (${(r.bytes / 1024).toFixed(1)} KB)`);
     console.log(`  ${side} (round nearest the median, ms from nav start): html →${t.html.toFixed(0)}, ${steps.join(', ')}, usable ${t.usable.toFixed(0)}; ${kb(t.resources).toFixed(1)} KB over the wire after the html`);
