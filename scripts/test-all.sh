@@ -28,12 +28,12 @@ run() {
   # Each suite runs in a session of its own; whatever it leaves running (a browser whose
   # driver was killed, say) is stopped when it ends, on success, failure and timeout.
   local sidfile="$logs/$name.sid"
-  setsid --wait bash -c 'echo $$ > "$0"; shift; exec timeout --kill-after=10 "$@"' "$sidfile" "$limit" "$@" 2>&1 | tee "$log"
+  setsid --wait bash -c 'echo $$ > "$0"; exec timeout --kill-after=10 "$@"' "$sidfile" "$limit" "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   local sid left
   sid=$(cat "$sidfile" 2>/dev/null || true)
   if [ -n "$sid" ]; then
-    left=$(pgrep -s "$sid" | wc -l)
+    left=$(pgrep -s "$sid" | xargs -r -n1 ps -o stat= -p | grep -vc '^Z' || true)
     if [ "$left" -gt 0 ]; then
       echo "=== $name left $left processes running: stopped"
       pkill -KILL -s "$sid" || true
@@ -78,7 +78,7 @@ orphans() {
   sleep 2
   local left pid
   left=$(for pid in $(pgrep -f "$watched" | sort); do
-    grep -qx "$pid" <<< "$before" || ps -o pid=,args= -p "$pid" || true
+    grep -qx "$pid" <<< "$before" || ps -o pid=,stat=,args= -p "$pid" | awk '$2 !~ /^Z/' || true
   done)
   if [ -z "$left" ]; then echo "orphans: 1 passed, 0 failed"; else
     echo "left running after the suites:"; echo "$left"; echo "orphans: 0 passed, 1 failed"; return 1; fi
