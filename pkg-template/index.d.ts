@@ -1,18 +1,30 @@
 /**
  * vendo-connect — "connect your account" popup flows for the browser.
- * Contract: docs/README.md. Call `init()` once; after it, every flow opens its popup
+ * Contract: docs/README.md. Import and call: no `init()` is needed, and every flow opens its popup
  * synchronously, so call flows straight from a click handler (no `await` before them).
  */
 
-/** Loads the WebAssembly module. Resolves once; later calls are no-ops. */
-export default function init(
-  moduleOrPath?: { module_or_path: RequestInfo | URL | Response | BufferSource | WebAssembly.Module } | RequestInfo | URL | Response | BufferSource | WebAssembly.Module,
-): Promise<unknown>;
+/** Where the wasm can come from when the app loads it itself. */
+export type WasmSource = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Loads the wasm, once; later calls return the same promise. Not needed in a browser, where
+ * importing the package starts the load; call it (before the first use, in the same turn as
+ * the import) only to load the wasm from elsewhere, e.g. a CDN URL or bytes. Rejects with a
+ * `ConnectError` whose code is `load_failed`.
+ */
+export function init(options?: { module_or_path: WasmSource | Promise<WasmSource> }): Promise<void>;
+export default init;
+/** A promise for the wasm: resolves once it is loaded (in Node, from the package's own file). */
+export function ready(): Promise<void>;
+/** Loads the wasm synchronously from bytes or a compiled module. */
+export function initSync(module: { module: BufferSource | WebAssembly.Module }): unknown;
 
 /** Codes raised by the SDK itself (docs/options.md#common). */
 export type SdkErrorCode =
   | 'popup_blocked' | 'popup_closed' | 'timeout' | 'aborted' | 'superseded'
-  | 'invalid_options' | 'network_error' | 'invalid_response' | 'crypto_unavailable';
+  | 'invalid_options' | 'network_error' | 'invalid_response' | 'crypto_unavailable'
+  | 'not_ready' | 'load_failed' | 'unsupported_environment';
 /** Codes a Vendo server sends in `vendo:oauth:error` (seed 004). */
 export type VendoErrorCode =
   | 'provider_unknown' | 'missing_params' | 'oauth_state_invalid' | 'oauth_exchange_failed'
@@ -206,11 +218,16 @@ export function completeCallback(options?: CompleteCallbackOptions): Promise<Cal
 export function exchangeCode(options: ExchangeCodeOptions): Promise<TokenResponse>;
 export function refreshToken(options: RefreshTokenOptions): Promise<TokenResponse>;
 export function revokeToken(options: RevokeTokenOptions): Promise<void>;
+/** Pure helpers are synchronous: before the wasm is loaded they throw `not_ready` (`await ready()`). */
 export function generatePkce(): PkcePair;
 /** Throws `invalid_options` outside RFC 7636 §4.1 (43–128 of `[A-Za-z0-9._~-]`). */
 export function pkceChallenge(verifier: string): string;
 export function generateState(): string;
-/** The typed message, or `null` for anything else. Never throws. */
+/**
+ * The typed message (camelCase), or `null` for anything else. Takes the message as it is on
+ * the wire: an object with Vendo's snake_case fields (`connection_id`, `display_name`, …), or
+ * its JSON text. Throws only `not_ready` (before the wasm is loaded).
+ */
 export function parseVendoMessage(data: unknown): VendoMessage | null;
 /** Throws `invalid_response` for a URL that is no callback, or repeats a parameter. */
 export function parseCallbackUrl(url: string): CallbackParams;

@@ -1,19 +1,77 @@
-// vendo-connect: the package entry (docs/architecture.md#npm-package). `init()` loads the
-// wasm once; every flow then opens its popup synchronously, inside the caller's click.
+// vendo-connect: the package entry (docs/architecture.md#npm-package).
+//
+// Importing it in a browser starts loading the wasm, without waiting for it: `ready()` is a
+// promise for the load, and a flow called before the wasm is ready still opens its popup
+// inside the click (blank at first, navigated once the wasm is ready). In Node importing
+// does nothing; `ready()` loads the wasm from the package (docs/architecture.md#loading).
 //
 // The wasm is synchronous: this file owns the Promises (a flow's `resolve`/`reject` go to
 // the engine, which calls one of them exactly once), awaits the app's link function, and
 // sends token requests with `fetch`. Every rule (validation, request bodies, judging the
 // answers) stays in the wasm; this file only moves values (docs/architecture.md#size).
 import * as wasm from './vendo_connect.js';
-
-export { default, initSync } from './vendo_connect.js';
-export {
-  generatePkce, pkceChallenge, generateState, parseVendoMessage, parseCallbackUrl, sanitizeReturnTo,
-} from './vendo_connect.js';
 import { ConnectError } from '__CONNECT_ERROR__';
 
 export { ConnectError };
+
+const browser = typeof window === 'object' && typeof document === 'object';
+let loading;
+let loaded = false;
+let failure;
+
+/** The `load_failed` error for why the wasm could not load, with the likely cause. */
+const loadFailed = (cause) => {
+  const text = String((cause && cause.message) || cause);
+  const why = /Content.Security.Policy|unsafe-eval|wasm-eval/i.test(text)
+    ? "the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to its script-src"
+    : /magic|MIME|content-type/i.test(text)
+      ? 'the server did not answer with the wasm file (application/wasm); a dev server may need the package excluded from its dependency pre-bundling'
+      : 'the wasm could not be fetched or compiled';
+  return new ConnectError('load_failed', `${why} (${text})`);
+};
+
+/**
+ * Loads the wasm, once; every later call returns the same promise. Call it yourself, before
+ * the first use and in the same turn as the import, only to load the wasm from elsewhere:
+ * `init({ module_or_path: url | Response | bytes | WebAssembly.Module })`.
+ */
+export function init(options) {
+  loading ??= (async () => {
+    let given = options;
+    if (given === undefined && !browser) {
+      // Node, a server render, a unit test: the wasm from the package itself.
+      const fs = globalThis.process?.getBuiltinModule?.('node:fs');
+      if (!fs) throw new Error('this runtime cannot read files: pass the wasm to init({ module_or_path })');
+      given = { module_or_path: fs.readFileSync(new URL('vendo_connect_bg.wasm', import.meta.url)) };
+    }
+    await wasm.default(given);
+    loaded = true;
+  })().catch((e) => {
+    throw (failure = loadFailed(e));
+  });
+  return loading;
+}
+export default init;
+
+/** A promise for the wasm: resolves once it is loaded, rejects with `load_failed`. */
+export const ready = () => init();
+
+/** Loads the wasm synchronously from a `WebAssembly.Module` or bytes: `initSync({ module })`. */
+export function initSync(module) {
+  const out = wasm.initSync(module);
+  loaded = true;
+  loading ??= Promise.resolve();
+  return out;
+}
+
+// In a browser the wasm starts loading now, unless the app calls init() itself first.
+if (browser) queueMicrotask(() => init().catch(() => {}));
+
+/** A synchronous helper: it needs the wasm loaded. */
+const helper = (name, f) => (...args) => {
+  if (!loaded) throw new ConnectError('not_ready', `${name}() needs the wasm, which is not loaded yet: await ready() first`);
+  return f(...args);
+};
 
 // Options are read here, as JS reads them: camelCase, `null`/`undefined` for absent, and
 // their types checked (a wrong type is `invalid_options` naming the option). Every value
@@ -47,69 +105,119 @@ const instance = (o, key, ok, what) => {
 };
 const common = (o) => {
   const popup = object(read(o, 'popup'), 'popup');
+  // [timeoutMs, closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent, place]
   return [num(o, 'timeoutMs'), num(o, 'closedGraceMs'), bool(o, 'detectClose'), bool(o, 'closePopup'),
     num(popup, 'width'), num(popup, 'height'), str(popup, 'name'),
     instance(o, 'window', (w) => typeof w === 'object' && w !== null && w.window === w, 'a Window'),
-    instance(o, 'signal', (s) => s instanceof AbortSignal, 'an AbortSignal'), fn(o, 'onEvent')];
+    instance(o, 'signal', (s) => s instanceof AbortSignal, 'an AbortSignal'), fn(o, 'onEvent'), false];
 };
 const options = (v) => object(v, 'options');
-const flow = (start) => (value) => new Promise((resolve, reject) => start(options(value), resolve, reject));
+
+/**
+ * A flow: `read` checks the option types (throwing before anything opens) and gives the
+ * engine's arguments, `start` hands them to the wasm. Before the wasm is ready, a popup flow
+ * opens its window blank now, inside the click, and starts on it once the wasm is ready.
+ */
+const flow = (read, start, popup = true) => (...values) => new Promise((resolve, reject) => {
+  const args = read(...values);
+  if (!browser) throw new ConnectError('unsupported_environment', 'flows open popups: call them in a browser page');
+  if (loaded) return start(args, resolve, reject);
+  if (failure) throw failure;
+  const common = args.common;
+  let early;
+  if (popup && common && common[7] === undefined && !(common[8] && common[8].aborted)) {
+    early = window.open('about:blank', common[6] ?? '_blank', 'popup=yes') || undefined;
+    if (early) { common[7] = early; common[10] = true; }
+  }
+  init().then(() => {
+    let starting = true;
+    start(args, resolve, (e) => {
+      if (starting && early) early.close(); // refused before it started: the blank window was ours
+      reject(e);
+    });
+    starting = false;
+  }, (e) => {
+    if (early) early.close();
+    reject(e);
+  });
+});
 
 /** `connect(options)` (docs/flows.md#connect). */
-export const connect = flow((o, resolve, reject) => wasm.connect(str(o, 'baseUrl') ?? '', str(o, 'provider') ?? '',
-  str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state'), common(o), resolve, reject));
+export const connect = flow((value) => {
+  const o = options(value);
+  return { strings: [str(o, 'baseUrl') ?? '', str(o, 'provider') ?? '', str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')], common: common(o) };
+}, (a, resolve, reject) => wasm.connect(...a.strings, a.common, resolve, reject));
 
 /** `authorize(options)` (docs/flows.md#authorize). */
-export const authorize = flow((o, resolve, reject) => {
+export const authorize = flow((value) => {
+  const o = options(value);
   forbid(o, 'clientSecret', 'secrets stay on servers; use a public client with PKCE');
   const extra = read(o, 'extraParams');
   const pairs = extra === undefined ? [] : typeof extra === 'object' && !Array.isArray(extra)
     ? Object.entries(extra).flatMap(([k, v]) => (typeof v === 'string' ? [k, v] : bad('extraParams', 'an object whose values are strings')))
     : bad('extraParams', 'an object of strings');
-  wasm.authorize(str(o, 'authorizationEndpoint') ?? '', str(o, 'clientId') ?? '', str(o, 'redirectUri') ?? '',
-    strings(o, 'scope'), pairs, str(o, 'issuer'), str(o, 'state'), bool(o, 'pkce'), common(o), resolve, reject);
-});
+  return {
+    strings: [str(o, 'authorizationEndpoint') ?? '', str(o, 'clientId') ?? '', str(o, 'redirectUri') ?? ''],
+    scope: strings(o, 'scope'), pairs, issuer: str(o, 'issuer'), state: str(o, 'state'), pkce: bool(o, 'pkce'), common: common(o),
+  };
+}, (a, resolve, reject) => wasm.authorize(...a.strings, a.scope, a.pairs, a.issuer, a.state, a.pkce, a.common, resolve, reject));
 
 /** `completeCallback(options)` (docs/flows.md#callback-page). */
-export const completeCallback = flow((o, resolve, reject) =>
-  wasm.completeCallback(str(o, 'openerOrigin'), num(o, 'ackTimeoutMs'), resolve, reject));
+export const completeCallback = flow((value) => {
+  const o = options(value);
+  return [str(o, 'openerOrigin'), num(o, 'ackTimeoutMs')];
+}, (a, resolve, reject) => wasm.completeCallback(...a, resolve, reject), false);
 
 /**
  * `openConnectLink(link, options)` (docs/flows.md#connect-link). A link function is called
- * at once, inside the click, with the redirect URI to mint for; if it throws or rejects,
- * the flow rejects with that very value.
+ * with the redirect URI to mint for (inside the click once the wasm is loaded); if it throws
+ * or rejects, the flow rejects with that very value.
  */
-export function openConnectLink(link, value) {
-  return new Promise((resolve, reject) => {
-    const o = options(value);
-    const isFunction = typeof link === 'function';
-    if (!isFunction && typeof link !== 'string') bad('link', 'a URL string or a function');
-    let failed = false;
-    let failure;
-    const mint = wasm.openConnectLink(isFunction ? undefined : link, str(o, 'redirectUri'), str(o, 'state'), common(o),
-      resolve, (e) => reject(failed ? failure : e));
-    if (!mint) return;
-    const [redirectUri, minted] = mint;
-    const fail = (e) => { failed = true; failure = e; minted(undefined, true); };
-    let pending;
-    try {
-      pending = link(redirectUri);
-    } catch (e) {
-      fail(e);
-      return;
-    }
-    Promise.resolve(pending).then((url) => minted(url, false), fail);
-  });
-}
+export const openConnectLink = flow((link, value) => {
+  const o = options(value);
+  if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
+  return { link, strings: [str(o, 'redirectUri'), str(o, 'state')], common: common(o) };
+}, ({ link, strings: [redirect, state], common: c }, resolve, reject) => {
+  const isFunction = typeof link === 'function';
+  let failed = false;
+  let failure;
+  const mint = wasm.openConnectLink(isFunction ? undefined : link, redirect, state, c, resolve,
+    (e) => reject(failed ? failure : e));
+  if (!mint) return;
+  const [redirectUri, minted] = mint;
+  const fail = (e) => { failed = true; failure = e; minted(undefined, true); };
+  let pending;
+  try {
+    pending = link(redirectUri);
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  Promise.resolve(pending).then((url) => minted(url, false), fail);
+});
 
 /** `validateRedirectUri(uri, { allowedHosts })` (docs/flows.md#helpers). */
-export const validateRedirectUri = (uri, value) => {
+export const validateRedirectUri = helper('validateRedirectUri', (uri, value) => {
   const hosts = read(options(value), 'allowedHosts');
   if (hosts !== undefined && !(Array.isArray(hosts) && hosts.every((h) => typeof h === 'string'))) {
     bad('allowedHosts', 'an array of strings');
   }
   return wasm.validateRedirectUri(uri, hosts ?? []);
-};
+});
+
+// Pure helpers (docs/flows.md#helpers): synchronous, so they need the wasm loaded.
+export const generatePkce = helper('generatePkce', wasm.generatePkce);
+export const pkceChallenge = helper('pkceChallenge', wasm.pkceChallenge);
+export const generateState = helper('generateState', wasm.generateState);
+export const parseCallbackUrl = helper('parseCallbackUrl', wasm.parseCallbackUrl);
+export const sanitizeReturnTo = helper('sanitizeReturnTo', wasm.sanitizeReturnTo);
+/** The wire message (snake_case fields, docs/wire.md#messages), as an object or its JSON text. */
+export const parseVendoMessage = helper('parseVendoMessage', (data) => {
+  if (typeof data === 'string') {
+    try { data = JSON.parse(data); } catch { return null; }
+  }
+  return wasm.parseVendoMessage(data);
+});
 
 // Token helpers (docs/flows.md#tokens): the wasm checks the options and builds the body,
 // `fetch` sends it, the wasm judges the answer.
@@ -120,6 +228,7 @@ const TOKEN_FIELDS = [
 ];
 const token = (kind) => async (value) => {
   const o = options(value);
+  await init();
   forbid(o, 'clientSecret', 'secrets stay on servers');
   const request = wasm.tokenRequest(kind, TOKEN_FIELDS[kind].map((k) => str(o, k) ?? ''), str(o, 'bodyEncoding'));
   let status;

@@ -63,6 +63,13 @@ error_codes! {
     InvalidResponse = "invalid_response",
     /// The browser has no CSPRNG (`crypto.getRandomValues`); there is no fallback.
     CryptoUnavailable = "crypto_unavailable",
+    /// JS: a synchronous helper was called before the wasm loaded (`await ready()` first).
+    NotReady = "not_ready",
+    /// JS: the wasm could not be loaded (network, Content-Security-Policy, MIME type); the
+    /// likely cause is in the detail.
+    LoadFailed = "load_failed",
+    /// JS: a flow was called outside a browser page (Node, a server render).
+    UnsupportedEnvironment = "unsupported_environment",
     // --- Vendo callback codes (seed 004) ---
     /// Vendo: the slug is not in the catalog.
     ProviderUnknown = "provider_unknown",

@@ -33,9 +33,11 @@ use crate::token::{parse_revoke_response, parse_token_response, BodyEncoding};
 use crate::validate::{sanitize_return_to, validate_redirect_uri};
 
 /// The common options (docs/options.md#common) from the entry's array `[timeoutMs,
-/// closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent]`,
-/// types already checked there; absent values (`undefined`) take the Rust defaults. A popup
-/// size that is not a whole number reads as 0, which `PopupOptions::validate` refuses.
+/// closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent,
+/// place]`, types already checked there; absent values (`undefined`) take the Rust
+/// defaults. A popup size that is not a whole number reads as 0, which
+/// `PopupOptions::validate` refuses. `place` marks a `window` the entry opened blank in the
+/// click before the wasm loaded: it is sized and placed as a popup of ours would be.
 fn common_options(a: &Array) -> CommonOptions {
     let d = CommonOptions::default();
     let num = |i| a.get(i).as_f64();
@@ -51,7 +53,7 @@ fn common_options(a: &Array) -> CommonOptions {
             let _ = f.call1(&JsValue::NULL, &convert::flow_event(e));
         })
     });
-    CommonOptions {
+    let options = CommonOptions {
         timeout_ms: num(0).unwrap_or(d.timeout_ms),
         closed_grace_ms: num(1).unwrap_or(d.closed_grace_ms),
         detect_close: flag(2).unwrap_or(d.detect_close),
@@ -64,7 +66,15 @@ fn common_options(a: &Array) -> CommonOptions {
         window: some(7).map(JsCast::unchecked_into::<Window>),
         signal: some(8).map(JsCast::unchecked_into::<AbortSignal>),
         on_event,
+    };
+    if flag(10) == Some(true) {
+        if let (Some(page), Some(w)) = (web_sys::window(), options.window.as_ref()) {
+            if options.popup.validate().is_ok() {
+                browser::popup::place(&page, w, &options.popup);
+            }
+        }
     }
+    options
 }
 
 /// The strings of an array the entry checked to hold only strings.
