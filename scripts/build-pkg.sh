@@ -35,7 +35,9 @@ sed "s#__CONNECT_ERROR__#./$snippet#" pkg-template/index.js > "$gen/index.js"
 esbuild "$gen/index.js" --bundle --format=esm --minify --legal-comments=none --log-level=warning \
   --outfile=pkg/index.js
 
-cp pkg-template/package.json pkg-template/README.md pkg-template/index.d.ts pkg/
+cp pkg-template/package.json pkg-template/README.md pkg-template/index.d.ts LICENSE pkg/
+# `vendo-connect/react` (a subpath of its own: users who don't import it load none of it).
+[ -f pkg-template/react.js ] && cp pkg-template/react.js pkg-template/react.d.ts pkg/
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 sed -i "s#__VERSION__#$version#" pkg/package.json
 
@@ -44,6 +46,6 @@ files=$(cd pkg && npm pack --dry-run --json --loglevel=error | node -e '
   let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
     for (const f of JSON.parse(s)[0].files) console.log(f.path);
   });')
-unexpected=$(printf '%s\n' "$files" | grep -Ev '^(package\.json|README\.md|index\.js|index\.d\.ts|vendo_connect_bg\.wasm)$' || true)
+unexpected=$(printf '%s\n' "$files" | grep -Ev '^(package\.json|README\.md|LICENSE|index\.js|index\.d\.ts|react\.js|react\.d\.ts|vendo_connect_bg\.wasm)$' || true)
 [ -z "$unexpected" ] || { echo "build-pkg: unexpected files in the tarball: $unexpected" >&2; exit 1; }
 echo "pkg: built $(printf '%s\n' "$files" | wc -l) files into pkg/"

@@ -1,7 +1,7 @@
 // The demo page. Every flow is started synchronously inside its click handler, as the
 // SDK requires: the popup opens before anything is awaited.
-import init, {
-  connect, authorize, openConnectLink, exchangeCode, refreshToken, revokeToken,
+import {
+  connect, ready, authorize, openConnectLink, exchangeCode, refreshToken, revokeToken,
   generatePkce, parseVendoMessage, parseCallbackUrl, ConnectError,
 } from '/pkg/index.js';
 
@@ -140,5 +140,5 @@ $('parse-input').oninput = () => {
   }
 };
 
-await init();
+await ready();
 log('ready', `Vendo at ${VENDO}`);

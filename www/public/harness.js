@@ -1,5 +1,5 @@
 // Test harness: loads the built package like a user would and records every settled flow.
-import init, * as sdk from '/pkg/index.js';
+import * as sdk from '/pkg/index.js';
 
 window.sdk = sdk;
 window.results = [];
@@ -21,7 +21,7 @@ window.record = (promise, label = '') => {
 document.getElementById('go').addEventListener('click', () => {
   if (typeof window.__action === 'function') window.__action();
 });
-await init();
+await sdk.ready(); // no init() needed: importing started the load
 window.ready = true;
 // ?auto=<connect options as JSON>: start a flow at load, outside any user gesture.
 const auto = new URLSearchParams(location.search).get('auto');

@@ -1,0 +1,173 @@
+// Every code block of the npm page (pkg-template/README.md) runs, or is the exact line a test
+// uses. Each block is preceded by `<!-- test: NAME -->`; a block without one fails the suite.
+// JS blocks run as written, with 'vendo-connect' resolved to the built package and the
+// example hosts (vendo.example, auth.example) pointed at the local servers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { closed } from './harness.mjs';
+import { setup, login } from './support.mjs';
+import { CLIENT_ID, startOidc } from '../../www/oidc.mjs';
+
+const readme = readFileSync(new URL('../../pkg-template/README.md', import.meta.url), 'utf8');
+const blocks = new Map();
+const unmarked = [];
+for (const m of readme.matchAll(/(?:<!-- test: ([\w-]+) -->\n)?```(\w*)\n([\s\S]*?)```/g)) {
+  if (!m[1]) unmarked.push(m[3].split('\n')[0]);
+  else blocks.set(m[1], { lang: m[2], code: m[3].trimEnd() });
+}
+const covered = new Set();
+const block = (name) => {
+  covered.add(name);
+  const b = blocks.get(name);
+  assert.ok(b, `the README has no block marked "test: ${name}"`);
+  return b.code;
+};
+
+let ctx;
+let app; // the README's app: its pages, the package, its callback page and its backend
+let oidc; // an OAuth server that knows the app's callback page
+let page0; // what the app's page holds: { buttons, code, csp, head }
+
+/** The block as the page runs it: the package from /pkg/, the example hosts local. */
+const localize = (code) => code
+  .replaceAll("'vendo-connect'", "'/pkg/index.js'")
+  .replaceAll('https://vendo.example', ctx.servers.vendoOrigin)
+  .replaceAll('https://auth.example/authorize', oidc.authorizationEndpoint)
+  .replaceAll('https://auth.example/token', oidc.tokenEndpoint)
+  .replaceAll('https://auth.example', oidc.issuer)
+  .replaceAll("'my-spa'", JSON.stringify(CLIENT_ID));
+
+before(async () => {
+  ctx = await setup();
+  const pkg = new URL('../../pkg/', import.meta.url);
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const send = (type, body, extra = {}) => {
+      const headers = { 'Content-Type': type, 'Cache-Control': 'no-store', ...extra };
+      if (page0?.csp) headers['Content-Security-Policy'] = page0.csp;
+      res.writeHead(200, headers);
+      res.end(body);
+    };
+    try {
+      if (url.pathname.startsWith('/pkg/')) {
+        const wasm = url.pathname.endsWith('.wasm');
+        return send(wasm ? 'application/wasm' : 'text/javascript', await readFile(new URL(url.pathname.slice(5), pkg)));
+      }
+      if (url.pathname === '/readme/show.js') return send('text/javascript', 'window.shown = []; window.show = (t) => window.shown.push(String(t));');
+      if (url.pathname === '/readme/app.js') return send('text/javascript', localize(page0.code));
+      if (url.pathname === '/readme/index.html') {
+        return send('text/html', `<!doctype html><meta charset="utf-8">${page0.head ?? ''}${page0.buttons.map((id) => `<button id="${id}">${id}</button>`).join('')}
+          <script src="/readme/show.js"></script><script type="module" src="/readme/app.js"></script>`);
+      }
+      if (url.pathname === '/callback.html') {
+        return send('text/html', `<!doctype html><meta charset="utf-8">${block('callback').replaceAll("'vendo-connect'", "'/pkg/index.js'")}`);
+      }
+      if (url.pathname === '/api/connect-link') {
+        // The app's backend: mints a link at the Vocobase stand-in for the redirect URI it is given.
+        const minted = await fetch(`${ctx.servers.providerOrigin}/vocobase/api/v2/customers/cust_1/connect-links`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ tool_slug: 'google_sheets', redirect_uri: url.searchParams.get('redirect_uri') }),
+        });
+        return send('application/json', JSON.stringify({ url: (await minted.json()).url }));
+      }
+      res.writeHead(404).end();
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  app = { server, origin: `http://localhost:${server.address().port}` };
+  oidc = await startOidc({ redirectUris: [`${app.origin}/callback.html`], origins: [app.origin] });
+});
+after(async () => {
+  await oidc?.close();
+  await new Promise((r) => (app ? app.server.close(r) : r()));
+  await ctx?.close();
+});
+
+/** Opens the app's page running `code` (an external module, so a strict CSP can apply). */
+async function appPage(spec) {
+  page0 = spec;
+  const context = await ctx.browser.newContext();
+  const page = await context.newPage();
+  if (process.env.README_DEBUG) {
+    context.on('page', (p) => p.on('console', (m) => console.error('popup:', m.text())));
+    page.on('console', (m) => console.error('page:', m.text()));
+    page.on('pageerror', (e) => console.error('pageerror:', e.message));
+  }
+  await page.goto(`${app.origin}/readme/index.html`);
+  return { page, context };
+}
+
+test('every code block is marked with the test that runs it', () => {
+  assert.deepEqual(unmarked, [], 'blocks without a <!-- test: … --> marker');
+});
+
+test('install: the package is installed by name', () => {
+  assert.equal(block('install'), 'npm install vendo-connect');
+});
+
+test('quick start: connect() from a click, under the CSP the README gives', async () => {
+  const csp = block('csp').replace(/^Content-Security-Policy: /, '');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  const { page, context } = await appPage({ buttons: ['connect-notion'], code: block('connect'), csp });
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#connect-notion')]);
+  await popup.click('#approve');
+  await page.waitForFunction(() => window.shown.length === 1, null, { timeout: 15_000 });
+  assert.match((await page.evaluate(() => window.shown))[0], /^Connected .+ \([0-9a-f-]{36}\)$/);
+  await closed(popup);
+  await context.close();
+});
+
+test('authorize + exchangeCode, with the callback page of the README', async () => {
+  const { page, context } = await appPage({ buttons: ['sign-in'], code: block('authorize') });
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#sign-in')]);
+  await login(popup);
+  await page.waitForFunction(() => window.shown.length === 1, null, { timeout: 20_000 });
+  assert.match((await page.evaluate(() => window.shown))[0], /^Signed in; the access token expires at \d{4}-/);
+  await closed(popup);
+  await context.close();
+});
+
+test('openConnectLink with a link minted by the app backend', async () => {
+  const { page, context } = await appPage({ buttons: ['connect-sheets'], code: block('link') });
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#connect-sheets')]);
+  await popup.click('#approve');
+  await page.waitForFunction(() => window.shown.length === 1, null, { timeout: 15_000 });
+  assert.match((await page.evaluate(() => window.shown))[0], /^Connected google_sheets \(.+\)$/);
+  await context.close();
+});
+
+test('preload: the wasm is fetched once, in parallel with the module', async () => {
+  const head = block('preload').replaceAll('/node_modules/vendo-connect/', '/pkg/');
+  const { page, context } = await appPage({ buttons: ['connect-notion'], code: block('connect'), head });
+  await page.evaluate(() => import('/pkg/index.js').then((m) => m.ready()));
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm')).length);
+  assert.equal(fetched, 1, 'the preloaded wasm is the one the module uses');
+  await context.close();
+});
+
+test('Node: ready() and a pure helper, as the README shows', () => {
+  const code = block('node').replaceAll("'vendo-connect'", JSON.stringify(new URL('../../pkg/index.js', import.meta.url).href));
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', `const show = (t) => console.log(t);\n${code}`], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout.trim(), /^S256 [A-Za-z0-9_-]{43}$/);
+});
+
+test('bundler lines and the React example are the ones the consumer and React tests use', () => {
+  const file = (p) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
+  assert.ok(file('tests/consumers/vite7/vite.config.js').includes(block('vite-dev')), 'the Vite dev server config line');
+  assert.ok(file('scripts/build-consumers.sh').includes(block('esbuild').replace('node_modules/vendo-connect/', '')) ||
+    file('scripts/build-consumers.sh').includes(block('esbuild')), 'the esbuild copy step');
+  const map = JSON.parse(block('importmap').match(/<script type="importmap">(.*)<\/script>/)[1]);
+  assert.ok(file('tests/consumers/importmap/index.html').includes(JSON.stringify(map.imports['vendo-connect'])), 'the import map');
+  assert.ok(file('tests/react/src/ConnectNotion.jsx').includes(block('react')), 'the React example is the app the React test clicks through');
+});
+
+test('no block is left untested', () => {
+  assert.deepEqual([...blocks.keys()].filter((k) => !covered.has(k)).sort(), []);
+});
