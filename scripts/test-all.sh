@@ -65,6 +65,9 @@ run docs count_docs 600 bash -c docs
 if bash scripts/build-pkg.sh; then
   # The Rust consumer (examples/leptos) the e2e suite clicks through and inspects.
   timeout 1500 bash scripts/build-examples.sh || { rm -rf examples/leptos/dist; echo "=== the examples did not build"; }
+  # Every common setup (Vite 7/8, webpack 5, esbuild, Rollup, an import map, TypeScript 5),
+  # from the packed tarball; tests/e2e/consumers.test.mjs clicks through each.
+  timeout 600 bash scripts/build-consumers.sh || echo "=== the consumer apps did not build"
   run e2e count_node 1800 node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
   run size count_size 60 bash scripts/size-report.sh
 else
