@@ -1,5 +1,5 @@
 # The README's two set-up commands are `make demo` and `make test`.
-.PHONY: demo test pkg size bench setup clean
+.PHONY: demo test pkg size bench examples setup clean
 
 demo: pkg
 	node www/server.mjs
@@ -16,8 +16,11 @@ size:
 bench: pkg
 	node scripts/bench.mjs
 
+examples: setup
+	bash scripts/build-examples.sh
+
 setup:
 	bash scripts/setup.sh
 
 clean:
-	rm -rf pkg target node_modules
+	rm -rf pkg target node_modules examples/leptos/target examples/leptos/dist tests/consumers/node_modules tests/react/node_modules
