@@ -62,7 +62,8 @@ pub struct CallbackOutcome {
 }
 
 /// The text left for the person when nobody could be told.
-pub const ORPHAN_MESSAGE: &str = "This sign-in window could not reach the page that opened it. You can close it and try again.";
+pub const ORPHAN_MESSAGE: &str =
+    "This sign-in window could not reach the page that opened it. You can close it and try again.";
 
 /// Hands this page's callback to the opener. See the module docs for the steps.
 ///
