@@ -37,7 +37,9 @@ esbuild "$gen/index.js" --bundle --format=esm --minify --legal-comments=none --l
 
 cp pkg-template/package.json pkg-template/README.md pkg-template/index.d.ts LICENSE pkg/
 # `vendo-connect/react` (a subpath of its own: users who don't import it load none of it).
-[ -f pkg-template/react.js ] && cp pkg-template/react.js pkg-template/react.d.ts pkg/
+# Minified, not bundled: `./index.js` and `react` stay imports.
+esbuild pkg-template/react.js --minify --format=esm --legal-comments=none --log-level=warning --outfile=pkg/react.js
+cp pkg-template/react.d.ts pkg/
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 sed -i "s#__VERSION__#$version#" pkg/package.json
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 gz() { gzip -9 -c "$@" | wc -c; }
 raw() { cat "$@" | wc -c; }
-js=(pkg/*.js)
+js=(pkg/index.js)
 wasm_raw=$(raw pkg/vendo_connect_bg.wasm); wasm_gz=$(gz pkg/vendo_connect_bg.wasm)
 js_raw=$(raw "${js[@]}"); js_gz=$(cat "${js[@]}" | gzip -9 -c | wc -c)
 total_raw=$((wasm_raw + js_raw)); total_gz=$((wasm_gz + js_gz))
@@ -19,6 +19,7 @@ printf '%-28s %10s %10s\n' "" "raw" "gzip -9"
 printf '%-28s %10d %10d\n' "vendo_connect_bg.wasm" "$wasm_raw" "$wasm_gz"
 printf '%-28s %10d %10d\n' "index.js (entry + glue)" "$js_raw" "$js_gz"
 printf '%-28s %10d %10d   budget %d\n' "total" "$total_raw" "$total_gz" "$budget"
+[ -f pkg/react.js ] && printf '%-28s %10d %10d   (vendo-connect/react, only if imported)\n' "react.js" "$(raw pkg/react.js)" "$(gz pkg/react.js)"
 if [ -f target/size/named.wasm ] && command -v twiggy >/dev/null; then
   echo
   python3 scripts/size-breakdown.py target/size/named.wasm "$wasm_gz" || echo "size: the breakdown failed"

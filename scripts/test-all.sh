@@ -68,6 +68,8 @@ if bash scripts/build-pkg.sh; then
   # Every common setup (Vite 7/8, webpack 5, esbuild, Rollup, an import map, TypeScript 5),
   # from the packed tarball; tests/e2e/consumers.test.mjs clicks through each.
   timeout 600 bash scripts/build-consumers.sh || echo "=== the consumer apps did not build"
+  # The React hook's test app (React 19, StrictMode), from the packed tarball.
+  timeout 300 bash scripts/build-react.sh || echo "=== the React test app did not build"
   run e2e count_node 1800 node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
   run size count_size 60 bash scripts/size-report.sh
 else
