@@ -56,7 +56,7 @@ async function startUpRound(browser, url) {
 
 export async function startUp({ browser, origin, rounds }) {
   // `preload`: ours on a page that preloads the wasm (`<link rel=preload>`), as the README advises.
-  const url = { ours: `${origin}/start-ours.html`, preload: `${origin}/start-ours-preload.html`, peer: `${origin}/start-peer.html` };
+  const url = { ours: `${origin}/start-ours.html`, preload: `${origin}/start-ours.html?preload`, peer: `${origin}/start-peer.html` };
   const sides = Object.keys(url);
   // One unmeasured round first: the browser's own first-navigation costs are nobody's.
   for (const side of sides) await startUpRound(browser, url[side]);

@@ -17,13 +17,21 @@ const TYPES = {
 };
 
 /** Starts the server. `pkgDir`: the built package; `peerDir`: the peer bundle's directory. */
+const PRELOAD = '<link rel="modulepreload" href="/pkg/index.js">\n'
+  + '<link rel="preload" href="/pkg/vendo_connect_bg.wasm" as="fetch" type="application/wasm" crossorigin>';
+
 export async function startStatic({ pkgDir, peerDir, config = {} }) {
   const mounts = [['/pkg/', path.resolve(pkgDir)], ['/peer/', path.resolve(peerDir)], ['/', path.join(here, 'public')]];
   const gz = new Map(); // file -> { mtimeMs, body }
   const served = []; // [{ path, bytes, encoded }] for the size line
   const server = await listen(async (req, res) => {
     let pathname;
-    try { pathname = decodeURIComponent(new URL(req.url, 'http://bench.local').pathname); } catch { return send(res, 400, 'bad path'); }
+    let preload;
+    try {
+      const url = new URL(req.url, 'http://bench.local');
+      pathname = decodeURIComponent(url.pathname);
+      preload = url.searchParams.has('preload');
+    } catch { return send(res, 400, 'bad path'); }
     const [mount, root] = mounts.find(([m]) => pathname.startsWith(m));
     const file = path.resolve(root, `.${pathname.slice(mount.length - 1)}`);
     if (pathname.includes('\0') || !file.startsWith(root + path.sep)) return send(res, 403, 'forbidden');
@@ -31,12 +39,18 @@ export async function startStatic({ pkgDir, peerDir, config = {} }) {
     try { st = await stat(file); } catch { return send(res, 404, 'not found'); }
     if (!st.isFile()) return send(res, 404, 'not found');
     const ext = path.extname(file);
-    let entry = gz.get(file);
+    // `?preload`: the page as the npm README advises on a slow network, the module and the
+    // wasm preloaded from its <head> (the `<!--PRELOAD-->` marker).
+    const key = preload ? `${file}?preload` : file;
+    let entry = gz.get(key);
     if (!entry || entry.mtimeMs !== st.mtimeMs) {
       let raw = await readFile(file);
-      if (ext === '.html') raw = Buffer.from(raw.toString('utf8').replaceAll('/*CONFIG*/null', JSON.stringify(config).replace(/</g, '\\u003c')));
+      if (ext === '.html') {
+        raw = Buffer.from(raw.toString('utf8').replaceAll('/*CONFIG*/null', JSON.stringify(config).replace(/</g, '\\u003c'))
+          .replace('<!--PRELOAD-->', preload ? PRELOAD : ''));
+      }
       entry = { mtimeMs: st.mtimeMs, raw, body: gzipSync(raw, { level: 9 }) };
-      gz.set(file, entry);
+      gz.set(key, entry);
     }
     const headers = {
       'Content-Type': TYPES[ext] || 'application/octet-stream',

@@ -103,9 +103,14 @@ const instance = (o, key, ok, what) => {
   const v = read(o, key);
   return v === undefined || ok(v) ? v : bad(key, what);
 };
+// The common options, in the order the engine reads them (`common_options` in src/js/mod.rs):
+// [timeoutMs, closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent, place]
+const NAME = 6;
+const WINDOW = 7;
+const SIGNAL = 8;
+const PLACE = 10;
 const common = (o) => {
   const popup = object(read(o, 'popup'), 'popup');
-  // [timeoutMs, closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent, place]
   return [num(o, 'timeoutMs'), num(o, 'closedGraceMs'), bool(o, 'detectClose'), bool(o, 'closePopup'),
     num(popup, 'width'), num(popup, 'height'), str(popup, 'name'),
     instance(o, 'window', (w) => typeof w === 'object' && w !== null && w.window === w, 'a Window'),
@@ -125,9 +130,10 @@ const flow = (read, start, popup = true) => (...values) => new Promise((resolve,
   if (failure) throw failure;
   const common = args.common;
   let early;
-  if (popup && common && common[7] === undefined && !(common[8] && common[8].aborted)) {
-    early = window.open('about:blank', common[6] ?? '_blank', 'popup=yes') || undefined;
-    if (early) { common[7] = early; common[10] = true; }
+  if (popup && common && common[WINDOW] === undefined && !(common[SIGNAL] && common[SIGNAL].aborted)) {
+    // No name given: window.open's own default target, a new window (the engine's default too).
+    early = window.open('about:blank', common[NAME], 'popup=yes') || undefined;
+    if (early) { common[WINDOW] = early; common[PLACE] = true; }
   }
   init().then(() => {
     let starting = true;

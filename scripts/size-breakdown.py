@@ -13,7 +13,6 @@ from collections import Counter
 named, wasm_gz = sys.argv[1], int(sys.argv[2])
 rows = csv.DictReader(io.StringIO(subprocess.run(
     ["twiggy", "top", "-n", "1000000", "-f", "csv", named], check=True, capture_output=True, text=True).stdout))
-EXPORTS = None
 groups = Counter()
 for row in rows:
     name, size = row["Name"], int(row["ShallowSize"])

@@ -102,6 +102,17 @@ fn result_fields_match() {
 }
 
 #[test]
+fn every_code_the_js_entry_raises_is_known() {
+    let entry = include_str!("../pkg-template/index.js");
+    let raised: Vec<&str> =
+        entry.split("new ConnectError('").skip(1).filter_map(|rest| rest.split('\'').next()).collect();
+    assert!(raised.contains(&"not_ready") && raised.contains(&"load_failed"), "{raised:?}");
+    for code in raised {
+        assert!(ErrorCode::KNOWN.contains(&code), "pkg-template/index.js raises {code}, which ErrorCode does not know");
+    }
+}
+
+#[test]
 fn every_js_option_name_is_declared() {
     for (rust, js) in vendo_connect::validate::OPTION_NAMES {
         assert!(

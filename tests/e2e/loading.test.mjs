@@ -84,8 +84,15 @@ test('no init(): import, click, connect; a click while the wasm is still loading
     await p.evaluate(connectAction());
     const [popup] = await Promise.all([p.waitForEvent('popup'), p.click('#go')]);
     assert.equal(await p.evaluate(() => window.out.length), 0);
-    // Blank at first, then sent through Vendo's authorize entry to the consent page.
-    await popup.click('#approve', { timeout: 10_000 });
+    // Blank at first, then sent through Vendo's authorize entry to the consent page, sized
+    // as the engine sizes its own popups (500×650 by default) once the wasm is ready.
+    await popup.waitForSelector('#approve', { timeout: 10_000 });
+    // (A blank 'popup=yes' window is the screen's size here, 1280×720; headless Chromium caps
+    // a resized window's height at 600.)
+    const [width, height] = await popup.evaluate(() => [window.outerWidth, window.outerHeight]);
+    assert.equal(width, 500, 'the blank popup was sized by the engine');
+    assert.ok(height <= 650, `height ${height}`);
+    await popup.click('#approve');
     const log = await (await fetch(`${ctx.servers.vendoOrigin}/__test/log`)).json();
     assert.ok(log.requests.some((q) => q.includes('/api/oauth/notion/authorize') && q.includes(encodeURIComponent(origin))), 'through the authorize entry');
     await p.waitForFunction(() => window.out.length === 1, null, { timeout: 15_000 });
@@ -97,6 +104,21 @@ test('no init(): import, click, connect; a click while the wasm is still loading
   } finally {
     globalThis.wasmDelay = 0;
   }
+});
+
+test('error details name the JS options (camelCase), where the Rust API names its fields', async () => {
+  const p = await open();
+  await p.evaluate(() => window.sdk.ready());
+  const details = await p.evaluate(async () => {
+    const out = [];
+    for (const o of [{ baseUrl: 'http://vendo.example', provider: 'notion' }, { baseUrl: 'https://v.example', provider: 'notion', timeoutMs: -1 }]) {
+      await window.sdk.connect(o).catch((e) => out.push(`${e.code} ${e.detail}`));
+    }
+    return out;
+  });
+  assert.match(details[0], /^invalid_options baseUrl must be https:/);
+  assert.match(details[1], /^invalid_options timeoutMs must be a positive number/);
+  await p.close();
 });
 
 test('invalid options before the wasm is ready reject before any window opens', async () => {
