@@ -24,7 +24,7 @@ export function initSync(module: { module: BufferSource | WebAssembly.Module }):
 export type SdkErrorCode =
   | 'popup_blocked' | 'popup_closed' | 'timeout' | 'aborted' | 'superseded'
   | 'invalid_options' | 'network_error' | 'invalid_response' | 'crypto_unavailable'
-  | 'not_ready' | 'load_failed' | 'unsupported_environment';
+  | 'not_ready' | 'load_failed' | 'unsupported_environment' | 'popup_unsupported';
 /** Codes a Vendo server sends in `vendo:oauth:error` (seed 004). */
 export type VendoErrorCode =
   | 'provider_unknown' | 'missing_params' | 'oauth_state_invalid' | 'oauth_exchange_failed'
@@ -81,8 +81,24 @@ export interface CommonOptions {
   onEvent?: (event: FlowEvent) => void;
 }
 
+/**
+ * Where a flow runs (docs/flows.md#redirect-mode): `'popup'` (default), `'redirect'` (this tab
+ * navigates away; the redirect page calls `completeRedirect()`), or `'auto'` (redirect where
+ * popups cannot work: in-app browsers, iOS home-screen apps; popup elsewhere).
+ */
+export type Mode = 'popup' | 'redirect' | 'auto';
+
+/** What a same-tab flow carries through the redirect (`JSON.stringify`-able), given back by `completeRedirect()`. */
+export type AppState = JsonValue;
+
 /** `connect()` options (docs/flows.md#connect). */
 export interface ConnectOptions extends CommonOptions {
+  /**
+   * `'popup'` (default) or `'auto'`: the Vendo server reports only to `window.opener`, so
+   * `'redirect'` is `invalid_options`, and `'auto'` where popups cannot work rejects with
+   * `popup_unsupported` instead of opening a popup that could never report back.
+   */
+  mode?: 'popup' | 'auto';
   /** `https:` (or `http:` on a loopback host) origin of the Vendo deployment, with an optional path prefix. */
   baseUrl: string;
   /** Catalog slug: `[a-z0-9][a-z0-9_-]{0,63}`. */
@@ -118,6 +134,10 @@ export interface AuthorizeOptions extends CommonOptions {
   state?: string;
   /** PKCE S256. Default true. */
   pkce?: boolean;
+  /** Default `'popup'`. With `'redirect'` (or `'auto'` choosing it) the promise resolves `null` as the tab leaves. */
+  mode?: Mode;
+  /** Any JSON value, given back by `completeRedirect()` in same-tab mode (ignored by popups). */
+  appState?: AppState;
   clientSecret?: never;
 }
 
@@ -138,14 +158,27 @@ export type LinkFactory = (redirectUri: string) => string | Promise<string>;
 export interface ConnectLinkOptions extends CommonOptions {
   /** Your callback page (this origin). Required with a factory. */
   redirectUri?: string;
-  /** With a link string: the `vc_state` its redirect URI carries, if any. */
+  /** With a link string: the `vc_state` its redirect URI carries, if any (required in same-tab mode). */
   state?: string;
+  /** Default `'popup'`. With `'redirect'` the link function is awaited, then the tab navigates; the promise resolves `null`. */
+  mode?: Mode;
+  /** Any JSON value, given back by `completeRedirect()` in same-tab mode. */
+  appState?: AppState;
 }
 
 /** `openConnectLink()` result. */
 export interface LinkedTool { tool: string; connectionId: string }
 
-/** `completeCallback()` options (docs/flows.md#callback-page). */
+/** `completeRedirect()`'s result for a same-tab `authorize()` (docs/results.md#redirect-result). */
+export interface AuthorizeRedirectResult extends Authorization { flow: 'authorize'; appState: AppState }
+/** `completeRedirect()`'s result for a same-tab `openConnectLink()`. */
+export interface ConnectLinkRedirectResult extends LinkedTool { flow: 'connectLink'; appState: AppState }
+export type RedirectResult = AuthorizeRedirectResult | ConnectLinkRedirectResult;
+
+/** `popupSupport()`: whether a popup can work here, and why not. */
+export interface PopupSupport { popup: boolean; reason: string | null }
+
+/** `completeCallback()` / `completeRedirect()` options (docs/flows.md#callback-page). */
 export interface CompleteCallbackOptions {
   /** The opener's origin if it differs from this page's. */
   openerOrigin?: string;
@@ -212,9 +245,22 @@ export interface RedirectUriOptions { allowedHosts: string[] }
 export type RedirectUriVerdict = { ok: true; code: null } | { ok: false; code: RedirectUriRuleCode };
 
 export function connect(options: ConnectOptions): Promise<Connection>;
-export function authorize(options: AuthorizeOptions): Promise<Authorization>;
-export function openConnectLink(link: string | LinkFactory, options?: ConnectLinkOptions): Promise<LinkedTool>;
+export function authorize(options: AuthorizeOptions & { mode?: 'popup' }): Promise<Authorization>;
+export function authorize(options: AuthorizeOptions & { mode: 'redirect' }): Promise<null>;
+export function authorize(options: AuthorizeOptions): Promise<Authorization | null>;
+export function openConnectLink(link: string | LinkFactory, options?: ConnectLinkOptions & { mode?: 'popup' }): Promise<LinkedTool>;
+export function openConnectLink(link: string | LinkFactory, options: ConnectLinkOptions & { mode: 'redirect' }): Promise<null>;
+export function openConnectLink(link: string | LinkFactory, options?: ConnectLinkOptions): Promise<LinkedTool | null>;
 export function completeCallback(options?: CompleteCallbackOptions): Promise<CallbackOutcome>;
+/**
+ * The redirect page, in either mode: finishes this tab's same-tab flow (the record is used
+ * once), or hands a popup's response to its opener. `null` when there is nothing for the
+ * page to do. Rejects with `invalid_state` (replay, tampered state, no flow waiting),
+ * `timeout` (expired) or the flow's own errors; never gives a verifier except in the result.
+ */
+export function completeRedirect(options?: CompleteCallbackOptions): Promise<RedirectResult | null>;
+/** Whether a popup can work here (user agent, iOS home-screen app). Throws only `not_ready`. */
+export function popupSupport(): PopupSupport;
 export function exchangeCode(options: ExchangeCodeOptions): Promise<TokenResponse>;
 export function refreshToken(options: RefreshTokenOptions): Promise<TokenResponse>;
 export function revokeToken(options: RevokeTokenOptions): Promise<void>;

@@ -121,16 +121,17 @@ const options = (v) => object(v, 'options');
 /**
  * A flow: `read` checks the option types (throwing before anything opens) and gives the
  * engine's arguments, `start` hands them to the wasm. Before the wasm is ready, a popup flow
- * opens its window blank now, inside the click, and starts on it once the wasm is ready.
+ * (`mode` absent or 'popup') opens its window blank now, inside the click, and starts on it
+ * once the wasm is ready; 'auto' needs the engine to choose, so it waits for the wasm.
  */
-const flow = (read, start, popup = true) => (...values) => new Promise((resolve, reject) => {
+const flow = (read, start) => (...values) => new Promise((resolve, reject) => {
   const args = read(...values);
   if (!browser) throw new ConnectError('unsupported_environment', 'flows open popups: call them in a browser page');
   if (loaded) return start(args, resolve, reject);
   if (failure) throw failure;
   const common = args.common;
   let early;
-  if (popup && common && common[WINDOW] === undefined && !(common[SIGNAL] && common[SIGNAL].aborted)) {
+  if ((args.mode ?? 'popup') === 'popup' && common && common[WINDOW] === undefined && !(common[SIGNAL] && common[SIGNAL].aborted)) {
     // No name given: window.open's own default target, a new window (the engine's default too).
     early = window.open('about:blank', common[NAME], 'popup=yes') || undefined;
     if (early) { common[WINDOW] = early; common[PLACE] = true; }
@@ -151,8 +152,8 @@ const flow = (read, start, popup = true) => (...values) => new Promise((resolve,
 /** `connect(options)` (docs/flows.md#connect). */
 export const connect = flow((value) => {
   const o = options(value);
-  return { strings: [str(o, 'baseUrl') ?? '', str(o, 'provider') ?? '', str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')], common: common(o) };
-}, (a, resolve, reject) => wasm.connect(...a.strings, a.common, resolve, reject));
+  return { strings: [str(o, 'baseUrl') ?? '', str(o, 'provider') ?? '', str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')], mode: str(o, 'mode'), common: common(o) };
+}, (a, resolve, reject) => wasm.connect(...a.strings, a.mode, a.common, resolve, reject));
 
 /** `authorize(options)` (docs/flows.md#authorize). */
 export const authorize = flow((value) => {
@@ -164,15 +165,25 @@ export const authorize = flow((value) => {
     : bad('extraParams', 'an object of strings');
   return {
     strings: [str(o, 'authorizationEndpoint') ?? '', str(o, 'clientId') ?? '', str(o, 'redirectUri') ?? ''],
-    scope: strings(o, 'scope'), pairs, issuer: str(o, 'issuer'), state: str(o, 'state'), pkce: bool(o, 'pkce'), common: common(o),
+    scope: strings(o, 'scope'), pairs, issuer: str(o, 'issuer'), state: str(o, 'state'), pkce: bool(o, 'pkce'),
+    mode: str(o, 'mode'), appState: read(o, 'appState'), common: common(o),
   };
-}, (a, resolve, reject) => wasm.authorize(...a.strings, a.scope, a.pairs, a.issuer, a.state, a.pkce, a.common, resolve, reject));
+}, (a, resolve, reject) => wasm.authorize(...a.strings, a.scope, a.pairs, a.issuer, a.state, a.pkce, a.mode, a.appState, a.common, resolve, reject));
 
-/** `completeCallback(options)` (docs/flows.md#callback-page). */
-export const completeCallback = flow((value) => {
+const callbackPage = (value) => {
   const o = options(value);
   return [str(o, 'openerOrigin'), num(o, 'ackTimeoutMs')];
-}, (a, resolve, reject) => wasm.completeCallback(...a, resolve, reject), false);
+};
+
+/** `completeCallback(options)` (docs/flows.md#callback-page): a popup's callback page. */
+export const completeCallback = flow(callbackPage, (a, resolve, reject) => wasm.completeCallback(...a, resolve, reject));
+
+/**
+ * `completeRedirect(options)` (docs/flows.md#redirect-mode): the redirect page, in either
+ * mode. Resolves `{ flow, …result, appState }` for this tab's same-tab flow, or `null` when
+ * there is nothing for the page to finish (no response in the URL, or a popup's opener took it).
+ */
+export const completeRedirect = flow(callbackPage, (a, resolve, reject) => wasm.completeRedirect(...a, resolve, reject));
 
 /**
  * `openConnectLink(link, options)` (docs/flows.md#connect-link). A link function is called
@@ -182,12 +193,12 @@ export const completeCallback = flow((value) => {
 export const openConnectLink = flow((link, value) => {
   const o = options(value);
   if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
-  return { link, strings: [str(o, 'redirectUri'), str(o, 'state')], common: common(o) };
-}, ({ link, strings: [redirect, state], common: c }, resolve, reject) => {
+  return { link, strings: [str(o, 'redirectUri'), str(o, 'state')], mode: str(o, 'mode'), appState: read(o, 'appState'), common: common(o) };
+}, ({ link, strings: [redirect, state], mode, appState, common: c }, resolve, reject) => {
   const isFunction = typeof link === 'function';
   let failed = false;
   let failure;
-  const mint = wasm.openConnectLink(isFunction ? undefined : link, redirect, state, c, resolve,
+  const mint = wasm.openConnectLink(isFunction ? undefined : link, redirect, state, mode, appState, c, resolve,
     (e) => reject(failed ? failure : e));
   if (!mint) return;
   const [redirectUri, minted] = mint;
@@ -217,6 +228,8 @@ export const pkceChallenge = helper('pkceChallenge', wasm.pkceChallenge);
 export const generateState = helper('generateState', wasm.generateState);
 export const parseCallbackUrl = helper('parseCallbackUrl', wasm.parseCallbackUrl);
 export const sanitizeReturnTo = helper('sanitizeReturnTo', wasm.sanitizeReturnTo);
+/** `popupSupport()` → `{ popup, reason }`: whether a popup can work here (docs/flows.md#redirect-mode). */
+export const popupSupport = helper('popupSupport', wasm.popupSupport);
 /** The wire message (snake_case fields, docs/wire.md#messages), as an object or its JSON text. */
 export const parseVendoMessage = helper('parseVendoMessage', (data) => {
   if (typeof data === 'string') {

@@ -70,6 +70,9 @@ error_codes! {
     LoadFailed = "load_failed",
     /// JS: a flow was called outside a browser page (Node, a server render).
     UnsupportedEnvironment = "unsupported_environment",
+    /// `mode: 'auto'` for `connect()` where popups cannot work (an in-app browser, an iOS
+    /// home-screen app); the reason is in the detail (docs/flows.md#redirect-mode).
+    PopupUnsupported = "popup_unsupported",
     // --- Vendo callback codes (seed 004) ---
     /// Vendo: the slug is not in the catalog.
     ProviderUnknown = "provider_unknown",
@@ -96,7 +99,9 @@ error_codes! {
     OauthDenied = "oauth_denied",
     /// Vocobase: the customer was archived between mint and authorize.
     CustomerArchived = "customer_archived",
-    /// Vocobase: the connect-link session expired or was consumed.
+    /// Vocobase: the connect-link session expired or was consumed. Also raised by
+    /// `completeRedirect()` when no same-tab flow in the tab has the response's state (a
+    /// replay, a reload of the unstripped URL, a tampered state).
     InvalidState = "invalid_state",
     /// Vocobase: the connector does not exist on the account.
     ToolNotFound = "tool_not_found",

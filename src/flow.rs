@@ -406,6 +406,17 @@ mod tests {
         }
     }
 
+    /// A flow whose expected origin came from a `:443` URL accepts the browser's spelling
+    /// of the same origin (docs/security.md#origins).
+    #[test]
+    fn an_explicit_default_port_is_the_same_origin() {
+        let expected = crate::url::HttpUrl::parse("https://vendo.example:443/api").unwrap().origin();
+        let mut f = flow();
+        f.config.expected_origin = expected;
+        let actions = f.handle(msg("https://vendo.example", true, &Data("ok")), 1.0);
+        assert!(f.is_settled(), "{actions:?}");
+    }
+
     #[test]
     fn source_must_be_our_popup_unless_the_channel_is_accepted() {
         let mut f = flow();

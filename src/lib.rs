@@ -4,8 +4,9 @@
 //! - a **pure core** that compiles and is tested natively: PKCE ([`pkce`]), state
 //!   ([`random`]), URL checks ([`url`], [`validate`]), request builders ([`request`],
 //!   [`query`]), message and callback parsing ([`message`], [`callback`]), token bodies
-//!   ([`token`]), popup placement ([`geometry`]), the sans-IO flow state machine ([`flow`])
-//!   and what each flow accepts as its answer ([`protocol`]);
+//!   ([`token`]), popup placement ([`geometry`]), the sans-IO flow state machine ([`flow`]),
+//!   what each flow accepts as its answer ([`protocol`]) and same-tab redirect mode
+//!   ([`redirect`]);
 //! - a thin **browser layer** (`wasm32` only), `vendo_connect::browser`, that opens
 //!   popups, listens, and feeds the state machine events. The npm package's JS skin sits
 //!   on top of it behind the `js` cargo feature, which only the npm build turns on: a Rust
@@ -98,6 +99,7 @@ pub mod pkce;
 pub mod protocol;
 pub mod query;
 pub mod random;
+pub mod redirect;
 pub mod request;
 pub mod token;
 pub mod url;

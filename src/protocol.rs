@@ -209,39 +209,52 @@ pub struct AuthorizationProtocol {
 impl Protocol for AuthorizationProtocol {
     fn judge(&mut self, data: &dyn MessageData) -> Verdict {
         let state = self.state.clone();
-        judge_redirect(data, Some(&state), &mut |cb| match cb {
-            Callback::Authorization(AuthorizationResponse::Code { code, state, iss }) => {
-                self.check_issuer(iss.as_deref(), true)?;
-                Ok(Outcome::Authorization(Authorization {
-                    code,
-                    state: state.unwrap_or_default(),
-                    code_verifier: self.verifier.take(),
-                    redirect_uri: self.redirect_uri.clone(),
-                    iss,
-                }))
-            }
-            Callback::Authorization(AuthorizationResponse::Error { error, error_description, iss, .. }) => {
-                self.check_issuer(iss.as_deref(), false)?;
-                let mut e = ConnectError::new(ErrorCode::from_wire(&error));
-                e.detail = error_description;
-                Err(e)
-            }
-            Callback::ConnectLink(_) => wrong_kind(),
+        judge_redirect(data, Some(&state), &mut |cb| {
+            conclude_authorization(cb, self.issuer.as_deref(), self.verifier.take(), &self.redirect_uri)
         })
     }
 }
 
-impl AuthorizationProtocol {
-    /// RFC 9207 §2.4: with an expected issuer, a mismatching `iss` is always rejected and
-    /// a missing one is rejected on success responses.
-    fn check_issuer(&self, iss: Option<&str>, required: bool) -> Result<(), ConnectError> {
-        match (self.issuer.as_deref(), iss) {
-            (None, _) => Ok(()),
-            (Some(expected), Some(got)) if expected == got => Ok(()),
-            (Some(_), Some(_)) => Err(ConnectError::invalid_response("iss does not match the issuer")),
-            (Some(_), None) if required => Err(ConnectError::invalid_response("iss is missing")),
-            (Some(_), None) => Ok(()),
+/// The result of an authorization response whose state was matched already, for both
+/// modes (docs/flows.md#authorize, docs/flows.md#redirect-mode): a code resolves with the
+/// verifier, an OAuth error rejects with its code, and the `iss` rule of RFC 9207 §2.4
+/// applies to both.
+pub fn conclude_authorization(
+    cb: Callback,
+    issuer: Option<&str>,
+    verifier: Option<CodeVerifier>,
+    redirect_uri: &str,
+) -> Result<Outcome, ConnectError> {
+    match cb {
+        Callback::Authorization(AuthorizationResponse::Code { code, state, iss }) => {
+            check_issuer(issuer, iss.as_deref(), true)?;
+            Ok(Outcome::Authorization(Authorization {
+                code,
+                state: state.unwrap_or_default(),
+                code_verifier: verifier,
+                redirect_uri: redirect_uri.to_owned(),
+                iss,
+            }))
         }
+        Callback::Authorization(AuthorizationResponse::Error { error, error_description, iss, .. }) => {
+            check_issuer(issuer, iss.as_deref(), false)?;
+            let mut e = ConnectError::new(ErrorCode::from_wire(&error));
+            e.detail = error_description;
+            Err(e)
+        }
+        Callback::ConnectLink(_) => wrong_kind(),
+    }
+}
+
+/// RFC 9207 §2.4: with an expected issuer, a mismatching `iss` is always rejected and
+/// a missing one is rejected on success responses.
+fn check_issuer(expected: Option<&str>, iss: Option<&str>, required: bool) -> Result<(), ConnectError> {
+    match (expected, iss) {
+        (None, _) => Ok(()),
+        (Some(expected), Some(got)) if expected == got => Ok(()),
+        (Some(_), Some(_)) => Err(ConnectError::invalid_response("iss does not match the issuer")),
+        (Some(_), None) if required => Err(ConnectError::invalid_response("iss is missing")),
+        (Some(_), None) => Ok(()),
     }
 }
 
@@ -254,15 +267,21 @@ pub struct ConnectLinkProtocol {
 
 impl Protocol for ConnectLinkProtocol {
     fn judge(&mut self, data: &dyn MessageData) -> Verdict {
-        judge_redirect(data, self.state.as_deref(), &mut |cb| match cb {
-            Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, .. }) => {
-                Ok(Outcome::ConnectLink(LinkedTool { tool, connection_id }))
-            }
-            Callback::ConnectLink(ConnectLinkResponse::Error { error, .. }) => {
-                Err(ConnectError::new(ErrorCode::from_wire(&error)))
-            }
-            Callback::Authorization(_) => wrong_kind(),
-        })
+        judge_redirect(data, self.state.as_deref(), &mut conclude_connect_link)
+    }
+}
+
+/// The result of a connect-link callback whose state was matched already, for both modes
+/// (seed 000's `status` contract).
+pub fn conclude_connect_link(cb: Callback) -> Result<Outcome, ConnectError> {
+    match cb {
+        Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, .. }) => {
+            Ok(Outcome::ConnectLink(LinkedTool { tool, connection_id }))
+        }
+        Callback::ConnectLink(ConnectLinkResponse::Error { error, .. }) => {
+            Err(ConnectError::new(ErrorCode::from_wire(&error)))
+        }
+        Callback::Authorization(_) => wrong_kind(),
     }
 }
 

@@ -197,7 +197,7 @@ impl fmt::Debug for TokenResponse {
 /// `"the {what} answered {status}{rest}"`.
 fn answered(what: &str, status: u16, rest: &str) -> ConnectError {
     let mut detail = ["the ", what, " answered "].concat();
-    crate::url::push_decimal(&mut detail, u32::from(status));
+    crate::url::push_decimal(&mut detail, u64::from(status));
     detail.push_str(rest);
     ConnectError::invalid_response(detail)
 }

@@ -156,7 +156,7 @@ impl HttpUrl {
                     if i > 0 {
                         out.push('.');
                     }
-                    push_decimal(&mut out, u32::from(octet));
+                    push_decimal(&mut out, u64::from(octet));
                 }
                 out
             }
@@ -200,7 +200,7 @@ impl HttpUrl {
         let port = self.effective_port();
         if port != self.scheme.default_port() {
             out.push(':');
-            push_decimal(&mut out, u32::from(port));
+            push_decimal(&mut out, u64::from(port));
         }
         out
     }
@@ -251,13 +251,13 @@ fn decimal(s: &str, max_digits: usize) -> Option<u32> {
 }
 
 /// `s` split around the first `pat`, without the substring searcher's code in the wasm.
-fn split_at_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a str)> {
+pub(crate) fn split_at_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a str)> {
     let at = s.as_bytes().windows(pat.len()).position(|w| w == pat.as_bytes())?;
     Some((s.get(..at)?, s.get(at + pat.len()..)?))
 }
 
 /// Appends `n` in decimal, without `core::fmt`.
-pub(crate) fn push_decimal(out: &mut String, n: u32) {
+pub(crate) fn push_decimal(out: &mut String, n: u64) {
     if n >= 10 {
         push_decimal(out, n / 10);
     }

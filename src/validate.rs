@@ -194,6 +194,7 @@ pub const OPTION_NAMES: &[(&str, &str)] = &[
     ("body_encoding", "bodyEncoding"),
     ("opener_origin", "openerOrigin"),
     ("ack_timeout_ms", "ackTimeoutMs"),
+    ("app_state", "appState"),
 ];
 
 /// An error detail as the JS API shows it: a leading Rust option name (details start with
@@ -204,6 +205,25 @@ pub fn js_detail(detail: &str) -> String {
     match OPTION_NAMES.iter().find(|(rust, _)| *rust == head) {
         Some((_, js)) => [js, rest].concat(),
         None => detail.to_owned(),
+    }
+}
+
+/// An origin option (`openerOrigin`), serialised as browsers serialise origins:
+/// `https://host:443` and `https://host` are the same origin (docs/security.md#origins), so
+/// either spelling matches a `MessageEvent.origin`. Anything with a path, query, fragment
+/// or credentials is refused.
+pub fn validate_origin(origin: &str, field: &str) -> Result<String, ConnectError> {
+    match HttpUrl::parse(origin) {
+        Ok(u)
+            if !origin.ends_with('/')
+                && u.path() == "/"
+                && !u.has_userinfo()
+                && u.query().is_none()
+                && u.fragment().is_none() =>
+        {
+            Ok(u.origin())
+        }
+        _ => Err(ConnectError::must_be(field, "an origin such as https://app.example")),
     }
 }
 
@@ -227,6 +247,33 @@ pub fn state_or_fresh(given: Option<&str>) -> Result<String, ConnectError> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    /// docs/security.md#origins: every origin the SDK computes drops the default port, as
+    /// `location.origin` and `event.origin` do, so `:443` never makes two origins differ.
+    #[test]
+    fn default_ports_are_the_same_origin_everywhere() {
+        // connect: the Vendo base URL.
+        assert_eq!(validate_base_url("https://vendo.example:443/base").unwrap().origin(), "https://vendo.example");
+        // authorize / connect links: the redirect URI the callback posts from.
+        let redirect = validate_endpoint("https://app.example:443/cb", "redirect_uri").unwrap();
+        assert_eq!(redirect.origin(), "https://app.example");
+        assert_eq!(validate_endpoint("http://127.0.0.1:80/cb", "redirect_uri").unwrap().origin(), "http://127.0.0.1");
+        // The callback page: openerOrigin, the postMessage target and the ack's origin.
+        assert_eq!(validate_origin("https://app.example:443", "opener_origin").unwrap(), "https://app.example");
+        assert_eq!(validate_origin("https://APP.example", "opener_origin").unwrap(), "https://app.example");
+        // Other ports stay, and stay different.
+        assert_eq!(validate_origin("https://app.example:8443", "opener_origin").unwrap(), "https://app.example:8443");
+        assert_eq!(validate_origin("http://app.example:443", "opener_origin").unwrap(), "http://app.example:443");
+        for bad in [
+            "https://app.example/",
+            "https://app.example/x",
+            "https://u@app.example",
+            "https://app.example?x",
+            "app.example",
+        ] {
+            assert!(validate_origin(bad, "opener_origin").is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn details_name_rust_fields_and_js_shows_its_own() {

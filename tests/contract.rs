@@ -5,6 +5,7 @@
 
 use vendo_connect::flow::FlowEventKind;
 use vendo_connect::protocol::{Authorization, Connection, LinkedTool};
+use vendo_connect::redirect::{Mode, RecordFlow, RedirectResult};
 use vendo_connect::token::TokenResponse;
 use vendo_connect::ErrorCode;
 
@@ -98,6 +99,24 @@ fn result_fields_match() {
         declared.sort();
         known.sort();
         assert_eq!(declared, known, "interface {name} vs {name}::JS_FIELDS");
+    }
+}
+
+#[test]
+fn modes_and_redirect_results_match() {
+    let declared = literals(declaration("type", "Mode"));
+    assert_eq!(declared, Mode::JS_VALUES, "type Mode vs Mode::JS_VALUES");
+    for (name, flow) in
+        [("AuthorizeRedirectResult", RecordFlow::Authorize), ("ConnectLinkRedirectResult", RecordFlow::ConnectLink)]
+    {
+        let d = declaration("interface", name);
+        let body = &d[d.find('{').unwrap()..];
+        let mut declared = properties(body);
+        declared.sort();
+        let mut known: Vec<String> = RedirectResult::JS_FIELDS.iter().map(|s| s.to_string()).collect();
+        known.sort();
+        assert_eq!(declared, known, "interface {name} adds RedirectResult::JS_FIELDS");
+        assert!(d.contains(&format!("flow: '{}'", flow.as_str())), "{name}: flow is '{}'", flow.as_str());
     }
 }
 

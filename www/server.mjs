@@ -20,11 +20,17 @@ const TYPES = {
   '.md': 'text/plain; charset=utf-8', '.svg': 'image/svg+xml',
 };
 
+/** The headers a callback / redirect page should be sent with (docs/security.md#callback-page). */
+export const REDIRECT_PAGE_HEADERS = { 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
+
 async function serveStatic(req, res) {
   let pathname;
   try { pathname = decodeURIComponent(new URL(req.url, 'http://demo.local').pathname); } catch { return send(res, 400, 'bad path'); }
   if (pathname === '/') pathname = '/index.html';
-  const headers = pathname === '/callback-coop.html' ? { 'Cross-Origin-Opener-Policy': 'same-origin' } : {};
+  // Every page here can be a redirect page: the headers docs/security.md#callback-page
+  // recommends, so a response in the URL is neither cached nor sent on as a Referer.
+  const headers = pathname.endsWith('.html') ? { ...REDIRECT_PAGE_HEADERS } : {};
+  if (pathname === '/callback-coop.html') headers['Cross-Origin-Opener-Policy'] = 'same-origin';
   if (pathname === '/callback-coop.html') pathname = '/callback.html';
   const mount = Object.keys(ROOTS).find((m) => pathname.startsWith(m));
   const root = ROOTS[mount];
@@ -54,7 +60,8 @@ export async function startServers({ demoPort = 8080, vendoPort = 8081, provider
   handlers.provider = providersHandler({ demoOrigin });
   const oidc = await startOidc({
     port: oidcPort,
-    redirectUris: [`${demoOrigin}/callback.html`, `${demoOrigin}/callback-coop.html`],
+    // The popup callback pages, and the pages same-tab flows return to (the demo, the test harness).
+    redirectUris: [`${demoOrigin}/callback.html`, `${demoOrigin}/callback-coop.html`, `${demoOrigin}/`, `${demoOrigin}/harness.html`],
     origins: [demoOrigin],
   });
   return {

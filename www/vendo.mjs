@@ -141,13 +141,16 @@ export function vendoHandler({ providerOrigin }) {
         return fail(400, 'oauth_state_invalid', 'the state cookie does not match');
       }
       pending.delete(nonce);
+      // Server strings carrying markup: the demo must show them as text (docs/security.md#rendering).
+      const markup = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+      if (flow.mode === 'html_detail') return fail(500, 'db_insert_failed', markup);
       const forced = flow.mode.match(/^error_(.+)$/);
       if (forced) return fail(500, forced[1], `simulated ${forced[1]}`);
       const connection = {
         provider,
         connection_id: randomUUID(),
         external_id: `vendo_conn_${randomBytes(8).toString('hex')}`,
-        display_name: DISPLAY[provider] || 'user@example.com',
+        display_name: flow.mode === 'html_name' ? markup : DISPLAY[provider] || 'user@example.com',
         return_url: flow.returnTo ?? null,
       };
       log.connections.push({ ...connection, app_key: flow.appKey, bound: Boolean(flow.embed && flow.appKey) });

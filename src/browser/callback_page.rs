@@ -26,7 +26,7 @@ use super::js_data::JsData;
 use crate::error::ConnectError;
 use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
 use crate::protocol::envelope_state;
-use crate::url::HttpUrl;
+use crate::validate::validate_origin;
 
 /// Options of [`complete_callback`].
 #[derive(Clone, Debug)]
@@ -99,7 +99,18 @@ struct Waiting {
 /// [`complete_callback`] with a completion callback instead of a future (the JS skin's
 /// promise settles from it, so the npm build needs no async executor).
 pub(crate) fn start_callback(options: CallbackOptions, done: OnDone) {
-    match prepare(&options) {
+    let taken = web_sys::window()
+        .ok_or_else(|| ConnectError::invalid_options("no window"))
+        .and_then(|window| take_response(&window).map(|(query, origin)| (window, query, origin)));
+    match taken {
+        Err(e) => done(Err(e)),
+        Ok((window, query, origin)) => hand_off(options, window, query, origin, done),
+    }
+}
+
+/// Hands a response already taken from the address bar to the opener (steps 2 and 3).
+pub(crate) fn hand_off(options: CallbackOptions, window: Window, query: String, own_origin: String, done: OnDone) {
+    match prepare(&options, window, query, own_origin) {
         Err(e) => done(Err(e)),
         Ok(p) => wait(p, options.ack_timeout_ms, done),
     }
@@ -116,10 +127,18 @@ struct Prepared {
     delivery: Delivery,
 }
 
-fn prepare(options: &CallbackOptions) -> Result<Prepared, ConnectError> {
-    let window = web_sys::window().ok_or_else(|| ConnectError::invalid_options("no window"))?;
-    let (query, own_origin) = take_response(&window)?;
-    let target = options.opener_origin.as_deref().map(checked_origin).transpose()?.unwrap_or(own_origin);
+fn prepare(
+    options: &CallbackOptions,
+    window: Window,
+    query: String,
+    own_origin: String,
+) -> Result<Prepared, ConnectError> {
+    let target = options
+        .opener_origin
+        .as_deref()
+        .map(|o| validate_origin(o, "opener_origin"))
+        .transpose()?
+        .unwrap_or(own_origin);
     let Some(state) = envelope_state(&query) else {
         leave_message(&window);
         return Err(ConnectError::invalid_response("the callback has no single state"));
@@ -216,7 +235,7 @@ fn finish(waiting: &RefCell<Option<Waiting>>, acked: Result<bool, ConnectError>)
 }
 
 /// A value that arrives once, for [`complete_callback`]'s future.
-struct Slot<T> {
+pub(crate) struct Slot<T> {
     value: RefCell<Option<T>>,
     waker: Cell<Option<Waker>>,
 }
@@ -228,7 +247,7 @@ impl<T> Default for Slot<T> {
 }
 
 impl<T> Slot<T> {
-    fn fill(&self, value: T) {
+    pub(crate) fn fill(&self, value: T) {
         if let Ok(mut v) = self.value.try_borrow_mut() {
             *v = Some(value);
         }
@@ -238,7 +257,7 @@ impl<T> Slot<T> {
     }
 }
 
-struct SlotFuture<T>(Rc<Slot<T>>);
+pub(crate) struct SlotFuture<T>(pub(crate) Rc<Slot<T>>);
 
 impl<T> Future for SlotFuture<T> {
     type Output = T;
@@ -256,30 +275,24 @@ impl<T> Future for SlotFuture<T> {
 
 /// Reads the query and strips it (and any fragment) from the address bar.
 fn take_response(window: &Window) -> Result<(String, String), ConnectError> {
-    let location = window.location();
-    let search = location.search().unwrap_or_default();
-    let path = location.pathname().unwrap_or_else(|_| "/".into());
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
-    }
-    let origin = location.origin().map_err(|_| ConnectError::invalid_options("no page origin"))?;
-    Ok((search.strip_prefix('?').unwrap_or(&search).to_owned(), origin))
+    let query = page_query(window);
+    strip_response(window);
+    let origin = window.location().origin().map_err(|_| ConnectError::invalid_options("no page origin"))?;
+    Ok((query, origin))
 }
 
-/// `openerOrigin`, as an origin: `https://host:443` and `https://host` are the same
-/// (docs/security.md#origins); anything with a path, query or credentials is refused.
-fn checked_origin(origin: &str) -> Result<String, ConnectError> {
-    match HttpUrl::parse(origin) {
-        Ok(u)
-            if !origin.ends_with('/')
-                && u.path() == "/"
-                && !u.has_userinfo()
-                && u.query().is_none()
-                && u.fragment().is_none() =>
-        {
-            Ok(u.origin())
-        }
-        _ => Err(ConnectError::must_be("opener_origin", "an origin such as https://app.example")),
+/// The page's query, without `?`.
+pub(crate) fn page_query(window: &Window) -> String {
+    let search = window.location().search().unwrap_or_default();
+    search.strip_prefix('?').unwrap_or(&search).to_owned()
+}
+
+/// Replaces the address bar's URL with its path alone, so the response is neither in the
+/// history nor sent again by a reload (docs/security.md#callback-page).
+pub(crate) fn strip_response(window: &Window) {
+    let path = window.location().pathname().unwrap_or_else(|_| "/".into());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
     }
 }
 

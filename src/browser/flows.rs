@@ -12,6 +12,7 @@ use web_sys::{AbortSignal, Window};
 
 use super::driver::{self, emit, EventHook, FlowEventKind, FlowFuture, Launch, Running};
 use super::popup;
+use super::redirect;
 use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{FlowConfig, Input, Protocol};
 use crate::geometry::PopupOptions;
@@ -20,6 +21,7 @@ use crate::pkce::CodeVerifier;
 use crate::protocol::{
     Authorization, AuthorizationProtocol, ConnectLinkProtocol, Connection, LinkedTool, VendoProtocol,
 };
+use crate::redirect::{PendingRedirect, RecordFlow};
 use crate::request::{authorization_url, vendo_authorize_url, with_query_param, AuthorizationRequest, VendoAuthorize};
 use crate::url::HttpUrl;
 use crate::validate::{
@@ -303,6 +305,26 @@ pub fn authorize(options: AuthorizeOptions) -> FlowFuture<Authorization> {
 }
 
 pub(crate) fn start_authorize(o: AuthorizeOptions) -> Result<Rc<Running>, ConnectError> {
+    let p = prepare_authorize(o)?;
+    // The callback page posts from the redirect URI's origin, exactly. When that is this
+    // page's own origin the `BroadcastChannel` fallback works too (docs/flows.md#callback-page).
+    let channel = (p.callback == p.origin).then(|| channel_name(&p.protocol.state));
+    let plan =
+        Plan { common: &p.common, url: &p.url, protocol: Box::new(p.protocol), expected_origin: p.callback, channel };
+    launch(&p.window, plan)
+}
+
+/// An authorization request, every option checked, ready for either mode.
+struct PreparedAuthorize {
+    window: Window,
+    common: CommonOptions,
+    url: String,
+    protocol: AuthorizationProtocol,
+    callback: String,
+    origin: String,
+}
+
+fn prepare_authorize(o: AuthorizeOptions) -> Result<PreparedAuthorize, ConnectError> {
     o.common.validate()?;
     let endpoint = validate_endpoint(&o.authorization_endpoint, "authorization_endpoint")?;
     if o.client_id.is_empty() {
@@ -327,12 +349,48 @@ pub(crate) fn start_authorize(o: AuthorizeOptions) -> Result<Rc<Running>, Connec
         code_challenge: challenge.as_deref(),
         extra_params: &o.extra_params,
     })?;
-    // The callback page posts from the redirect URI's origin, exactly. When that is this
-    // page's own origin the `BroadcastChannel` fallback works too (docs/flows.md#callback-page).
-    let callback = redirect.origin();
-    let channel = (callback == origin).then(|| channel_name(&state));
-    let protocol = Box::new(AuthorizationProtocol { state, issuer: o.issuer, verifier, redirect_uri: o.redirect_uri });
-    launch(&window, Plan { common: &o.common, url: &url, protocol, expected_origin: callback, channel })
+    let protocol = AuthorizationProtocol { state, issuer: o.issuer, verifier, redirect_uri: o.redirect_uri };
+    Ok(PreparedAuthorize { window, common: o.common, url, protocol, callback: redirect.origin(), origin })
+}
+
+/// The same-tab variant of [`authorize`] (docs/flows.md#redirect-mode): checks the options
+/// exactly as `authorize` does, stores the flow's one pending record (verifier, state,
+/// redirect URI, issuer, expiry from `common.timeout_ms`, and `app_state`, JSON text the
+/// redirect page gets back) in `sessionStorage`, and navigates this tab to the
+/// authorization server. The redirect page finishes it with
+/// [`complete_redirect`](super::complete_redirect). Only `timeout_ms` of the common options
+/// applies. To choose like the JS `mode: 'auto'`, call it when
+/// [`popup_support`](super::popup_support) says popups cannot work.
+///
+/// # Examples
+///
+/// ```no_run
+/// use vendo_connect::browser::{authorize, authorize_redirect, popup_support, AuthorizeOptions};
+///
+/// let options = AuthorizeOptions {
+///     authorization_endpoint: "https://as.example/authorize".into(),
+///     client_id: "my-public-client".into(),
+///     redirect_uri: "https://app.example/callback".into(),
+///     ..Default::default()
+/// };
+/// if popup_support().popup {
+///     let _flow = authorize(options);
+/// } else if let Err(e) = authorize_redirect(options, Some(r#"{"returnTo":"/settings"}"#.into())) {
+///     web_sys::console::warn_1(&e.code.as_str().into());
+/// }
+/// ```
+pub fn authorize_redirect(options: AuthorizeOptions, app_state: Option<String>) -> Result<(), ConnectError> {
+    let p = prepare_authorize(options)?;
+    let record = PendingRedirect {
+        flow: RecordFlow::Authorize,
+        state: p.protocol.state,
+        code_verifier: p.protocol.verifier,
+        redirect_uri: p.protocol.redirect_uri,
+        issuer: p.protocol.issuer,
+        expires_at: js_sys::Date::now() + p.common.timeout_ms,
+        app_state,
+    };
+    redirect::leave(&p.window, &record, &p.url)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -435,6 +493,85 @@ pub(crate) fn start_link(
     let protocol = Box::new(ConnectLinkProtocol { state });
     let plan = Plan { common: &o.common, url: &first_url, protocol, expected_origin: callback, channel };
     Ok((launch(&window, plan)?, mint_for))
+}
+
+/// A same-tab connect link waiting for its link function (docs/flows.md#redirect-mode).
+pub(crate) struct PendingLink {
+    window: Window,
+    record: PendingRedirect,
+}
+
+/// Starts a same-tab connect-link flow: with `url`, stores the record and leaves now
+/// (`Ok(None)`); without, hands back what to mint for (the redirect URI with `vc_state`)
+/// and the flow to [`link_redirect_minted`]. A link string needs `state`: its callback must
+/// carry a `vc_state` to find the record by.
+pub(crate) fn start_link_redirect(
+    url: Option<String>,
+    o: &ConnectLinkOptions,
+    app_state: Option<String>,
+) -> Result<Option<(PendingLink, String)>, ConnectError> {
+    o.common.validate()?;
+    let window = browser_window()?;
+    let redirect = o.redirect_uri.as_deref().map(|r| validate_endpoint(r, "redirect_uri")).transpose()?;
+    let record = |state: String| PendingRedirect {
+        flow: RecordFlow::ConnectLink,
+        state,
+        code_verifier: None,
+        redirect_uri: o.redirect_uri.clone().unwrap_or_default(),
+        issuer: None,
+        expires_at: js_sys::Date::now() + o.common.timeout_ms,
+        app_state: app_state.clone(),
+    };
+    match url {
+        Some(url) => {
+            validate_endpoint(&url, "link")?;
+            let state = o.state.as_deref().ok_or_else(|| {
+                ConnectError::invalid_options(
+                    "state is required for a link string in redirect mode: the vc_state its redirect URI carries (or pass a link function)",
+                )
+            })?;
+            validate_state(state)?;
+            redirect::leave(&window, &record(state.to_owned()), &url)?;
+            Ok(None)
+        }
+        None => {
+            let redirect = redirect
+                .as_ref()
+                .ok_or_else(|| ConnectError::invalid_options("redirect_uri is required with a link function"))?;
+            let state = state_or_fresh(o.state.as_deref())?;
+            let mint_for = with_query_param(redirect, "vc_state", &state);
+            Ok(Some((PendingLink { window, record: record(state) }, mint_for)))
+        }
+    }
+}
+
+/// The same-tab variant of [`open_connect_link`] (docs/flows.md#redirect-mode): with a
+/// link function, the link is minted first (there is no popup to protect), then the flow's
+/// record is stored and this tab navigates to the link. A link string needs
+/// `options.state`, the `vc_state` its redirect URI carries. The redirect page finishes it
+/// with [`complete_redirect`](super::complete_redirect). Resolves once the tab is leaving.
+pub async fn open_connect_link_redirect(
+    link: LinkSource,
+    options: ConnectLinkOptions,
+    app_state: Option<String>,
+) -> Result<(), ConnectError> {
+    match link {
+        LinkSource::Url(url) => start_link_redirect(Some(url), &options, app_state).map(drop),
+        LinkSource::Factory(factory) => match start_link_redirect(None, &options, app_state)? {
+            None => Ok(()),
+            Some((pending, mint_for)) => link_redirect_minted(pending, factory(mint_for).await),
+        },
+    }
+}
+
+/// The link function gave its link (or failed): store the record and leave the tab.
+pub(crate) fn link_redirect_minted(
+    pending: PendingLink,
+    minted: Result<String, ConnectError>,
+) -> Result<(), ConnectError> {
+    let link = minted?;
+    validate_endpoint(&link, "link")?;
+    redirect::leave(&pending.window, &pending.record, &link)
 }
 
 /// The minted link arrived (or minting failed): navigate the blank popup, or end the flow.

@@ -6,6 +6,7 @@
 //!   and timer, superseding, and [`FlowFuture`], which cancels the flow when dropped.
 //! - [`flows`]: `connect`, `authorize`, `open_connect_link` for Rust callers.
 //! - [`callback_page`]: `complete_callback`, run by the app's callback page in the popup.
+//! - [`redirect`]: same-tab mode: `popup_support`, the pending record, `complete_redirect`.
 //! - [`http`]: the token endpoint calls over `fetch`.
 //! - [`js_data`]: reads a JS value as [`crate::message::MessageData`] without throwing.
 //!
@@ -17,17 +18,20 @@ pub mod flows;
 pub mod http;
 pub mod js_data;
 pub mod popup;
+pub mod redirect;
 
 pub use callback_page::{complete_callback, CallbackOptions, CallbackOutcome, Delivery};
 pub use driver::{EventHook, FlowEvent, FlowEventKind, FlowFuture};
 pub use flows::{
-    authorize, connect, open_connect_link, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions,
-    LinkFactory, LinkSource, LocalFuture,
+    authorize, authorize_redirect, connect, open_connect_link, open_connect_link_redirect, AuthorizeOptions,
+    CommonOptions, ConnectLinkOptions, ConnectOptions, LinkFactory, LinkSource, LocalFuture,
 };
 pub use http::{exchange_code, refresh_token, revoke_token, ExchangeCode, RefreshToken, RevokeToken};
+pub use redirect::{complete_redirect, popup_support, PopupSupport};
 
 pub use crate::error::{ConnectError, ErrorCode};
 pub use crate::geometry::PopupOptions;
 pub use crate::pkce::CodeVerifier;
-pub use crate::protocol::{Authorization, Connection, LinkedTool};
+pub use crate::protocol::{Authorization, Connection, LinkedTool, Outcome};
+pub use crate::redirect::{Mode, RedirectResult};
 pub use crate::token::{BodyEncoding, TokenResponse};

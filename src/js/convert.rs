@@ -10,6 +10,7 @@ use crate::error::ConnectError;
 use crate::flow::FlowEvent;
 use crate::message::VendoMessage;
 use crate::protocol::{Authorization, Connection, LinkedTool, Outcome};
+use crate::redirect::RedirectResult;
 use crate::token::TokenResponse;
 
 #[wasm_bindgen(module = "/src/js/connect-error.js")]
@@ -67,6 +68,18 @@ pub fn outcome(o: Outcome) -> JsValue {
         Outcome::Authorization(a) => authorization(a),
         Outcome::ConnectLink(l) => linked(l),
     }
+}
+
+/// `completeRedirect()`'s result (docs/results.md#redirect-result): the flow's result with
+/// `flow` (`"authorize"` or `"connectLink"`) and `appState` (the app's value, or `null`).
+pub fn redirect_result(r: RedirectResult) -> JsValue {
+    let [flow, app_state] = RedirectResult::JS_FIELDS;
+    let kind = r.flow().as_str();
+    let value = outcome(r.outcome);
+    let state = r.app_state.and_then(|text| js_sys::JSON::parse(&text).ok()).unwrap_or(JsValue::NULL);
+    let _ = Reflect::set(&value, &s(flow), &s(kind));
+    let _ = Reflect::set(&value, &s(app_state), &state);
+    value
 }
 
 /// `authorize()`'s result (docs/results.md#authorization).

@@ -22,13 +22,18 @@ use web_sys::{AbortSignal, Window};
 use self::convert::{error, object, opt};
 use crate::browser::callback_page::start_callback;
 use crate::browser::driver::Running;
-use crate::browser::flows::{link_minted, start_authorize, start_connect, start_link};
+use crate::browser::flows::{
+    authorize_redirect, link_minted, link_redirect_minted, start_authorize, start_connect, start_link,
+    start_link_redirect,
+};
 use crate::browser::http::json_body;
+use crate::browser::redirect::{popup_support, start_complete_redirect};
 use crate::browser::{self, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions};
 use crate::error::{ConnectError, ErrorCode};
 use crate::geometry::PopupOptions;
 use crate::pkce::{pkce_challenge, Pkce, METHOD};
 use crate::protocol::Outcome;
+use crate::redirect::Mode;
 use crate::token::{parse_revoke_response, parse_token_response, BodyEncoding};
 use crate::validate::{sanitize_return_to, validate_redirect_uri};
 
@@ -111,12 +116,39 @@ pub fn connect(
     app_key: Option<String>,
     return_to: Option<String>,
     state: Option<String>,
+    mode: Option<String>,
     common: Array,
     resolve: Function,
     reject: Function,
 ) {
     let o = ConnectOptions { base_url, provider, app_key, return_to, state, common: common_options(&common) };
-    run_flow(start_connect(&o), resolve, reject);
+    let allowed = Mode::parse(mode.as_deref()).and_then(|m| m.for_popup_only_flow(popup_support().reason));
+    run_flow(allowed.and_then(|()| start_connect(&o)), resolve, reject);
+}
+
+/// The mode a flow runs in, from the JS option: `Ok(true)` for this tab.
+fn same_tab(mode: Option<String>) -> Result<bool, ConnectError> {
+    Mode::parse(mode.as_deref()).map(|m| m.same_tab(popup_support().reason))
+}
+
+/// `appState` as JSON text: `JSON.stringify` of the app's value, which must give one.
+fn app_state_text(value: JsValue) -> Result<Option<String>, ConnectError> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .map(Some)
+        .ok_or_else(|| ConnectError::must_be("app_state", "a JSON value (JSON.stringify must accept it)"))
+}
+
+/// A same-tab start: resolves `null` once the tab is leaving, or rejects.
+fn settle_leaving(left: Result<(), ConnectError>, resolve: &Function, reject: &Function) {
+    let _ = match left {
+        Ok(()) => resolve.call1(&JsValue::NULL, &JsValue::NULL),
+        Err(e) => reject.call1(&JsValue::NULL, &error(e)),
+    };
 }
 
 /// `authorize(options)` (docs/flows.md#authorize); `extra_params` comes as name, value, name, value, ….
@@ -131,6 +163,8 @@ pub fn authorize(
     issuer: Option<String>,
     state: Option<String>,
     pkce: Option<bool>,
+    mode: Option<String>,
+    app_state: JsValue,
     common: Array,
     resolve: Function,
     reject: Function,
@@ -148,7 +182,13 @@ pub fn authorize(
         pkce: pkce_or_default(pkce),
         common: common_options(&common),
     };
-    run_flow(start_authorize(o), resolve, reject);
+    match same_tab(mode) {
+        Ok(false) => drop(run_flow(start_authorize(o), resolve, reject)),
+        redirect => {
+            let left = redirect.and_then(|_| app_state_text(app_state)).and_then(|a| authorize_redirect(o, a));
+            settle_leaving(left, &resolve, &reject);
+        }
+    }
 }
 
 /// `pkce` as given, else the Rust default (on).
@@ -161,31 +201,106 @@ fn pkce_or_default(pkce: Option<bool>) -> bool {
 /// `[redirectUri, minted]`: the entry calls the app's function with `redirectUri` inside
 /// the click, then `minted(url)`, or `minted(undefined, true)` when the function failed.
 #[wasm_bindgen(js_name = openConnectLink, skip_typescript)]
+#[allow(clippy::too_many_arguments)]
 pub fn open_connect_link(
     link: Option<String>,
     redirect_uri: Option<String>,
     state: Option<String>,
+    mode: Option<String>,
+    app_state: JsValue,
     common: Array,
     resolve: Function,
     reject: Function,
 ) -> JsValue {
     let o = ConnectLinkOptions { redirect_uri, state, common: common_options(&common) };
+    match same_tab(mode) {
+        Ok(false) => {}
+        redirect => {
+            let started =
+                redirect.and_then(|_| app_state_text(app_state)).and_then(|a| start_link_redirect(link, &o, a));
+            return match started {
+                Ok(Some((pending, mint_for))) => minting(mint_for, move |minted| {
+                    settle_leaving(link_redirect_minted(pending, minted), &resolve, &reject)
+                }),
+                Ok(None) => {
+                    settle_leaving(Ok(()), &resolve, &reject);
+                    JsValue::UNDEFINED
+                }
+                Err(e) => {
+                    settle_leaving(Err(e), &resolve, &reject);
+                    JsValue::UNDEFINED
+                }
+            };
+        }
+    }
     let started = start_link(link, &o);
     let mint_for = started.as_ref().ok().and_then(|(_, m)| m.clone());
     let Some(running) = run_flow(started.map(|(r, _)| r), resolve, reject) else { return JsValue::UNDEFINED };
     let Some(redirect) = mint_for else { return JsValue::UNDEFINED };
+    minting(redirect, move |minted| link_minted(&running, minted))
+}
+
+/// `[redirectUri, minted]` for the entry: it calls the app's link function with
+/// `redirectUri`, then `minted(url)`, or `minted(undefined, true)` when the function failed.
+fn minting(redirect_uri: String, then: impl FnOnce(Result<String, ConnectError>) + 'static) -> JsValue {
     let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
-        let minted = match url.as_string() {
+        then(match url.as_string() {
             _ if failed => Err(ConnectError::with_detail(
                 ErrorCode::Other("link_factory_failed".into()),
                 "the link function failed",
             )),
             Some(url) => Ok(url),
             None => Err(ConnectError::invalid_options("the link function must give a URL string")),
-        };
-        link_minted(&running, minted);
+        })
     });
-    js_sys::Array::of2(&JsValue::from_str(&redirect), &minted).into()
+    js_sys::Array::of2(&JsValue::from_str(&redirect_uri), &minted).into()
+}
+
+/// `completeRedirect(options)` (docs/flows.md#redirect-mode), for the redirect page in
+/// either mode: resolves `{ flow, …result, appState }`, or `null` when there is nothing for
+/// this page to finish.
+#[wasm_bindgen(js_name = completeRedirect, skip_typescript)]
+pub fn complete_redirect(
+    opener_origin: Option<String>,
+    ack_timeout_ms: Option<f64>,
+    resolve: Function,
+    reject: Function,
+) {
+    let options = match callback_options(opener_origin, ack_timeout_ms) {
+        Ok(o) => o,
+        Err(e) => return drop(reject.call1(&JsValue::NULL, &error(e))),
+    };
+    start_complete_redirect(
+        options,
+        Box::new(move |r| {
+            let _ = match r {
+                Ok(done) => resolve.call1(&JsValue::NULL, &done.map_or(JsValue::NULL, convert::redirect_result)),
+                Err(e) => reject.call1(&JsValue::NULL, &error(e)),
+            };
+        }),
+    );
+}
+
+/// `popupSupport()` → `{ popup, reason }` (docs/flows.md#redirect-mode).
+#[wasm_bindgen(js_name = popupSupport, skip_typescript)]
+pub fn popup_support_js() -> JsValue {
+    let s = popup_support();
+    object(&[("popup", JsValue::from_bool(s.popup)), ("reason", opt(s.reason))])
+}
+
+/// The callback page's options, checked.
+fn callback_options(
+    opener_origin: Option<String>,
+    ack_timeout_ms: Option<f64>,
+) -> Result<browser::CallbackOptions, ConnectError> {
+    let mut options = browser::CallbackOptions { opener_origin, ..Default::default() };
+    if let Some(ms) = ack_timeout_ms {
+        if !(0.0..=60_000.0).contains(&ms) {
+            return Err(ConnectError::must_be("ack_timeout_ms", "0 to 60000"));
+        }
+        options.ack_timeout_ms = ms as u32;
+    }
+    Ok(options)
 }
 
 /// `completeCallback(options)` (docs/flows.md#callback-page), for the app's callback page.
@@ -212,14 +327,10 @@ pub fn complete_callback(
             Err(e) => reject.call1(&JsValue::NULL, &error(e)),
         };
     };
-    let mut options = browser::CallbackOptions { opener_origin, ..Default::default() };
-    if let Some(ms) = ack_timeout_ms {
-        if !(0.0..=60_000.0).contains(&ms) {
-            return done(Err(ConnectError::must_be("ack_timeout_ms", "0 to 60000")));
-        }
-        options.ack_timeout_ms = ms as u32;
+    match callback_options(opener_origin, ack_timeout_ms) {
+        Ok(options) => start_callback(options, Box::new(done)),
+        Err(e) => done(Err(e)),
     }
-    start_callback(options, Box::new(done));
 }
 
 /// The token helpers, by number: `exchangeCode`, `refreshToken`, `revokeToken`.

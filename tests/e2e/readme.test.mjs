@@ -64,7 +64,7 @@ before(async () => {
           <script src="/readme/show.js"></script><script type="module" src="/readme/app.js"></script>`);
       }
       if (url.pathname === '/callback.html') {
-        return send('text/html', `<!doctype html><meta charset="utf-8">${block('callback').replaceAll("'vendo-connect'", "'/pkg/index.js'")}`);
+        return send('text/html', `<!doctype html><meta charset="utf-8"><script src="/readme/show.js"></script>${localize(block('callback'))}`);
       }
       if (url.pathname === '/api/connect-link') {
         // The app's backend: mints a link at the Vocobase stand-in for the redirect URI it is given.
@@ -90,9 +90,9 @@ after(async () => {
 });
 
 /** Opens the app's page running `code` (an external module, so a strict CSP can apply). */
-async function appPage(spec) {
+async function appPage(spec, contextOptions = {}) {
   page0 = spec;
-  const context = await ctx.browser.newContext();
+  const context = await ctx.browser.newContext(contextOptions);
   const page = await context.newPage();
   if (process.env.README_DEBUG) {
     context.on('page', (p) => p.on('console', (m) => console.error('popup:', m.text())));
@@ -129,6 +129,31 @@ test('authorize + exchangeCode, with the callback page of the README', async () 
   await login(popup);
   await page.waitForFunction(() => window.shown.length === 1, null, { timeout: 20_000 });
   assert.match((await page.evaluate(() => window.shown))[0], /^Signed in; the access token expires at \d{4}-/);
+  await closed(popup);
+  await context.close();
+});
+
+test('same tab: mode auto in an in-app browser leaves the tab, and the README callback page exchanges the code', async () => {
+  const userAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 309.0.0.40.113';
+  const { page, context } = await appPage({ buttons: ['sign-in'], code: block('same-tab') }, { userAgent });
+  let popups = 0;
+  context.on('page', () => { popups += 1; });
+  await page.click('#sign-in');
+  await login(page);
+  await page.waitForURL((u) => u.pathname === '/callback.html', { timeout: 15_000 });
+  await page.waitForFunction(() => window.shown?.length === 1, null, { timeout: 15_000 });
+  assert.deepEqual(await page.evaluate(() => window.shown), ['Signed in in this tab; the app was at /readme/index.html']);
+  assert.equal(popups, 0);
+  assert.equal(page.url(), `${app.origin}/callback.html`, 'the code is gone from the address bar');
+  await context.close();
+});
+
+test('same tab block, on a desktop browser: a popup', async () => {
+  const { page, context } = await appPage({ buttons: ['sign-in'], code: block('same-tab') });
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#sign-in')]);
+  await login(popup);
+  await page.waitForFunction(() => window.shown.length === 1, null, { timeout: 20_000 });
+  assert.match((await page.evaluate(() => window.shown))[0], /^Signed in in a popup \(code \d+ chars\)$/);
   await closed(popup);
   await context.close();
 });

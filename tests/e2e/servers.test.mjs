@@ -398,7 +398,7 @@ test('the demo server: origins, MIME types, no-store, callback pages, and nothin
   const cb = await get(`${s.demoOrigin}/callback.html`);
   assert.equal(cb.headers.get('cross-origin-opener-policy'), null);
   const cbText = await cb.text();
-  assert.match(cbText, /import \{ completeCallback \} from '\/pkg\/index\.js'/); // no init(): the package loads itself
+  assert.match(cbText, /import \{ completeRedirect \} from '\/pkg\/index\.js'/); // no init(): the package loads itself; one page for both modes
   assert.match(cbText, /Finishing sign-in…/);
   const coop = await get(`${s.demoOrigin}/callback-coop.html`);
   assert.equal(coop.headers.get('cross-origin-opener-policy'), 'same-origin');

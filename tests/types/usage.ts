@@ -3,11 +3,11 @@
 import init, {
   connect, authorize, openConnectLink, completeCallback, exchangeCode, refreshToken, revokeToken,
   generatePkce, pkceChallenge, generateState, parseVendoMessage, parseCallbackUrl, validateRedirectUri,
-  sanitizeReturnTo, ConnectError,
+  sanitizeReturnTo, ConnectError, completeRedirect, popupSupport,
 } from 'vendo-connect';
 import type {
   Connection, Authorization, LinkedTool, TokenResponse, VendoMessage, CallbackParams, RedirectUriVerdict,
-  ConnectErrorCode, FlowEvent, PkcePair, CallbackOutcome,
+  ConnectErrorCode, FlowEvent, PkcePair, CallbackOutcome, RedirectResult, PopupSupport, Mode, AppState,
 } from 'vendo-connect';
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
@@ -44,6 +44,22 @@ async function main(): Promise<void> {
   try { await connect({ baseUrl: '', provider: '' }); } catch (e) {
     if (e instanceof ConnectError) { const code: ConnectErrorCode = e.code; const detail: string | null = e.detail; void code; void detail; }
   }
+  // Same-tab mode: `null` while the tab leaves; completeRedirect() gives the result with appState.
+  const left: null = await authorize({ authorizationEndpoint: 'x', clientId: 'c', redirectUri: 'r', mode: 'redirect', appState: { returnTo: '/x', n: [1, null] } });
+  const either: Authorization | null = await authorize({ authorizationEndpoint: 'x', clientId: 'c', redirectUri: 'r', mode: 'auto' });
+  const leftLink: null = await openConnectLink(async (u: string) => u, { redirectUri: 'r', mode: 'redirect', appState: 'step-3' });
+  const back: RedirectResult | null = await completeRedirect({ ackTimeoutMs: 500 });
+  if (back && back.flow === 'authorize') { const v2: string | null = back.codeVerifier; const s2: AppState = back.appState; void v2; void s2; }
+  if (back && back.flow === 'connectLink') { const tool: string = back.tool; void tool; }
+  const support: PopupSupport = popupSupport();
+  const why: string | null = support.reason;
+  const mode: Mode = 'auto';
+  // @ts-expect-error: connect() has no same-tab mode
+  await connect({ baseUrl: '', provider: '', mode: 'redirect' });
+  // @ts-expect-error: appState must be JSON
+  await authorize({ authorizationEndpoint: 'x', clientId: 'c', redirectUri: 'r', mode: 'redirect', appState: () => 1 });
+  const unsupported: ConnectErrorCode = 'popup_unsupported';
+  void [left, either, leftLink, why, mode, unsupported];
   // @ts-expect-error: secrets stay on servers
   await authorize({ authorizationEndpoint: 'x', clientId: 'c', redirectUri: 'r', clientSecret: 's' });
   assertType<Equals<IsAny<Parameters<typeof connect>[0]>, false>>();

@@ -1,15 +1,22 @@
 // The demo page. Every flow is started synchronously inside its click handler, as the
 // SDK requires: the popup opens before anything is awaited.
 import {
-  connect, ready, authorize, openConnectLink, exchangeCode, refreshToken, revokeToken,
-  generatePkce, parseVendoMessage, parseCallbackUrl, ConnectError,
+  connect, ready, authorize, openConnectLink, exchangeCode, refreshToken, revokeToken, completeRedirect,
+  popupSupport, generatePkce, parseVendoMessage, parseCallbackUrl, ConnectError,
 } from '/pkg/index.js';
 
-const params = new URLSearchParams(location.search);
-const VENDO = params.get('vendo') || 'http://127.0.0.1:8081';
-const PROVIDER = params.get('provider') || 'http://127.0.0.1:8082';
-const OIDC = params.get('oidc') || 'http://127.0.0.1:8083';
+// The local servers' origins come from the query (the tests pass ephemeral ports). A
+// same-tab flow comes back without them: they travel in its appState.
+let params = new URLSearchParams(location.search);
+const origins = () => ({
+  VENDO: params.get('vendo') || 'http://127.0.0.1:8081',
+  PROVIDER: params.get('provider') || 'http://127.0.0.1:8082',
+  OIDC: params.get('oidc') || 'http://127.0.0.1:8083',
+});
+let { VENDO, PROVIDER, OIDC } = origins();
 const CALLBACK = `${location.origin}/callback.html`;
+// Same-tab flows come back to this page, which finishes them with completeRedirect().
+const HERE = `${location.origin}/`;
 const $ = (id) => document.getElementById(id);
 
 function log(kind, detail = '') {
@@ -77,32 +84,40 @@ $('connect-slack').onclick = () => startConnect('slack');
 $('connect-unknown').onclick = () => startConnect('not-a-provider');
 $('cancel').onclick = () => { log('cancel', 'aborting the pending flow'); controller?.abort(); };
 
+/** Exchanges a code and shows the tokens, with refresh and revoke buttons. */
+async function signedIn(a) {
+  log('code', `code received (iss ${a.iss}); exchanging it`);
+  let tokens = await exchangeCode({ tokenEndpoint: `${OIDC}/token`, clientId: 'vendo-connect-demo', code: a.code, codeVerifier: a.codeVerifier, redirectUri: a.redirectUri });
+  log('tokens', `access token for ${tokens.expiresIn} s`);
+  const refresh = document.createElement('button');
+  refresh.textContent = 'Refresh';
+  const revoke = document.createElement('button');
+  revoke.textContent = 'Revoke';
+  const show = () => card('result-card', 'Signed in (OAuth 2.1 + PKCE)', {
+    accessToken: mask(tokens.accessToken), refreshToken: mask(tokens.refreshToken), idToken: mask(tokens.idToken),
+    expiresAt: tokens.expiresAt ? new Date(tokens.expiresAt).toLocaleTimeString() : null, scope: tokens.scope,
+  }, [refresh, revoke]);
+  let el = show();
+  refresh.onclick = async () => {
+    try { tokens = await refreshToken({ tokenEndpoint: `${OIDC}/token`, clientId: 'vendo-connect-demo', refreshToken: tokens.refreshToken }); log('refreshed', 'new tokens'); el.remove(); el = show(); } catch (e) { showError('refresh', e); }
+  };
+  revoke.onclick = async () => {
+    try { await revokeToken({ revocationEndpoint: `${OIDC}/token/revocation`, clientId: 'vendo-connect-demo', token: tokens.refreshToken }); log('revoked', 'refresh token revoked'); } catch (e) { showError('revoke', e); }
+  };
+}
+
+/** The same-tab switch: mode, where the flow comes back to, and what it brings back. */
+const placement = (what) => ($('same-tab').checked
+  ? { mode: 'redirect', redirectUri: HERE, appState: { what, search: location.search, startedAt: new Date().toISOString() } }
+  : { redirectUri: CALLBACK });
+
 $('oauth-signin').onclick = () => {
   log('start', `authorize at ${OIDC}`);
   authorize({
-    authorizationEndpoint: `${OIDC}/auth`, clientId: 'vendo-connect-demo', redirectUri: CALLBACK,
-    scope: ['openid', 'offline_access'], issuer: OIDC, onEvent,
+    authorizationEndpoint: `${OIDC}/auth`, clientId: 'vendo-connect-demo',
+    scope: ['openid', 'offline_access'], issuer: OIDC, onEvent, ...placement('oauth-signin'),
   })
-    .then(async (a) => {
-      log('code', `code received (iss ${a.iss}); exchanging it`);
-      let tokens = await exchangeCode({ tokenEndpoint: `${OIDC}/token`, clientId: 'vendo-connect-demo', code: a.code, codeVerifier: a.codeVerifier, redirectUri: a.redirectUri });
-      log('tokens', `access token for ${tokens.expiresIn} s`);
-      const refresh = document.createElement('button');
-      refresh.textContent = 'Refresh';
-      const revoke = document.createElement('button');
-      revoke.textContent = 'Revoke';
-      const show = () => card('result-card', 'Signed in (OAuth 2.1 + PKCE)', {
-        accessToken: mask(tokens.accessToken), refreshToken: mask(tokens.refreshToken), idToken: mask(tokens.idToken),
-        expiresAt: tokens.expiresAt ? new Date(tokens.expiresAt).toLocaleTimeString() : null, scope: tokens.scope,
-      }, [refresh, revoke]);
-      let el = show();
-      refresh.onclick = async () => {
-        try { tokens = await refreshToken({ tokenEndpoint: `${OIDC}/token`, clientId: 'vendo-connect-demo', refreshToken: tokens.refreshToken }); log('refreshed', 'new tokens'); el.remove(); el = show(); } catch (e) { showError('refresh', e); }
-      };
-      revoke.onclick = async () => {
-        try { await revokeToken({ revocationEndpoint: `${OIDC}/token/revocation`, clientId: 'vendo-connect-demo', token: tokens.refreshToken }); log('revoked', 'refresh token revoked'); } catch (e) { showError('revoke', e); }
-      };
-    })
+    .then((a) => (a === null ? log('leaving', 'this tab goes to the sign-in page') : signedIn(a)))
     .catch((e) => showError('sign in', e));
 };
 
@@ -117,8 +132,9 @@ $('hosted-link').onclick = () => {
     const { url } = await res.json();
     log('minted', url);
     return url;
-  }, { redirectUri: CALLBACK, onEvent })
-    .then((l) => card('result-card', `Linked ${l.tool}`, { tool: l.tool, connectionId: l.connectionId }))
+  }, { onEvent, ...placement('hosted-link') })
+    .then((l) => (l === null ? log('leaving', 'this tab goes to the hosted link')
+      : card('result-card', `Linked ${l.tool}`, { tool: l.tool, connectionId: l.connectionId })))
     .catch((e) => showError('hosted link', e));
 };
 
@@ -141,4 +157,27 @@ $('parse-input').oninput = () => {
 };
 
 await ready();
+const support = popupSupport();
+$('popup-support').textContent = support.popup ? 'Popups work in this browser.' : `Popups cannot work here (${support.reason}): use the same tab.`;
+if (!support.popup) $('same-tab').checked = true;
 log('ready', `Vendo at ${VENDO}`);
+
+// Coming back from a same-tab flow: finish it (the response leaves the address bar first),
+// then restore where the person was from its appState.
+try {
+  const back = await completeRedirect();
+  if (back) {
+    const { search, what, startedAt } = back.appState ?? {};
+    if (typeof search === 'string') {
+      params = new URLSearchParams(search);
+      ({ VENDO, PROVIDER, OIDC } = origins());
+      history.replaceState(null, '', `${location.pathname}${search}`);
+    }
+    log('returned', `same-tab ${back.flow} finished; appState.what = ${what}, started ${startedAt}`);
+    card('result-card', 'Back from the same-tab flow', { flow: back.flow, appState: JSON.stringify(back.appState) });
+    if (back.flow === 'authorize') await signedIn(back);
+    else card('result-card', `Linked ${back.tool}`, { tool: back.tool, connectionId: back.connectionId });
+  }
+} catch (e) {
+  showError('same-tab flow', e);
+}

@@ -21,6 +21,12 @@ window.record = (promise, label = '') => {
 document.getElementById('go').addEventListener('click', () => {
   if (typeof window.__action === 'function') window.__action();
 });
+// Same-tab flows in the tests come back here: finish them on every load (null when the URL
+// carries no response), kept apart from `results`.
+window.completed = sdk.completeRedirect({ ackTimeoutMs: 300 }).then(
+  (value) => ({ status: 'resolved', value }),
+  (error) => ({ status: 'rejected', code: error && error.code, detail: error && error.detail }),
+);
 await sdk.ready(); // no init() needed: importing started the load
 window.ready = true;
 // ?auto=<connect options as JSON>: start a flow at load, outside any user gesture.
