@@ -124,7 +124,7 @@ export interface Connection {
 export interface AuthorizeOptions extends CommonOptions {
   authorizationEndpoint: string;
   clientId: string;
-  /** Your callback page, on this page's origin; it calls `completeCallback()`. */
+  /** Your callback page, on this page's origin; it calls `completeRedirect()` (both modes) or `completeCallback()`. */
   redirectUri: string;
   scope?: string | string[];
   /** May not override response_type, client_id, redirect_uri, state, code_challenge(_method), scope. */
