@@ -259,7 +259,7 @@ export function completeCallback(options?: CompleteCallbackOptions): Promise<Cal
  * `timeout` (expired) or the flow's own errors; never gives a verifier except in the result.
  */
 export function completeRedirect(options?: CompleteCallbackOptions): Promise<RedirectResult | null>;
-/** Whether a popup can work here (user agent, iOS home-screen app). Throws only `not_ready`. */
+/** Whether a popup can work here (user agent, iOS home-screen app). Needs no wasm: works before `ready()`. */
 export function popupSupport(): PopupSupport;
 export function exchangeCode(options: ExchangeCodeOptions): Promise<TokenResponse>;
 export function refreshToken(options: RefreshTokenOptions): Promise<TokenResponse>;

@@ -64,6 +64,20 @@ export function initSync(module) {
   return out;
 }
 
+// Where popups cannot work (docs/flows.md#redirect-mode): `redirect::IN_APP_BROWSERS` and
+// `redirect::IOS_STANDALONE`, written in here from src/redirect.rs by scripts/build-pkg.sh,
+// so `mode: 'auto'` can choose inside the click, before the wasm is ready.
+const POPUP_UNSUPPORTED = __POPUP_UNSUPPORTED__;
+
+/** `popupSupport()` → `{ popup, reason }`: whether a popup can work here. Needs no wasm. */
+export function popupSupport() {
+  const nav = globalThis.navigator;
+  const ua = String(nav?.userAgent ?? '');
+  const reason = nav?.standalone === true ? POPUP_UNSUPPORTED.standalone
+    : POPUP_UNSUPPORTED.inApp.find(([token]) => ua.includes(token))?.[1] ?? null;
+  return { popup: reason === null, reason };
+}
+
 // In a browser the wasm starts loading now, unless the app calls init() itself first.
 if (browser) queueMicrotask(() => init().catch(() => {}));
 
@@ -120,18 +134,20 @@ const options = (v) => object(v, 'options');
 
 /**
  * A flow: `read` checks the option types (throwing before anything opens) and gives the
- * engine's arguments, `start` hands them to the wasm. Before the wasm is ready, a popup flow
- * (`mode` absent or 'popup') opens its window blank now, inside the click, and starts on it
- * once the wasm is ready; 'auto' needs the engine to choose, so it waits for the wasm.
+ * engine's arguments, `start` hands them to the wasm with why popups cannot work here (or
+ * `undefined`), for `mode: 'auto'`. Before the wasm is ready, a flow that will run in a popup
+ * opens its window blank now, inside the click, and starts on it once the wasm is ready.
  */
 const flow = (read, start) => (...values) => new Promise((resolve, reject) => {
   const args = read(...values);
+  args.unsupported = popupSupport().reason ?? undefined;
+  const inPopup = args.mode === undefined || args.mode === 'popup' || (args.mode === 'auto' && !args.unsupported);
   if (!browser) throw new ConnectError('unsupported_environment', 'flows open popups: call them in a browser page');
   if (loaded) return start(args, resolve, reject);
   if (failure) throw failure;
   const common = args.common;
   let early;
-  if ((args.mode ?? 'popup') === 'popup' && common && common[WINDOW] === undefined && !(common[SIGNAL] && common[SIGNAL].aborted)) {
+  if (inPopup && common && common[WINDOW] === undefined && !(common[SIGNAL] && common[SIGNAL].aborted)) {
     // No name given: window.open's own default target, a new window (the engine's default too).
     early = window.open('about:blank', common[NAME], 'popup=yes') || undefined;
     if (early) { common[WINDOW] = early; common[PLACE] = true; }
@@ -153,7 +169,7 @@ const flow = (read, start) => (...values) => new Promise((resolve, reject) => {
 export const connect = flow((value) => {
   const o = options(value);
   return { strings: [str(o, 'baseUrl') ?? '', str(o, 'provider') ?? '', str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')], mode: str(o, 'mode'), common: common(o) };
-}, (a, resolve, reject) => wasm.connect(...a.strings, a.mode, a.common, resolve, reject));
+}, (a, resolve, reject) => wasm.connect(...a.strings, a.mode, a.unsupported, a.common, resolve, reject));
 
 /** `authorize(options)` (docs/flows.md#authorize). */
 export const authorize = flow((value) => {
@@ -168,7 +184,7 @@ export const authorize = flow((value) => {
     scope: strings(o, 'scope'), pairs, issuer: str(o, 'issuer'), state: str(o, 'state'), pkce: bool(o, 'pkce'),
     mode: str(o, 'mode'), appState: read(o, 'appState'), common: common(o),
   };
-}, (a, resolve, reject) => wasm.authorize(...a.strings, a.scope, a.pairs, a.issuer, a.state, a.pkce, a.mode, a.appState, a.common, resolve, reject));
+}, (a, resolve, reject) => wasm.authorize(...a.strings, a.scope, a.pairs, a.issuer, a.state, a.pkce, a.mode, a.unsupported, a.appState, a.common, resolve, reject));
 
 const callbackPage = (value) => {
   const o = options(value);
@@ -194,11 +210,11 @@ export const openConnectLink = flow((link, value) => {
   const o = options(value);
   if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
   return { link, strings: [str(o, 'redirectUri'), str(o, 'state')], mode: str(o, 'mode'), appState: read(o, 'appState'), common: common(o) };
-}, ({ link, strings: [redirect, state], mode, appState, common: c }, resolve, reject) => {
+}, ({ link, strings: [redirect, state], mode, unsupported, appState, common: c }, resolve, reject) => {
   const isFunction = typeof link === 'function';
   let failed = false;
   let failure;
-  const mint = wasm.openConnectLink(isFunction ? undefined : link, redirect, state, mode, appState, c, resolve,
+  const mint = wasm.openConnectLink(isFunction ? undefined : link, redirect, state, mode, unsupported, appState, c, resolve,
     (e) => reject(failed ? failure : e));
   if (!mint) return;
   const [redirectUri, minted] = mint;
@@ -228,8 +244,6 @@ export const pkceChallenge = helper('pkceChallenge', wasm.pkceChallenge);
 export const generateState = helper('generateState', wasm.generateState);
 export const parseCallbackUrl = helper('parseCallbackUrl', wasm.parseCallbackUrl);
 export const sanitizeReturnTo = helper('sanitizeReturnTo', wasm.sanitizeReturnTo);
-/** `popupSupport()` → `{ popup, reason }`: whether a popup can work here (docs/flows.md#redirect-mode). */
-export const popupSupport = helper('popupSupport', wasm.popupSupport);
 /** The wire message (snake_case fields, docs/wire.md#messages), as an object or its JSON text. */
 export const parseVendoMessage = helper('parseVendoMessage', (data) => {
   if (typeof data === 'string') {

@@ -31,7 +31,19 @@ node scripts/minify-glue.mjs "$gen/names.json" pkg/vendo_connect_bg.wasm "$gen/v
 
 snippet=$(cd "$gen" && find snippets -name connect-error.js | head -n 1)
 [ -n "$snippet" ] || { echo "build-pkg: the ConnectError snippet is missing" >&2; exit 1; }
-sed "s#__CONNECT_ERROR__#./$snippet#" pkg-template/index.js > "$gen/index.js"
+# Where popups cannot work: the one table, src/redirect.rs, written into the entry so that
+# `mode: 'auto'` chooses inside the click, before the wasm is ready.
+unsupported=$(node -e '
+  const src = require("fs").readFileSync("src/redirect.rs", "utf8");
+  const table = src.split("pub const IN_APP_BROWSERS")[1].split("];")[0];
+  const inApp = [...table.matchAll(/\("([^"]+)", "([^"]+)"\)/g)].map((m) => [m[1], m[2]]);
+  const standalone = src.match(/pub const IOS_STANDALONE: &str = "([^"]+)";/)[1];
+  const count = +table.match(/\[\(&str, &str\); (\d+)\]/)[1];
+  if (inApp.length !== count) throw new Error(`read ${inApp.length} of ${count} in-app browsers`);
+  console.log(JSON.stringify({ inApp, standalone }));')
+sed "s#__CONNECT_ERROR__#./$snippet#" pkg-template/index.js | UNSUPPORTED="$unsupported" node -e '
+  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
+    process.stdout.write(s.replace("__POPUP_UNSUPPORTED__", () => process.env.UNSUPPORTED)));' > "$gen/index.js"
 esbuild "$gen/index.js" --bundle --format=esm --minify --legal-comments=none --log-level=warning \
   --outfile=pkg/index.js
 

@@ -382,3 +382,19 @@ async fn a_blocked_popup_rejects_at_once_whatever_window_open_returns() {
         assert_eq!(flow.await.unwrap_err().code, ErrorCode::PopupBlocked, "{fake}");
     }
 }
+
+/// `popup_support()` reads the real navigator: popups work in this (desktop) browser, and an
+/// iOS home-screen app (`navigator.standalone`) is recognised (docs/flows.md#redirect-mode).
+#[wasm_bindgen_test]
+fn popup_support_reads_the_navigator() {
+    use vendo_connect::browser::popup_support;
+    assert_eq!(popup_support().reason, None);
+    assert!(popup_support().popup);
+    let define = Function::new_no_args(
+        "Object.defineProperty(Navigator.prototype, 'standalone', { get: () => true, configurable: true })",
+    );
+    define.call0(&JsValue::NULL).unwrap();
+    let ios = popup_support();
+    Function::new_no_args("delete Navigator.prototype.standalone").call0(&JsValue::NULL).unwrap();
+    assert_eq!((ios.popup, ios.reason), (false, Some(vendo_connect::redirect::IOS_STANDALONE)));
+}

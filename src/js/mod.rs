@@ -27,7 +27,7 @@ use crate::browser::flows::{
     start_link_redirect,
 };
 use crate::browser::http::json_body;
-use crate::browser::redirect::{popup_support, start_complete_redirect};
+use crate::browser::redirect::start_complete_redirect;
 use crate::browser::{self, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions};
 use crate::error::{ConnectError, ErrorCode};
 use crate::geometry::PopupOptions;
@@ -117,18 +117,20 @@ pub fn connect(
     return_to: Option<String>,
     state: Option<String>,
     mode: Option<String>,
+    unsupported: Option<String>,
     common: Array,
     resolve: Function,
     reject: Function,
 ) {
     let o = ConnectOptions { base_url, provider, app_key, return_to, state, common: common_options(&common) };
-    let allowed = Mode::parse(mode.as_deref()).and_then(|m| m.for_popup_only_flow(popup_support().reason));
+    let allowed = Mode::parse(mode.as_deref()).and_then(|m| m.for_popup_only_flow(unsupported.as_deref()));
     run_flow(allowed.and_then(|()| start_connect(&o)), resolve, reject);
 }
 
-/// The mode a flow runs in, from the JS option: `Ok(true)` for this tab.
-fn same_tab(mode: Option<String>) -> Result<bool, ConnectError> {
-    Mode::parse(mode.as_deref()).map(|m| m.same_tab(popup_support().reason))
+/// The mode a flow runs in, from the JS option and why popups cannot work here (the entry's
+/// `popupSupport()`): `Ok(true)` for this tab.
+fn same_tab(mode: Option<String>, unsupported: Option<String>) -> Result<bool, ConnectError> {
+    Mode::parse(mode.as_deref()).map(|m| m.same_tab(unsupported.as_deref()))
 }
 
 /// `appState` as JSON text: `JSON.stringify` of the app's value, which must give one.
@@ -164,6 +166,7 @@ pub fn authorize(
     state: Option<String>,
     pkce: Option<bool>,
     mode: Option<String>,
+    unsupported: Option<String>,
     app_state: JsValue,
     common: Array,
     resolve: Function,
@@ -182,7 +185,7 @@ pub fn authorize(
         pkce: pkce_or_default(pkce),
         common: common_options(&common),
     };
-    match same_tab(mode) {
+    match same_tab(mode, unsupported) {
         Ok(false) => drop(run_flow(start_authorize(o), resolve, reject)),
         redirect => {
             let left = redirect.and_then(|_| app_state_text(app_state)).and_then(|a| authorize_redirect(o, a));
@@ -207,30 +210,25 @@ pub fn open_connect_link(
     redirect_uri: Option<String>,
     state: Option<String>,
     mode: Option<String>,
+    unsupported: Option<String>,
     app_state: JsValue,
     common: Array,
     resolve: Function,
     reject: Function,
 ) -> JsValue {
     let o = ConnectLinkOptions { redirect_uri, state, common: common_options(&common) };
-    match same_tab(mode) {
+    match same_tab(mode, unsupported) {
         Ok(false) => {}
         redirect => {
             let started =
                 redirect.and_then(|_| app_state_text(app_state)).and_then(|a| start_link_redirect(link, &o, a));
-            return match started {
-                Ok(Some((pending, mint_for))) => minting(mint_for, move |minted| {
+            if let Ok(Some((pending, mint_for))) = started {
+                return minting(mint_for, move |minted| {
                     settle_leaving(link_redirect_minted(pending, minted), &resolve, &reject)
-                }),
-                Ok(None) => {
-                    settle_leaving(Ok(()), &resolve, &reject);
-                    JsValue::UNDEFINED
-                }
-                Err(e) => {
-                    settle_leaving(Err(e), &resolve, &reject);
-                    JsValue::UNDEFINED
-                }
-            };
+                });
+            }
+            settle_leaving(started.map(drop), &resolve, &reject);
+            return JsValue::UNDEFINED;
         }
     }
     let started = start_link(link, &o);
@@ -279,13 +277,6 @@ pub fn complete_redirect(
             };
         }),
     );
-}
-
-/// `popupSupport()` → `{ popup, reason }` (docs/flows.md#redirect-mode).
-#[wasm_bindgen(js_name = popupSupport, skip_typescript)]
-pub fn popup_support_js() -> JsValue {
-    let s = popup_support();
-    object(&[("popup", JsValue::from_bool(s.popup)), ("reason", opt(s.reason))])
 }
 
 /// The callback page's options, checked.

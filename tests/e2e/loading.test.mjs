@@ -106,6 +106,40 @@ test('no init(): import, click, connect; a click while the wasm is still loading
   }
 });
 
+test("mode 'auto' before the wasm is ready: a popup inside the click on desktop; in an in-app browser none, and popupSupport() answers without the wasm", async () => {
+  const autoAction = () => connectAction().replace("provider: 'notion' }", "provider: 'notion', mode: 'auto' }");
+  globalThis.wasmDelay = 1500;
+  try {
+    const p = await open();
+    assert.deepEqual(await p.evaluate(() => window.sdk.popupSupport()), { popup: true, reason: null }, 'before ready');
+    await p.evaluate(autoAction());
+    // The popup opens in the click itself, while the wasm is still loading.
+    const [popup] = await Promise.all([p.waitForEvent('popup', { timeout: 1_000 }), p.click('#go')]);
+    await popup.waitForSelector('#approve', { timeout: 10_000 });
+    await popup.click('#approve');
+    await p.waitForFunction(() => window.out.length === 1, null, { timeout: 15_000 });
+    assert.match((await p.evaluate(() => window.out))[0].ok ?? '', /^[0-9a-f-]{36}$/);
+    await p.close();
+
+    const context = await ctx.browser.newContext({ userAgent: 'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/428.0.0.26.108;]' });
+    let opened = 0;
+    context.on('page', () => { opened += 1; });
+    const q = await context.newPage();
+    await q.goto(`${origin}/page`);
+    await q.waitForFunction(() => window.sdk !== undefined);
+    opened = 0;
+    assert.deepEqual(await q.evaluate(() => window.sdk.popupSupport()), { popup: false, reason: "Facebook's in-app browser" }, 'before ready');
+    await q.evaluate(autoAction());
+    await q.click('#go');
+    await q.waitForFunction(() => window.out.length === 1, null, { timeout: 15_000 });
+    assert.equal((await q.evaluate(() => window.out))[0].code, 'popup_unsupported');
+    assert.equal(opened, 0, 'no doomed popup');
+    await context.close();
+  } finally {
+    globalThis.wasmDelay = 0;
+  }
+});
+
 test('error details name the JS options (camelCase), where the Rust API names its fields', async () => {
   const p = await open();
   await p.evaluate(() => window.sdk.ready());
