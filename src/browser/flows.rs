@@ -469,30 +469,47 @@ pub(crate) fn start_link(
     url: Option<String>,
     o: &ConnectLinkOptions,
 ) -> Result<(Rc<Running>, Option<String>), ConnectError> {
+    let p = prepare_link(url, o)?;
+    let origin = own_origin(&p.window)?;
+    let first_url = p.link.unwrap_or_else(|| "about:blank".to_owned());
+    let callback = p.redirect.map_or(origin.clone(), |r| r.origin());
+    let channel = p.state.as_deref().filter(|_| callback == origin).map(channel_name);
+    let protocol = Box::new(ConnectLinkProtocol { state: p.state });
+    let plan = Plan { common: &o.common, url: &first_url, protocol, expected_origin: callback, channel };
+    Ok((launch(&p.window, plan)?, p.mint_for))
+}
+
+/// A connect link's options, checked, for either mode.
+struct PreparedLink {
+    window: Window,
+    redirect: Option<HttpUrl>,
+    /// The flow's `vc_state`: generated with a link function, the caller's with a string.
+    state: Option<String>,
+    /// The link string given, if any.
+    link: Option<String>,
+    /// With a link function: the redirect URI (with `vc_state`) to mint for.
+    mint_for: Option<String>,
+}
+
+fn prepare_link(url: Option<String>, o: &ConnectLinkOptions) -> Result<PreparedLink, ConnectError> {
     o.common.validate()?;
     let window = browser_window()?;
-    let origin = own_origin(&window)?;
     let redirect = o.redirect_uri.as_deref().map(|r| validate_endpoint(r, "redirect_uri")).transpose()?;
-    let (state, first_url, mint_for) = match url {
+    let (state, mint_for) = match &url {
         Some(url) => {
-            validate_endpoint(&url, "link")?;
-            let state = o.state.as_deref().map(|s| validate_state(s).map(|_| s.to_owned())).transpose()?;
-            (state, url, None)
+            validate_endpoint(url, "link")?;
+            (o.state.as_deref().map(|s| validate_state(s).map(|_| s.to_owned())).transpose()?, None)
         }
         None => {
             let redirect: &HttpUrl = redirect
                 .as_ref()
                 .ok_or_else(|| ConnectError::invalid_options("redirect_uri is required with a link function"))?;
             let state = state_or_fresh(o.state.as_deref())?;
-            let with_state = with_query_param(redirect, "vc_state", &state);
-            (Some(state), "about:blank".to_owned(), Some(with_state))
+            let mint_for = with_query_param(redirect, "vc_state", &state);
+            (Some(state), Some(mint_for))
         }
     };
-    let callback = redirect.map_or(origin.clone(), |r| r.origin());
-    let channel = state.as_deref().filter(|_| callback == origin).map(channel_name);
-    let protocol = Box::new(ConnectLinkProtocol { state });
-    let plan = Plan { common: &o.common, url: &first_url, protocol, expected_origin: callback, channel };
-    Ok((launch(&window, plan)?, mint_for))
+    Ok(PreparedLink { window, redirect, state, link: url, mint_for })
 }
 
 /// A same-tab connect link waiting for its link function (docs/flows.md#redirect-mode).
@@ -510,38 +527,24 @@ pub(crate) fn start_link_redirect(
     o: &ConnectLinkOptions,
     app_state: Option<String>,
 ) -> Result<Option<(PendingLink, String)>, ConnectError> {
-    o.common.validate()?;
-    let window = browser_window()?;
-    let redirect = o.redirect_uri.as_deref().map(|r| validate_endpoint(r, "redirect_uri")).transpose()?;
-    let record = |state: String| PendingRedirect {
+    let p = prepare_link(url, o)?;
+    let state = p.state.ok_or_else(|| {
+        ConnectError::invalid_options(
+            "state is required for a link string in redirect mode: the vc_state its redirect URI carries (or pass a link function)",
+        )
+    })?;
+    let record = PendingRedirect {
         flow: RecordFlow::ConnectLink,
         state,
         code_verifier: None,
         redirect_uri: o.redirect_uri.clone().unwrap_or_default(),
         issuer: None,
         expires_at: js_sys::Date::now() + o.common.timeout_ms,
-        app_state: app_state.clone(),
+        app_state,
     };
-    match url {
-        Some(url) => {
-            validate_endpoint(&url, "link")?;
-            let state = o.state.as_deref().ok_or_else(|| {
-                ConnectError::invalid_options(
-                    "state is required for a link string in redirect mode: the vc_state its redirect URI carries (or pass a link function)",
-                )
-            })?;
-            validate_state(state)?;
-            redirect::leave(&window, &record(state.to_owned()), &url)?;
-            Ok(None)
-        }
-        None => {
-            let redirect = redirect
-                .as_ref()
-                .ok_or_else(|| ConnectError::invalid_options("redirect_uri is required with a link function"))?;
-            let state = state_or_fresh(o.state.as_deref())?;
-            let mint_for = with_query_param(redirect, "vc_state", &state);
-            Ok(Some((PendingLink { window, record: record(state) }, mint_for)))
-        }
+    match (p.link, p.mint_for) {
+        (Some(link), _) => redirect::leave(&p.window, &record, &link).map(|()| None),
+        (None, mint_for) => Ok(Some((PendingLink { window: p.window, record }, mint_for.unwrap_or_default()))),
     }
 }
 

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closed } from './harness.mjs';
-import { setup, harnessPage, clickRun, settled, login } from './support.mjs';
+import { setup, harnessPage, clickRun, settled, login, authorizeSrc, mintSrc } from './support.mjs';
 import { CLIENT_ID } from '../../www/oidc.mjs';
 
 let ctx;
@@ -14,17 +14,7 @@ after(async () => { await ctx?.close(); });
 
 const callback = () => `${ctx.servers.demoOrigin}/callback.html`;
 
-function authorizeSrc(extra = '') {
-  return `window.record(window.sdk.authorize({
-    authorizationEndpoint: ${JSON.stringify(oidc.authorizationEndpoint)},
-    clientId: ${JSON.stringify(CLIENT_ID)},
-    redirectUri: ${JSON.stringify(callback())},
-    scope: ['openid', 'offline_access'],
-    issuer: ${JSON.stringify(oidc.issuer)},
-    ${extra}
-  }))`;
-}
-
+const authorize = (extra = '') => authorizeSrc(oidc, callback(), extra);
 
 test('authorize → login → consent → callback → exchangeCode → refreshToken → revokeToken; the verifier never leaves memory', async () => {
   const page = await harnessPage(ctx);
@@ -32,7 +22,7 @@ test('authorize → login → consent → callback → exchangeCode → refreshT
   const bodies = [];
   page.context().on('request', (req) => { urls.push(req.url()); if (req.postData()) bodies.push({ url: req.url(), body: req.postData() }); });
   await page.evaluate(() => { window.seen = []; addEventListener('message', (e) => window.seen.push(JSON.stringify(e.data))); });
-  const popup = await clickRun(page, authorizeSrc());
+  const popup = await clickRun(page, authorize());
   const popupUrls = [];
   popup.on('framenavigated', (f) => popupUrls.push(f.url()));
   await login(popup);
@@ -87,7 +77,7 @@ test('authorize → login → consent → callback → exchangeCode → refreshT
 
 test('a denied consent rejects with access_denied', async () => {
   const page = await harnessPage(ctx);
-  const popup = await clickRun(page, authorizeSrc());
+  const popup = await clickRun(page, authorize());
   await popup.waitForSelector('input[name=login]');
   await popup.click('text=Cancel');
   const r = await settled(page);
@@ -98,7 +88,7 @@ test('a denied consent rejects with access_denied', async () => {
 
 test('a wrong iss rejects with invalid_response', async () => {
   const page = await harnessPage(ctx);
-  const popup = await clickRun(page, authorizeSrc().replace(`issuer: ${JSON.stringify(oidc.issuer)},`, "issuer: 'http://127.0.0.1:1/wrong',"));
+  const popup = await clickRun(page, authorize().replace(`issuer: ${JSON.stringify(oidc.issuer)},`, "issuer: 'http://127.0.0.1:1/wrong',"));
   await login(popup);
   const r = await settled(page);
   assert.equal(r.code, 'invalid_response');
@@ -108,7 +98,7 @@ test('a wrong iss rejects with invalid_response', async () => {
 test('a tampered state is never accepted', async () => {
   const page = await harnessPage(ctx);
   await page.evaluate(() => { window.events = []; });
-  const popup = await clickRun(page, authorizeSrc("state: 'the-real-state', closedGraceMs: 200, onEvent: (e) => window.events.push(e),"));
+  const popup = await clickRun(page, authorize("state: 'the-real-state', closedGraceMs: 200, onEvent: (e) => window.events.push(e),"));
   await popup.waitForSelector('input[name=login]');
   // The popup is sent (by a page in it, keeping the opener) to the app's callback with a
   // code and someone else's state.
@@ -200,18 +190,11 @@ test('Aimable: extra query parameters reach the authorize endpoint', async () =>
   await page.close();
 });
 
-const mintSrc = (extra = '') => `window.record(window.sdk.openConnectLink(async (redirectUri) => {
-    window.mintedFor = redirectUri;
-    const res = await fetch(${JSON.stringify('__P__/vocobase/api/v2/customers/cust_1/connect-links')}, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tool_slug: 'google_sheets', redirect_uri: redirectUri }) });
-    if (!res.ok) throw new Error('mint failed ' + res.status);
-    return (await res.json()).url;
-  }, { redirectUri: ${JSON.stringify('__CB__?from=app')} ${extra} }))`;
+const mint = () => mintSrc(ctx.servers.providerOrigin, `${callback()}?from=app`);
 
 test('openConnectLink: blank popup now, navigated once minted, vc_state added, status=ok resolves', async () => {
   const page = await harnessPage(ctx);
-  const src = mintSrc().replace('__P__', ctx.servers.providerOrigin).replace('__CB__', callback());
+  const src = mint();
   const popup = await clickRun(page, src);
   await popup.waitForSelector('#approve');
   await popup.click('#approve');
@@ -227,7 +210,7 @@ test('openConnectLink: blank popup now, navigated once minted, vc_state added, s
 
 test('openConnectLink: every documented error code rejects with that code', async () => {
   const page = await harnessPage(ctx);
-  const src = mintSrc().replace('__P__', ctx.servers.providerOrigin).replace('__CB__', callback());
+  const src = mint();
   for (const code of ['oauth_denied', 'customer_archived', 'invalid_state', 'tool_not_found', 'tool_not_available',
     'provider_mismatch', 'connection_failed', 'token_smoke_test_failed', 'invalid_hmac']) {
     const popup = await clickRun(page, src);
@@ -261,7 +244,7 @@ test('the callback page strips the address bar first; a response no flow waits f
 
 test('a callback with a repeated parameter rejects the flow with invalid_response', async () => {
   const page = await harnessPage(ctx);
-  const popup = await clickRun(page, authorizeSrc("state: 'dup-state',"));
+  const popup = await clickRun(page, authorize("state: 'dup-state',"));
   await popup.waitForSelector('input[name=login]');
   await popup.evaluate((u) => { location.href = u; }, `${callback()}?code=a&code=b&state=dup-state`);
   const r = await settled(page);

@@ -5,7 +5,7 @@
 // The built package, headless Chromium with the popup blocker on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, harnessPage, clickRun, settled, login } from './support.mjs';
+import { setup, harnessPage, clickRun, settled, login, authorizeSrc, mintSrc } from './support.mjs';
 import { CLIENT_ID } from '../../www/oidc.mjs';
 
 let ctx;
@@ -17,25 +17,8 @@ const harness = () => `${ctx.servers.demoOrigin}/harness.html`;
 const INSTAGRAM = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 309.0.0.40.113 (iPhone14,5; iOS 17_0; en_US)';
 const DESKTOP = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
 
-function authorizeSrc(extra = '') {
-  return `window.record(window.sdk.authorize({
-    authorizationEndpoint: ${JSON.stringify(oidc.authorizationEndpoint)},
-    clientId: ${JSON.stringify(CLIENT_ID)},
-    redirectUri: ${JSON.stringify(harness())},
-    scope: ['openid', 'offline_access'],
-    issuer: ${JSON.stringify(oidc.issuer)},
-    ${extra}
-  }))`;
-}
-
-const mintSrc = (extra = '') => `window.record(window.sdk.openConnectLink(async (redirectUri) => {
-    window.mintedFor = redirectUri;
-    const res = await fetch(${JSON.stringify(`${'__P__'}/vocobase/api/v2/customers/cust_1/connect-links`)}, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tool_slug: 'google_sheets', redirect_uri: redirectUri }) });
-    if (!res.ok) throw new Error('mint failed ' + res.status);
-    return (await res.json()).url;
-  }, { redirectUri: ${JSON.stringify('__CB__')}, ${extra} }))`;
+const authorize = (extra = '') => authorizeSrc(oidc, harness(), extra);
+const mint = (extra = '') => mintSrc(ctx.servers.providerOrigin, harness(), extra);
 
 /** Waits for the tab to come back to the harness and returns what completeRedirect() gave. */
 async function cameBack(page) {
@@ -70,7 +53,7 @@ test('same-tab authorize: one record, nothing else stored; login → back → co
   // this same tab's origin, so sessionStorage is the one the flow wrote): what is stored
   // before the tab leaves.
   await page.route(`${oidc.authorizationEndpoint}**`, (r) => r.fulfill({ status: 302, headers: { location: `${harness()}?held=1` } }));
-  await clickRun(page, authorizeSrc(`mode: 'redirect', appState: ${JSON.stringify(appState)}`), { expectPopup: false });
+  await clickRun(page, authorize(`mode: 'redirect', appState: ${JSON.stringify(appState)}`), { expectPopup: false });
   await page.waitForURL(`${harness()}?held=1`);
   assert.deepEqual(await page.evaluate(() => window.completed), { status: 'resolved', value: null }, 'no response in the URL: nothing to finish');
   const before = await stored(page);
@@ -89,7 +72,7 @@ test('same-tab authorize: one record, nothing else stored; login → back → co
   page.on('request', (req) => { if (req.isNavigationRequest() && req.frame() === page.mainFrame()) urls.push(req.url()); });
   let popups = 0;
   page.context().on('page', () => { popups += 1; });
-  await clickRun(page, authorizeSrc(`mode: 'redirect', appState: ${JSON.stringify(appState)}`), { expectPopup: false });
+  await clickRun(page, authorize(`mode: 'redirect', appState: ${JSON.stringify(appState)}`), { expectPopup: false });
   await login(page);
   const r = await cameBack(page);
   assert.equal(r.status, 'resolved', JSON.stringify(r));
@@ -139,7 +122,7 @@ test('same-tab authorize: a tampered state and an expired record are typed error
   page.on('request', (req) => { if (req.isNavigationRequest() && req.frame() === page.mainFrame()) urls.push(req.url()); });
 
   // Tampered: the flow is pending, a response arrives with another state.
-  await clickRun(page, authorizeSrc(`mode: 'redirect'`), { expectPopup: false });
+  await clickRun(page, authorize(`mode: 'redirect'`), { expectPopup: false });
   await page.waitForURL((u) => u.href.startsWith(oidc.issuer));
   const state = new URL(urls.find((u) => u.startsWith(oidc.authorizationEndpoint))).searchParams.get('state');
   const iss = encodeURIComponent(oidc.issuer);
@@ -154,7 +137,7 @@ test('same-tab authorize: a tampered state and an expired record are typed error
   assert.deepEqual(await page.evaluate(() => ({ ...sessionStorage })), {});
 
   // Expired: timeoutMs passes while the person is on the sign-in page.
-  await clickRun(page, authorizeSrc(`mode: 'redirect', timeoutMs: 1000`), { expectPopup: false });
+  await clickRun(page, authorize(`mode: 'redirect', timeoutMs: 1000`), { expectPopup: false });
   await page.waitForURL((u) => u.href.startsWith(oidc.issuer));
   await new Promise((resolve) => setTimeout(resolve, 1_300));
   await login(page);
@@ -174,7 +157,7 @@ test('same-tab authorize: a tampered state and an expired record are typed error
 
 test('same-tab connect link: the link function is awaited, the tab goes to Vocobase and comes back with tool and appState', async () => {
   const page = await harnessPage(ctx);
-  const src = mintSrc(`mode: 'redirect', appState: { step: 3 }`).replace('__P__', ctx.servers.providerOrigin).replace('__CB__', harness());
+  const src = mint(`mode: 'redirect', appState: { step: 3 }`);
   await clickRun(page, src, { expectPopup: false });
   await page.waitForSelector('#approve');
   assert.ok(page.url().startsWith(`${ctx.servers.providerOrigin}/vocobase/connect/`));
@@ -218,7 +201,7 @@ test("'auto' under an in-app user agent navigates this tab; connect() rejects po
   assert.deepEqual([c2.status, c2.code], ['rejected', 'invalid_options']);
   assert.match(c2.detail, /window\.opener/);
 
-  await clickRun(page, authorizeSrc(`mode: 'auto', appState: 'in-app'`), { expectPopup: false });
+  await clickRun(page, authorize(`mode: 'auto', appState: 'in-app'`), { expectPopup: false });
   await login(page);
   const r = await cameBack(page);
   assert.equal(r.status, 'resolved', JSON.stringify(r));
@@ -231,7 +214,7 @@ test("'auto' under a desktop user agent opens a popup; an iOS home-screen app is
   const context = await ctx.browser.newContext({ userAgent: DESKTOP });
   const page = await harnessPage({ ...ctx, browser: context });
   assert.deepEqual(await page.evaluate(() => window.sdk.popupSupport()), { popup: true, reason: null });
-  const popup = await clickRun(page, authorizeSrc(`mode: 'auto'`));
+  const popup = await clickRun(page, authorize(`mode: 'auto'`));
   await login(popup);
   const r = await settled(page);
   assert.equal(r.status, 'resolved', JSON.stringify(r));
@@ -249,13 +232,13 @@ test("'auto' under a desktop user agent opens a popup; an iOS home-screen app is
 test('redirect-mode options are checked before the tab leaves', async () => {
   const page = await harnessPage(ctx);
   const cases = [
-    [authorizeSrc(`mode: 'sideways'`), 'invalid_options', /mode/],
-    [authorizeSrc(`mode: 'redirect', appState: () => 1`), 'invalid_options', /appState/],
-    [authorizeSrc(`mode: 'redirect', appState: 10n`), 'invalid_options', /appState/],
-    [authorizeSrc(`mode: 'redirect', appState: (() => { const o = {}; o.o = o; return o; })()`), 'invalid_options', /appState/],
-    [authorizeSrc(`mode: 'redirect', clientSecret: 's'`), 'invalid_options', /clientSecret/],
-    [authorizeSrc(`mode: 'redirect', timeoutMs: -1`), 'invalid_options', /timeoutMs/],
-    [authorizeSrc(`mode: 'redirect', mode: 7`), 'invalid_options', /mode/],
+    [authorize(`mode: 'sideways'`), 'invalid_options', /mode/],
+    [authorize(`mode: 'redirect', appState: () => 1`), 'invalid_options', /appState/],
+    [authorize(`mode: 'redirect', appState: 10n`), 'invalid_options', /appState/],
+    [authorize(`mode: 'redirect', appState: (() => { const o = {}; o.o = o; return o; })()`), 'invalid_options', /appState/],
+    [authorize(`mode: 'redirect', clientSecret: 's'`), 'invalid_options', /clientSecret/],
+    [authorize(`mode: 'redirect', timeoutMs: -1`), 'invalid_options', /timeoutMs/],
+    [authorize(`mode: 'redirect', mode: 7`), 'invalid_options', /mode/],
   ];
   for (const [src, code, detail] of cases) {
     await clickRun(page, src, { expectPopup: false });
@@ -279,11 +262,11 @@ test('without crypto.getRandomValues every flow and generator fails with crypto_
   context.on('page', () => { opened += 1; });
   const flows = [
     `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(ctx.servers.vendoOrigin)}, provider: 'notion' }))`,
-    authorizeSrc(),
-    authorizeSrc(`mode: 'redirect'`),
-    authorizeSrc(`pkce: false`),
-    mintSrc().replace('__P__', ctx.servers.providerOrigin).replace('__CB__', harness()),
-    mintSrc(`mode: 'redirect'`).replace('__P__', ctx.servers.providerOrigin).replace('__CB__', harness()),
+    authorize(),
+    authorize(`mode: 'redirect'`),
+    authorize(`pkce: false`),
+    mint(),
+    mint(`mode: 'redirect'`),
   ];
   for (const src of flows) {
     await clickRun(page, src, { expectPopup: false });
@@ -305,7 +288,7 @@ test('popup mode stores nothing either: no secret in window.name, storage, cooki
   const consoleText = [];
   page.on('console', (m) => consoleText.push(m.text()));
   page.context().on('page', (p) => p.on('console', (m) => consoleText.push(m.text())));
-  const popup = await clickRun(page, authorizeSrc().replace(JSON.stringify(harness()), JSON.stringify(`${ctx.servers.demoOrigin}/callback.html`)));
+  const popup = await clickRun(page, authorizeSrc(oidc, `${ctx.servers.demoOrigin}/callback.html`));
   const popupName = await popup.evaluate(() => window.name);
   await login(popup);
   const r = await settled(page);

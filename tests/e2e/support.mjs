@@ -2,6 +2,7 @@
 // Chromium (popup blocker ON), and the harness page that imports the built package.
 import { launchBrowser } from './harness.mjs';
 import { startServers } from '../../www/server.mjs';
+import { CLIENT_ID } from '../../www/oidc.mjs';
 
 export async function setup() {
   const servers = await startServers({ demoPort: 0, vendoPort: 0, providerPort: 0, oidcPort: 0 });
@@ -97,3 +98,26 @@ export async function login(popup) {
   await popup.waitForSelector('button[type=submit]');
   await popup.click('button[type=submit]');
 }
+
+/** Source for `clickRun`: `authorize()` against `oidc` (the servers' OAuth server) coming back
+ *  to `redirectUri`, recorded; `extra` is more option text (`key: value,`). */
+export const authorizeSrc = (oidc, redirectUri, extra = '') => `window.record(window.sdk.authorize({
+    authorizationEndpoint: ${JSON.stringify(oidc.authorizationEndpoint)},
+    clientId: ${JSON.stringify(CLIENT_ID)},
+    redirectUri: ${JSON.stringify(redirectUri)},
+    scope: ['openid', 'offline_access'],
+    issuer: ${JSON.stringify(oidc.issuer)},
+    ${extra}
+  }))`;
+
+/** Source for `clickRun`: `openConnectLink()` with a function that mints at the Vocobase
+ *  stand-in (`providerOrigin`) for `redirectUri`, recorded; `window.mintedFor` keeps what it was
+ *  asked to mint for. */
+export const mintSrc = (providerOrigin, redirectUri, extra = '') => `window.record(window.sdk.openConnectLink(async (redirectUri) => {
+    window.mintedFor = redirectUri;
+    const res = await fetch(${JSON.stringify(`${providerOrigin}/vocobase/api/v2/customers/cust_1/connect-links`)}, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tool_slug: 'google_sheets', redirect_uri: redirectUri }) });
+    if (!res.ok) throw new Error('mint failed ' + res.status);
+    return (await res.json()).url;
+  }, { redirectUri: ${JSON.stringify(redirectUri)}, ${extra} }))`;
