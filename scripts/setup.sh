@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what `make demo` / `make test` need, idempotently and only from the package
-# registries: the wasm32 target, wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen
+# registries: the wasm32 target and the standard library's source (the npm build compiles
+# std itself, see build-pkg.sh), wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen
 # version, wasm-pack, Debian's chromium + chromium-driver, and the npm lock file's packages
 # (binaryen's wasm-opt, playwright-core, oidc-provider, esbuild), and twiggy for `make size`.
 # A second run does nothing.
@@ -14,6 +15,8 @@ say() { printf 'setup: %s\n' "$*"; }
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || { say "adding the wasm32-unknown-unknown target"; rustup target add wasm32-unknown-unknown; }
+rustup component list --installed 2>/dev/null | grep -qx rust-src \
+  || { say "adding the rust-src component"; rustup component add rust-src; }
 
 [ -f Cargo.lock ] || cargo generate-lockfile
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)

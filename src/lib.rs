@@ -115,4 +115,4 @@ mod js;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-pub use error::{ConnectError, ErrorCode};
+pub use error::{ConnectError, ErrorCode, ErrorInfo};

@@ -335,9 +335,9 @@ mod tests {
     fn connect_has_no_same_tab_mode() {
         let e = Mode::Redirect.for_popup_only_flow(None).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidOptions);
-        assert!(e.detail.unwrap().contains("window.opener"));
+        assert!(e.detail.as_deref().unwrap().contains("window.opener"));
         let e = Mode::Auto.for_popup_only_flow(Some("Instagram's in-app browser")).unwrap_err();
-        assert_eq!((e.code, e.detail.as_deref()), (ErrorCode::PopupUnsupported, Some("Instagram's in-app browser")));
+        assert_eq!((&e.code, e.detail.as_deref()), (&ErrorCode::PopupUnsupported, Some("Instagram's in-app browser")));
         assert!(Mode::Auto.for_popup_only_flow(None).is_ok());
         assert!(Mode::Popup.for_popup_only_flow(Some("x")).is_ok(), "popup mode is the caller's choice");
     }
@@ -463,6 +463,6 @@ mod tests {
             assert!(!e.to_string().contains(&"v".repeat(43)) && !e.to_string().contains("abc"), "{e}");
         }
         let denied = finish("error=access_denied&error_description=no&state=S", auth(), 1.0).unwrap_err();
-        assert_eq!((denied.code, denied.detail.as_deref()), (ErrorCode::AccessDenied, Some("no")));
+        assert_eq!((&denied.code, denied.detail.as_deref()), (&ErrorCode::AccessDenied, Some("no")));
     }
 }

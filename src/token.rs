@@ -490,7 +490,7 @@ mod tests {
         assert_eq!(parse_revoke_response(503, "busy").unwrap_err().code, ErrorCode::InvalidResponse);
         assert!(parse_revoke_response(204, r#"{"error":"invalid_request"}"#).is_ok());
         let e = parse_revoke_response(400, r#"{"error":"invalid_client","error_description":"no"}"#).unwrap_err();
-        assert_eq!((e.code, e.detail.as_deref()), (ErrorCode::InvalidClient, Some("no")));
+        assert_eq!((&e.code, e.detail.as_deref()), (&ErrorCode::InvalidClient, Some("no")));
         assert_eq!(parse_revoke_response(0, "").unwrap_err().code, ErrorCode::InvalidResponse);
     }
 

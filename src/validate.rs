@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn details_name_rust_fields_and_js_shows_its_own() {
         let e = validate_endpoint("ftp://x", "token_endpoint").unwrap_err();
-        let detail = e.detail.unwrap();
+        let detail = e.into_info().detail.unwrap();
         assert!(detail.starts_with("token_endpoint"), "{detail}");
         assert!(js_detail(&detail).starts_with("tokenEndpoint: "), "{}", js_detail(&detail));
         assert_eq!(

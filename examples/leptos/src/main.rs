@@ -92,8 +92,8 @@ enum Status {
 }
 
 impl Status {
-    fn failed(code: &str, detail: Option<String>) -> Self {
-        Status::Failed { code: code.to_owned(), detail }
+    fn failed(code: &str, detail: Option<&str>) -> Self {
+        Status::Failed { code: code.to_owned(), detail: detail.map(str::to_owned) }
     }
 
     fn name(&self) -> &'static str {
@@ -163,7 +163,7 @@ fn ConnectNotion() -> impl IntoView {
                     ("connection_id", connection.connection_id),
                     ("display_name", connection.display_name.unwrap_or_default()),
                 ])),
-                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail)),
+                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail.as_deref())),
             }
         });
     };
@@ -194,7 +194,7 @@ fn ConnectDenied() -> impl IntoView {
         spawn_local_scoped_with_cancellation(async move {
             match flow.await {
                 Ok(connection) => set_status.set(Status::Done(vec![("connection_id", connection.connection_id)])),
-                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail)),
+                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail.as_deref())),
             }
         });
     };
@@ -247,7 +247,7 @@ fn PendingConnect(on_unmount: WriteSignal<u32>) -> impl IntoView {
         spawn_local_scoped_with_cancellation(async move {
             match flow.await {
                 Ok(connection) => set_status.set(Status::Done(vec![("connection_id", connection.connection_id)])),
-                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail)),
+                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail.as_deref())),
             }
         });
     };
@@ -281,7 +281,7 @@ fn SignIn() -> impl IntoView {
         spawn_local_scoped_with_cancellation(async move {
             let authorization = match flow.await {
                 Ok(a) => a,
-                Err(e) => return set_status.set(Status::failed(e.code.as_str(), e.detail)),
+                Err(e) => return set_status.set(Status::failed(e.code.as_str(), e.detail.as_deref())),
             };
             let iss = authorization.iss.clone().unwrap_or_default();
             let tokens = exchange_code(&ExchangeCode {
@@ -302,7 +302,7 @@ fn SignIn() -> impl IntoView {
                     ("expires_in", t.expires_in.map(|s| s.to_string()).unwrap_or_default()),
                     ("iss", iss),
                 ])),
-                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail)),
+                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail.as_deref())),
             }
         });
     };
