@@ -23,7 +23,7 @@ cargo rustc --quiet --release --target wasm32-unknown-unknown --lib --crate-type
 gen=target/pkg-gen
 rm -rf "$gen" pkg
 mkdir -p "$gen" pkg target/size
-wasm-bindgen --target web --keep-debug --out-dir "$gen" --out-name vendo_connect \
+wasm-bindgen --target web --encode-into always --keep-debug --out-dir "$gen" --out-name vendo_connect \
   target/wasm32-unknown-unknown/release/vendo_connect.wasm
 features=(--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-multivalue --enable-reference-types)

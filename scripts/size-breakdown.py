@@ -18,11 +18,14 @@ for row in rows:
     name, size = row["Name"], int(row["ShallowSize"])
     if "names\" subsection" in name or name.startswith("\"module name\""):
         continue  # the names section is not in pkg/'s wasm
-    plain = re.sub(r"\[[0-9a-f]+\]", "", name).lstrip("<&").replace("dyn ", "").replace("mut ", "")
+    # Names come mangled both ways: `core::x` and, for a std built from source,
+    # `core[hash]::x`; impls read `<[u8]>::…` or `<[&str] as alloc::…>::…`.
+    plain = re.sub(r"\[[0-9a-f]+\]", "", name).lstrip("<&[").replace("dyn ", "").replace("mut ", "")
     first = re.match(r"[A-Za-z_][\w]*", plain)
     head = first.group(0) if first else plain
     if head == "vendo_connect":
         parts = plain.split("::")
+        parts = [re.split(r"[<{(]", p)[0] for p in parts]
         key = "vendo_connect::" + "::".join(parts[1:3] if parts[1] in ("browser", "js") else parts[1:2])
     elif name.startswith("data segment"):
         key = "data (strings, tables)"
