@@ -73,17 +73,19 @@ export async function startUp({ browser, origin, rounds }) {
   return summary;
 }
 
+/** `preload`: ours with its callback page preloading the module and the wasm, as the README advises. */
 export async function clickToTokens({ browser, origin, tokenEndpoint, rounds }) {
+  const sides = ['ours', 'preload', 'peer'];
   const run = async (side) => {
     const r = await flowRound(browser, origin, side, tokenEndpoint);
     if (r.error || !r.ok) console.error(`bench: ${side} flow failed: ${r.error || 'no tokens'}`);
     return r;
   };
-  for (const side of ['ours', 'peer']) await run(side); // unmeasured warm-up pair
-  const runs = await alternate(rounds, run);
+  for (const side of sides) await run(side); // unmeasured warm-up round
+  const runs = await alternate(rounds, run, sides);
   if (process.env.BENCH_DEBUG) console.error(JSON.stringify({ clickToTokens: runs }, null, 1));
   const summary = {};
-  for (const side of ['ours', 'peer']) {
+  for (const side of sides) {
     const ok = runs[side].filter((r) => r.ok && !r.error);
     const seg = (f) => median(ok.map((r) => { try { return f(r); } catch { return NaN; } }));
     summary[side] = {
@@ -107,7 +109,7 @@ async function flowRound(browser, origin, side, tokenEndpoint) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(`${origin}/flow-${side}.html`);
+    await page.goto(side === 'preload' ? `${origin}/flow-ours.html?preload` : `${origin}/flow-${side}.html`);
     await page.waitForFunction(() => window.ready === true, null, { timeout: 15_000 });
     const authorizeUrls = [];
     context.on('request', (req) => { if (req.url().startsWith(`${new URL(tokenEndpoint).origin}/auth?`)) authorizeUrls.push(req.url()); });

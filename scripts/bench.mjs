@@ -42,7 +42,7 @@ try {
   // own callback pages (startServers' instance only knows the demo's callback.html).
   const oursCallback = `${web.origin}/cb-ours.html`;
   const peerCallback = `${web.origin}/cb-peer.html`;
-  const oidc = await startOidc({ port: 0, redirectUris: [oursCallback, peerCallback], origins: [web.origin] });
+  const oidc = await startOidc({ port: 0, redirectUris: [oursCallback, `${oursCallback}?preload`, peerCallback], origins: [web.origin] });
   cleanup.push(() => oidc.close());
   const metadata = await (await fetch(`${oidc.issuer}/.well-known/openid-configuration`)).json();
   const scope = 'openid offline_access';
@@ -147,13 +147,16 @@ try {
   row('      loaded → evaluated (and wasm instantiated)', flow.ours.callbackRun, flow.peer.callbackRun);
   row('    SDK usable there → token request sent', flow.ours.handOff, flow.peer.handOff);
   row('    token request sent → tokens in hand', flow.ours.token, flow.peer.token);
-  for (const side of ['ours', 'peer']) {
+  row('  ours, callback page preloads: click → tokens', flow.preload.total, flow.peer.total);
+  row('    callback html → tokens in hand ', flow.preload.callbackToTokens, flow.peer.callbackToTokens);
+  row('      callback html → SDK usable on the callback', flow.preload.callbackUsable, flow.peer.callbackUsable);
+  for (const side of ['ours', 'preload', 'peer']) {
     const rs = flow[side].callbackResources.map((r) => `${path.basename(r.path)} ${r.cached ? 'from cache' : 'from network'} ${r.ms.toFixed(0)} ms`);
     console.log(`  ${side}: the callback page loads ${rs.join(', ')}`);
   }
   console.log('  (each line is its own median; fresh browser context per round, so login + consent every time;');
   console.log('   scripts and wasm cacheable, so the callback page finds them in the HTTP cache)');
-  for (const side of ['ours', 'peer']) if (flow[side].failed) console.log(`  ${side}: ${flow[side].failed} of ${flow[side].failed + flow[side].n} flows failed`);
+  for (const side of ['ours', 'preload', 'peer']) if (flow[side].failed) console.log(`  ${side}: ${flow[side].failed} of ${flow[side].failed + flow[side].n} flows failed`);
 } catch (err) {
   if (!interrupted) throw err; // an interruption closes the browser under the run: not an error of its own
 } finally {

@@ -140,9 +140,10 @@ pub fn with_query_param(parsed: &HttpUrl, name: &str, value: &str) -> String {
     [without_query(parsed.as_str()), "?", &query].concat()
 }
 
-/// Scopes joined with single spaces (RFC 6749 §3.3); empty parts dropped.
+/// Scopes joined with single spaces (RFC 6749 §3.3: scope tokens are ASCII); empty parts
+/// dropped.
 pub fn join_scope(parts: &[String]) -> String {
-    parts.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+    parts.iter().map(|s| s.trim_ascii()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

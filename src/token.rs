@@ -224,7 +224,7 @@ fn string_field(body: &dyn MessageData, key: &str) -> Result<Option<String>, Con
 
 /// Seconds as a JSON string (Vambe sends `"60"`): digits, optionally a fraction.
 fn seconds(s: &str) -> Option<f64> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     let (int, frac) = match s.split_once('.') {
         Some((_, "")) => return None,
         Some(parts) => parts,
