@@ -324,6 +324,23 @@ test('redirect pages are sent with no-referrer and no-store, and load nothing fr
   await page.close();
 });
 
+test('the callback page fetches the wasm alongside the module, each once (its preload links are used)', async () => {
+  const context = await ctx.browser.newContext(); // an empty HTTP cache
+  const page = await context.newPage();
+  const requested = [];
+  page.on('request', (req) => requested.push(new URL(req.url()).pathname));
+  await page.goto(`${ctx.servers.demoOrigin}/callback.html?code=x&state=y`);
+  await page.evaluate(() => window.done);
+  const count = (p) => requested.filter((r) => r === p).length;
+  assert.equal(count('/pkg/index.js'), 1, requested.join('\n'));
+  assert.equal(count('/pkg/vendo_connect_bg.wasm'), 1, `the preloaded wasm is the one instantiated: ${requested.join(', ')}`);
+  const started = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource')
+    .map((r) => [new URL(r.name).pathname, { start: r.startTime, end: r.responseEnd }])));
+  const [js, wasm] = [started['/pkg/index.js'], started['/pkg/vendo_connect_bg.wasm']];
+  assert.ok(wasm.start < js.end, `the wasm request starts before the module has arrived: ${JSON.stringify(started)}`);
+  await context.close();
+});
+
 /** The demo page, told where the local servers are. */
 async function demoPage(context = ctx.browser) {
   const page = await context.newPage();
