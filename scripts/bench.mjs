@@ -148,7 +148,7 @@ try {
   row('    SDK usable there → token request sent', flow.ours.handOff, flow.peer.handOff);
   row('    token request sent → tokens in hand', flow.ours.token, flow.peer.token);
   row('  ours, callback page preloads: click → tokens', flow.preload.total, flow.peer.total);
-  row('    callback html → tokens in hand ', flow.preload.callbackToTokens, flow.peer.callbackToTokens);
+  row('    callback html → tokens in hand', flow.preload.callbackToTokens, flow.peer.callbackToTokens);
   row('      callback html → SDK usable on the callback', flow.preload.callbackUsable, flow.peer.callbackUsable);
   for (const side of ['ours', 'preload', 'peer']) {
     const rs = flow[side].callbackResources.map((r) => `${path.basename(r.path)} ${r.cached ? 'from cache' : 'from network'} ${r.ms.toFixed(0)} ms`);
