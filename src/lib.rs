@@ -113,6 +113,8 @@ mod js;
 /// The npm build's allocator (docs/decisions.md#dependencies); Rust apps keep their own.
 #[cfg(all(target_arch = "wasm32", feature = "js", not(target_feature = "atomics")))]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: the npm build is single-threaded (no `atomics` target feature, checked above).
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 pub use error::{ConnectError, ErrorCode, ErrorInfo};
