@@ -81,10 +81,16 @@ export function popupSupport() {
 // In a browser the wasm starts loading now, unless the app calls init() itself first.
 if (browser) queueMicrotask(() => init().catch(() => {}));
 
+/** The wasm's value, or the `ConnectError` it returned for a failure, thrown. */
+const thrown = (v) => {
+  if (v instanceof ConnectError) throw v;
+  return v;
+};
+
 /** A synchronous helper: it needs the wasm loaded. */
 const helper = (name, f) => (...args) => {
   if (!loaded) throw new ConnectError('not_ready', `${name}() needs the wasm, which is not loaded yet: await ready() first`);
-  return f(...args);
+  return thrown(f(...args));
 };
 
 // Options are read here, as JS reads them: camelCase, `null`/`undefined` for absent, and
@@ -133,19 +139,20 @@ const common = (o) => {
 const options = (v) => object(v, 'options');
 
 /**
- * A flow: `read` checks the option types (throwing before anything opens) and gives the
- * engine's arguments, `start` hands them to the wasm with why popups cannot work here (or
- * `undefined`), for `mode: 'auto'`. Before the wasm is ready, a flow that will run in a popup
- * opens its window blank now, inside the click, and starts on it once the wasm is ready.
+ * A flow: `read` checks the option types (throwing before anything opens) and gives `{ mode,
+ * common, values }`; `start` (the wasm's export) gets them as one array, `[mode, why popups
+ * cannot work here (or null, for mode: 'auto'), common, ...values]`, and `resolve`/`reject`.
+ * Before the wasm is ready, a flow that will run in a popup opens its window blank now,
+ * inside the click, and starts on it once the wasm is ready.
  */
-const flow = (read, start) => (...values) => new Promise((resolve, reject) => {
-  const args = read(...values);
-  args.unsupported = popupSupport().reason ?? undefined;
-  const inPopup = args.mode === undefined || args.mode === 'popup' || (args.mode === 'auto' && !args.unsupported);
+const flow = (read, start) => (...given) => new Promise((resolve, reject) => {
+  const { mode, common, values } = read(...given);
+  const unsupported = popupSupport().reason;
+  const inPopup = mode === undefined || mode === 'popup' || (mode === 'auto' && !unsupported);
   if (!browser) throw new ConnectError('unsupported_environment', 'flows open popups: call them in a browser page');
+  const args = [mode, unsupported, common, ...values];
   if (loaded) return start(args, resolve, reject);
   if (failure) throw failure;
-  const common = args.common;
   let early;
   if (inPopup && common && common[WINDOW] === undefined && !(common[SIGNAL] && common[SIGNAL].aborted)) {
     // No name given: window.open's own default target, a new window (the engine's default too).
@@ -168,8 +175,8 @@ const flow = (read, start) => (...values) => new Promise((resolve, reject) => {
 /** `connect(options)` (docs/flows.md#connect). */
 export const connect = flow((value) => {
   const o = options(value);
-  return { strings: [str(o, 'baseUrl') ?? '', str(o, 'provider') ?? '', str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')], mode: str(o, 'mode'), common: common(o) };
-}, (a, resolve, reject) => wasm.connect(...a.strings, a.mode, a.unsupported, a.common, resolve, reject));
+  return { values: [str(o, 'baseUrl'), str(o, 'provider'), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')], mode: str(o, 'mode'), common: common(o) };
+}, wasm.connect);
 
 /** `authorize(options)` (docs/flows.md#authorize). */
 export const authorize = flow((value) => {
@@ -179,27 +186,27 @@ export const authorize = flow((value) => {
   const pairs = extra === undefined ? [] : typeof extra === 'object' && !Array.isArray(extra)
     ? Object.entries(extra).flatMap(([k, v]) => (typeof v === 'string' ? [k, v] : bad('extraParams', 'an object whose values are strings')))
     : bad('extraParams', 'an object of strings');
-  return {
-    strings: [str(o, 'authorizationEndpoint') ?? '', str(o, 'clientId') ?? '', str(o, 'redirectUri') ?? ''],
-    scope: strings(o, 'scope'), pairs, issuer: str(o, 'issuer'), state: str(o, 'state'), pkce: bool(o, 'pkce'),
-    mode: str(o, 'mode'), appState: read(o, 'appState'), common: common(o),
-  };
-}, (a, resolve, reject) => wasm.authorize(...a.strings, a.scope, a.pairs, a.issuer, a.state, a.pkce, a.mode, a.unsupported, a.appState, a.common, resolve, reject));
+  const values = [str(o, 'authorizationEndpoint'), str(o, 'clientId'), str(o, 'redirectUri'), strings(o, 'scope'), pairs,
+    str(o, 'issuer'), str(o, 'state'), bool(o, 'pkce')];
+  const mode = str(o, 'mode');
+  values.push(read(o, 'appState'));
+  return { values, mode, common: common(o) };
+}, wasm.authorize);
 
 const callbackPage = (value) => {
   const o = options(value);
-  return [str(o, 'openerOrigin'), num(o, 'ackTimeoutMs')];
+  return { values: [str(o, 'openerOrigin'), num(o, 'ackTimeoutMs')] };
 };
 
 /** `completeCallback(options)` (docs/flows.md#callback-page): a popup's callback page. */
-export const completeCallback = flow(callbackPage, (a, resolve, reject) => wasm.completeCallback(...a, resolve, reject));
+export const completeCallback = flow(callbackPage, wasm.completeCallback);
 
 /**
  * `completeRedirect(options)` (docs/flows.md#redirect-mode): the redirect page, in either
  * mode. Resolves `{ flow, …result, appState }` for this tab's same-tab flow, or `null` when
  * there is nothing for the page to finish (no response in the URL, or a popup's opener took it).
  */
-export const completeRedirect = flow(callbackPage, (a, resolve, reject) => wasm.completeRedirect(...a, resolve, reject));
+export const completeRedirect = flow(callbackPage, wasm.completeRedirect);
 
 /**
  * `openConnectLink(link, options)` (docs/flows.md#connect-link). A link function is called
@@ -209,13 +216,16 @@ export const completeRedirect = flow(callbackPage, (a, resolve, reject) => wasm.
 export const openConnectLink = flow((link, value) => {
   const o = options(value);
   if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
-  return { link, strings: [str(o, 'redirectUri'), str(o, 'state')], mode: str(o, 'mode'), appState: read(o, 'appState'), common: common(o) };
-}, ({ link, strings: [redirect, state], mode, unsupported, appState, common: c }, resolve, reject) => {
-  const isFunction = typeof link === 'function';
+  const values = [link, str(o, 'redirectUri'), str(o, 'state')];
+  const mode = str(o, 'mode');
+  values.push(read(o, 'appState'));
+  return { values, mode, common: common(o) };
+}, (args, resolve, reject) => {
+  // The engine reads a link that is not a string (a function) as absent: it mints one.
+  const link = args[3];
   let failed = false;
   let failure;
-  const mint = wasm.openConnectLink(isFunction ? undefined : link, redirect, state, mode, unsupported, appState, c, resolve,
-    (e) => reject(failed ? failure : e));
+  const mint = wasm.openConnectLink(args, resolve, (e) => reject(failed ? failure : e));
   if (!mint) return;
   const [redirectUri, minted] = mint;
   const fail = (e) => { failed = true; failure = e; minted(undefined, true); };
@@ -263,22 +273,23 @@ const token = (kind) => async (value) => {
   const o = options(value);
   await init();
   forbid(o, 'clientSecret', 'secrets stay on servers');
-  const request = wasm.tokenRequest(kind, TOKEN_FIELDS[kind].map((k) => str(o, k) ?? ''), str(o, 'bodyEncoding'));
+  const fields = TOKEN_FIELDS[kind].map((k) => str(o, k));
+  const [url, body, contentType, unreachable] = thrown(wasm.tokenRequest(kind, [str(o, 'bodyEncoding'), ...fields]));
   let status;
   let json;
   try {
-    const response = await fetch(request.url, {
+    const response = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': request.contentType, Accept: 'application/json' },
-      body: request.body,
+      headers: { 'Content-Type': contentType, Accept: 'application/json' },
+      body,
     });
     status = response.status;
     const text = await response.text();
     try { json = JSON.parse(text); } catch { json = undefined; }
   } catch {
-    throw request.unreachable;
+    throw unreachable;
   }
-  return wasm.tokenResult(kind, status, json);
+  return thrown(wasm.tokenResult(kind, status, json));
 };
 
 /** `exchangeCode(options)`. */

@@ -20,14 +20,14 @@ extern "C" {
     pub type JsConnectError;
 
     #[wasm_bindgen(constructor, js_class = ConnectError)]
-    fn new(code: &str, detail: Option<String>, provider: Option<String>) -> JsConnectError;
+    fn new(code: &str, detail: Option<&str>, provider: Option<&str>) -> JsConnectError;
 }
 
 /// A `ConnectError` instance for `e`.
 pub fn error(e: ConnectError) -> JsValue {
     let e = e.into_info();
     let detail = e.detail.as_deref().map(crate::validate::js_detail);
-    JsConnectError::new(e.code.as_str(), detail, e.provider).into()
+    JsConnectError::new(e.code.as_str(), detail.as_deref(), e.provider.as_deref()).into()
 }
 
 /// A JS string or `null`.

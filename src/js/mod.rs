@@ -4,11 +4,17 @@
 //!
 //! The package's entry (`pkg-template/index.js`) reads the JS option objects and checks
 //! their *types* (JS conventions: camelCase, `null`/`undefined` for absent); it passes the
-//! values here in order. Every *value* rule and every default lives in the Rust API these
-//! functions call, so Rust and JS callers get the same rules and details. The wasm side is
-//! synchronous: the entry creates each Promise and passes its `resolve`/`reject`, awaits
-//! the app's link function, and sends token requests with `fetch`, so the npm wasm links
-//! no async executor and no option readers (docs/architecture.md#size).
+//! values here in order, in one array per call. Every *value* rule and every default lives
+//! in the Rust API these functions call, so Rust and JS callers get the same rules and
+//! details. The wasm side is synchronous: the entry creates each Promise and passes its
+//! `resolve`/`reject`, awaits the app's link function, and sends token requests with
+//! `fetch`, so the npm wasm links no async executor and no option readers
+//! (docs/architecture.md#size).
+//!
+//! These exports are private to the entry, so their shape is chosen for size: arrays and
+//! plain JS values in, one JS value out. A helper that fails *returns* its `ConnectError`
+//! and the entry throws it, so no export passes a Rust string or a `Result` through
+//! wasm-bindgen's per-export glue.
 
 mod convert;
 
@@ -36,6 +42,49 @@ use crate::protocol::Outcome;
 use crate::redirect::Mode;
 use crate::token::{parse_revoke_response, parse_token_response, BodyEncoding};
 use crate::validate::{sanitize_return_to, validate_redirect_uri};
+
+/// The entry's array of a call's values, read in order. For a flow it is `[mode,
+/// unsupported, common, …the flow's own values]`: `unsupported` is why popups cannot work
+/// here (the entry's `popupSupport()`), `common` the array [`common_options`] reads.
+struct Values {
+    array: Array,
+    next: u32,
+}
+
+impl Values {
+    fn new(array: Array) -> Self {
+        Values { array, next: 0 }
+    }
+
+    /// The next value.
+    fn any(&mut self) -> JsValue {
+        self.next += 1;
+        self.array.get(self.next - 1)
+    }
+
+    /// The next value if it is a string.
+    fn text(&mut self) -> Option<String> {
+        self.any().as_string()
+    }
+
+    /// The next value, a string the Rust API requires: absent reads as `""`, which its
+    /// checks refuse with the option's name.
+    fn required(&mut self) -> String {
+        self.text().unwrap_or_default()
+    }
+
+    /// The next value, an array of strings.
+    fn strings(&mut self) -> Vec<String> {
+        strings(&self.any().unchecked_into())
+    }
+
+    /// A flow's head: its mode, why popups cannot work here, and its common options.
+    fn head(&mut self) -> (Result<Mode, ConnectError>, Option<String>, CommonOptions) {
+        let mode = Mode::parse(self.text().as_deref());
+        let unsupported = self.text();
+        (mode, unsupported, common_options(&self.any().unchecked_into()))
+    }
+}
 
 /// The common options (docs/options.md#common) from the entry's array `[timeoutMs,
 /// closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent,
@@ -107,30 +156,28 @@ fn run_flow(started: Result<Rc<Running>, ConnectError>, resolve: Function, rejec
     }
 }
 
-/// `connect(options)` (docs/flows.md#connect); the entry wraps it in a Promise.
+/// `connect(options)` (docs/flows.md#connect); the entry wraps it in a Promise. `values`:
+/// the head, then `[baseUrl, provider, appKey, returnTo, state]`.
 #[wasm_bindgen(js_name = connect, skip_typescript)]
-#[allow(clippy::too_many_arguments)]
-pub fn connect(
-    base_url: String,
-    provider: String,
-    app_key: Option<String>,
-    return_to: Option<String>,
-    state: Option<String>,
-    mode: Option<String>,
-    unsupported: Option<String>,
-    common: Array,
-    resolve: Function,
-    reject: Function,
-) {
-    let o = ConnectOptions { base_url, provider, app_key, return_to, state, common: common_options(&common) };
-    let allowed = Mode::parse(mode.as_deref()).and_then(|m| m.for_popup_only_flow(unsupported.as_deref()));
+pub fn connect(values: Array, resolve: Function, reject: Function) {
+    let mut v = Values::new(values);
+    let (mode, unsupported, common) = v.head();
+    let o = ConnectOptions {
+        base_url: v.required(),
+        provider: v.required(),
+        app_key: v.text(),
+        return_to: v.text(),
+        state: v.text(),
+        common,
+    };
+    let allowed = mode.and_then(|m| m.for_popup_only_flow(unsupported.as_deref()));
     run_flow(allowed.and_then(|()| start_connect(&o)), resolve, reject);
 }
 
 /// The mode a flow runs in, from the JS option and why popups cannot work here (the entry's
 /// `popupSupport()`): `Ok(true)` for this tab.
-fn same_tab(mode: Option<String>, unsupported: Option<String>) -> Result<bool, ConnectError> {
-    Mode::parse(mode.as_deref()).map(|m| m.same_tab(unsupported.as_deref()))
+fn same_tab(mode: Result<Mode, ConnectError>, unsupported: Option<String>) -> Result<bool, ConnectError> {
+    mode.map(|m| m.same_tab(unsupported.as_deref()))
 }
 
 /// `appState` as JSON text: `JSON.stringify` of the app's value, which must give one.
@@ -153,38 +200,25 @@ fn settle_leaving(left: Result<(), ConnectError>, resolve: &Function, reject: &F
     };
 }
 
-/// `authorize(options)` (docs/flows.md#authorize); `extra_params` comes as name, value, name, value, ….
+/// `authorize(options)` (docs/flows.md#authorize). `values`: the head, then
+/// `[authorizationEndpoint, clientId, redirectUri, scope, extraParams, issuer, state, pkce,
+/// appState]`; `scope` is an array of strings, `extraParams` one of name, value, name, value, ….
 #[wasm_bindgen(js_name = authorize, skip_typescript)]
-#[allow(clippy::too_many_arguments)]
-pub fn authorize(
-    authorization_endpoint: String,
-    client_id: String,
-    redirect_uri: String,
-    scope: Array,
-    extra_params: Array,
-    issuer: Option<String>,
-    state: Option<String>,
-    pkce: Option<bool>,
-    mode: Option<String>,
-    unsupported: Option<String>,
-    app_state: JsValue,
-    common: Array,
-    resolve: Function,
-    reject: Function,
-) {
-    let mut extra = strings(&extra_params).into_iter();
-    let extra_params = std::iter::from_fn(|| Some((extra.next()?, extra.next()?))).collect();
+pub fn authorize(values: Array, resolve: Function, reject: Function) {
+    let mut v = Values::new(values);
+    let (mode, unsupported, common) = v.head();
     let o = AuthorizeOptions {
-        authorization_endpoint,
-        client_id,
-        redirect_uri,
-        scope: strings(&scope),
-        extra_params,
-        issuer,
-        state,
-        pkce: pkce_or_default(pkce),
-        common: common_options(&common),
+        authorization_endpoint: v.required(),
+        client_id: v.required(),
+        redirect_uri: v.required(),
+        scope: v.strings(),
+        extra_params: pairs(v.strings()),
+        issuer: v.text(),
+        state: v.text(),
+        pkce: pkce_or_default(v.any().as_bool()),
+        common,
     };
+    let app_state = v.any();
     match same_tab(mode, unsupported) {
         Ok(false) => drop(run_flow(start_authorize(o), resolve, reject)),
         redirect => {
@@ -194,29 +228,29 @@ pub fn authorize(
     }
 }
 
+/// Name, value, name, value, … as `(name, value)` pairs.
+fn pairs(flat: Vec<String>) -> Vec<(String, String)> {
+    let mut flat = flat.into_iter();
+    std::iter::from_fn(|| Some((flat.next()?, flat.next()?))).collect()
+}
+
 /// `pkce` as given, else the Rust default (on).
 fn pkce_or_default(pkce: Option<bool>) -> bool {
     pkce.unwrap_or(AuthorizeOptions::default().pkce)
 }
 
-/// `openConnectLink(link, options)` (docs/flows.md#connect-link). With a link string it
-/// returns `undefined`; with a link function (`link` is `None`) it returns
-/// `[redirectUri, minted]`: the entry calls the app's function with `redirectUri` inside
-/// the click, then `minted(url)`, or `minted(undefined, true)` when the function failed.
+/// `openConnectLink(link, options)` (docs/flows.md#connect-link). `values`: the head, then
+/// `[link, redirectUri, state, appState]`, `link` `undefined` for a link function. With a
+/// link string it returns `undefined`; with a link function it returns `[redirectUri,
+/// minted]`: the entry calls the app's function with `redirectUri` inside the click, then
+/// `minted(url)`, or `minted(undefined, true)` when the function failed.
 #[wasm_bindgen(js_name = openConnectLink, skip_typescript)]
-#[allow(clippy::too_many_arguments)]
-pub fn open_connect_link(
-    link: Option<String>,
-    redirect_uri: Option<String>,
-    state: Option<String>,
-    mode: Option<String>,
-    unsupported: Option<String>,
-    app_state: JsValue,
-    common: Array,
-    resolve: Function,
-    reject: Function,
-) -> JsValue {
-    let o = ConnectLinkOptions { redirect_uri, state, common: common_options(&common) };
+pub fn open_connect_link(values: Array, resolve: Function, reject: Function) -> JsValue {
+    let mut v = Values::new(values);
+    let (mode, unsupported, common) = v.head();
+    let link = v.text();
+    let o = ConnectLinkOptions { redirect_uri: v.text(), state: v.text(), common };
+    let app_state = v.any();
     match same_tab(mode, unsupported) {
         Ok(false) => {}
         redirect => {
@@ -256,15 +290,10 @@ fn minting(redirect_uri: String, then: impl FnOnce(Result<String, ConnectError>)
 
 /// `completeRedirect(options)` (docs/flows.md#redirect-mode), for the redirect page in
 /// either mode: resolves `{ flow, …result, appState }`, or `null` when there is nothing for
-/// this page to finish.
+/// this page to finish. `values` as for [`callback_options`].
 #[wasm_bindgen(js_name = completeRedirect, skip_typescript)]
-pub fn complete_redirect(
-    opener_origin: Option<String>,
-    ack_timeout_ms: Option<f64>,
-    resolve: Function,
-    reject: Function,
-) {
-    let options = match callback_options(opener_origin, ack_timeout_ms) {
+pub fn complete_redirect(values: Array, resolve: Function, reject: Function) {
+    let options = match callback_options(values) {
         Ok(o) => o,
         Err(e) => return drop(reject.call1(&JsValue::NULL, &error(e))),
     };
@@ -279,13 +308,12 @@ pub fn complete_redirect(
     );
 }
 
-/// The callback page's options, checked.
-fn callback_options(
-    opener_origin: Option<String>,
-    ack_timeout_ms: Option<f64>,
-) -> Result<browser::CallbackOptions, ConnectError> {
-    let mut options = browser::CallbackOptions { opener_origin, ..Default::default() };
-    if let Some(ms) = ack_timeout_ms {
+/// The callback page's options, checked, from the flow head (unused: the page runs where
+/// it is) and `[openerOrigin, ackTimeoutMs]`.
+fn callback_options(values: Array) -> Result<browser::CallbackOptions, ConnectError> {
+    let mut v = Values { array: values, next: 3 };
+    let mut options = browser::CallbackOptions { opener_origin: v.text(), ..Default::default() };
+    if let Some(ms) = v.any().as_f64() {
         if !(0.0..=60_000.0).contains(&ms) {
             return Err(ConnectError::must_be("ack_timeout_ms", "0 to 60000"));
         }
@@ -296,12 +324,7 @@ fn callback_options(
 
 /// `completeCallback(options)` (docs/flows.md#callback-page), for the app's callback page.
 #[wasm_bindgen(js_name = completeCallback, skip_typescript)]
-pub fn complete_callback(
-    opener_origin: Option<String>,
-    ack_timeout_ms: Option<f64>,
-    resolve: Function,
-    reject: Function,
-) {
+pub fn complete_callback(values: Array, resolve: Function, reject: Function) {
     let done = move |r: Result<browser::CallbackOutcome, ConnectError>| {
         let _ = match r {
             Ok(out) => {
@@ -318,7 +341,7 @@ pub fn complete_callback(
             Err(e) => reject.call1(&JsValue::NULL, &error(e)),
         };
     };
-    match callback_options(opener_origin, ack_timeout_ms) {
+    match callback_options(values) {
         Ok(options) => start_callback(options, Box::new(done)),
         Err(e) => done(Err(e)),
     }
@@ -328,16 +351,17 @@ pub fn complete_callback(
 const EXCHANGE: u8 = 0;
 const REFRESH: u8 = 1;
 
-/// `tokenRequest(kind, fields, bodyEncoding)`: a token helper's checked request, `{ url,
-/// body, contentType, unreachable }` (docs/flows.md#tokens). `fields` are the helper's
-/// string options in the order of its Rust struct. The entry sends the request with
-/// `fetch` and hands the answer to `tokenResult`; `unreachable` is the error for a failed
-/// `fetch`.
+/// `tokenRequest(kind, values)`: a token helper's checked request, `[url, body,
+/// contentType, unreachable]`, or its `ConnectError` (docs/flows.md#tokens). `values` are
+/// `bodyEncoding`, then the helper's string options in the order of its Rust struct. The
+/// entry sends the request with `fetch` and hands the answer to `tokenResult`;
+/// `unreachable` is the error for a failed `fetch`.
 #[wasm_bindgen(js_name = tokenRequest, skip_typescript)]
-pub fn token_request(kind: u8, fields: Array, body_encoding: Option<String>) -> Result<JsValue, JsValue> {
-    let mut v = strings(&fields).into_iter();
-    let mut next = || v.next().unwrap_or_default();
-    let prepared = BodyEncoding::parse(body_encoding.as_deref()).and_then(|body_encoding| {
+pub fn token_request(kind: u8, values: Array) -> JsValue {
+    let mut v = Values::new(values);
+    let body_encoding = BodyEncoding::parse(v.text().as_deref());
+    let mut next = || v.required();
+    let prepared = body_encoding.and_then(|body_encoding| {
         let (endpoint, client_id) = (next(), next());
         match kind {
             EXCHANGE => browser::ExchangeCode {
@@ -357,53 +381,59 @@ pub fn token_request(kind: u8, fields: Array, body_encoding: Option<String>) -> 
                 .prepare(),
         }
     });
-    let p = prepared.map_err(error)?;
-    Ok(object(&[
-        ("url", JsValue::from_str(&p.endpoint)),
-        ("body", JsValue::from_str(&p.body)),
-        ("contentType", JsValue::from_str(p.encoding.content_type())),
-        ("unreachable", error(p.unreachable())),
-    ]))
+    match prepared {
+        Ok(p) => Array::of4(
+            &JsValue::from_str(&p.endpoint),
+            &JsValue::from_str(&p.body),
+            &JsValue::from_str(p.encoding.content_type()),
+            &error(p.unreachable()),
+        )
+        .into(),
+        Err(e) => error(e),
+    }
 }
 
 /// `tokenResult(kind, status, json)`: judges a token endpoint's answer (`json` is
-/// `undefined` when the body was not JSON); throws the `ConnectError`.
+/// `undefined` when the body was not JSON): the tokens, `undefined` for a revocation, or the
+/// `ConnectError`.
 #[wasm_bindgen(js_name = tokenResult, skip_typescript)]
-pub fn token_result(kind: u8, status: u16, json: JsValue) -> Result<JsValue, JsValue> {
+pub fn token_result(kind: u8, status: u16, json: JsValue) -> JsValue {
     let body = json_body(&json);
     let body = body.as_ref().map(|b| b as _);
     match kind {
         EXCHANGE | REFRESH => parse_token_response(status, body, js_sys::Date::now()).map(convert::tokens),
         _ => parse_revoke_response(status, body).map(|()| JsValue::UNDEFINED),
     }
-    .map_err(error)
+    .unwrap_or_else(error)
 }
 
 // ---------------------------------------------------------------------------------------
-// Pure helpers (docs/flows.md#helpers). Synchronous; they throw `ConnectError` where docs/flows.md#helpers says so.
+// Pure helpers (docs/flows.md#helpers). Synchronous; where docs/flows.md#helpers says they
+// throw, they return the `ConnectError` and the entry throws it.
 
 /// `generatePkce()` → `{ codeVerifier, codeChallenge, codeChallengeMethod: "S256" }`.
 #[wasm_bindgen(js_name = generatePkce, skip_typescript)]
-pub fn generate_pkce() -> Result<JsValue, JsValue> {
-    let p = Pkce::generate().map_err(error)?;
-    Ok(object(&[
-        ("codeVerifier", JsValue::from_str(p.verifier.secret())),
-        ("codeChallenge", JsValue::from_str(&p.challenge)),
-        ("codeChallengeMethod", JsValue::from_str(METHOD)),
-    ]))
+pub fn generate_pkce() -> JsValue {
+    Pkce::generate().map_or_else(error, |p| {
+        object(&[
+            ("codeVerifier", JsValue::from_str(p.verifier.secret())),
+            ("codeChallenge", JsValue::from_str(&p.challenge)),
+            ("codeChallengeMethod", JsValue::from_str(METHOD)),
+        ])
+    })
 }
 
 /// `pkceChallenge(verifier)`: the S256 challenge; throws `invalid_options` outside RFC 7636 §4.1.
 #[wasm_bindgen(js_name = pkceChallenge, skip_typescript)]
-pub fn pkce_challenge_js(verifier: JsValue) -> Result<String, JsValue> {
-    let v = verifier.as_string().ok_or_else(|| error(ConnectError::invalid_options("verifier must be a string")))?;
-    pkce_challenge(&v).map_err(error)
+pub fn pkce_challenge_js(verifier: JsValue) -> JsValue {
+    let v = verifier.as_string().ok_or_else(|| ConnectError::invalid_options("verifier must be a string"));
+    v.and_then(|v| pkce_challenge(&v)).map_or_else(error, |c| JsValue::from_str(&c))
 }
 
 /// `generateState()`: 256 fresh CSPRNG bits, base64url.
 #[wasm_bindgen(js_name = generateState, skip_typescript)]
-pub fn generate_state() -> Result<String, JsValue> {
-    crate::random::generate_state().map_err(error)
+pub fn generate_state() -> JsValue {
+    crate::random::generate_state().map_or_else(error, |s| JsValue::from_str(&s))
 }
 
 /// `parseVendoMessage(data)`: the typed message, or `null`. Never throws.
@@ -414,9 +444,9 @@ pub fn parse_vendo_message(data: JsValue) -> JsValue {
 
 /// `parseCallbackUrl(url)`: the typed callback; throws `invalid_response`.
 #[wasm_bindgen(js_name = parseCallbackUrl, skip_typescript)]
-pub fn parse_callback_url(url: JsValue) -> Result<JsValue, JsValue> {
-    let url = url.as_string().ok_or_else(|| error(ConnectError::invalid_response("url must be a string")))?;
-    crate::callback::parse_callback_url(&url).map(convert::callback).map_err(error)
+pub fn parse_callback_url(url: JsValue) -> JsValue {
+    let url = url.as_string().ok_or_else(|| ConnectError::invalid_response("url must be a string"));
+    url.and_then(|url| crate::callback::parse_callback_url(&url)).map_or_else(error, convert::callback)
 }
 
 /// `validateRedirectUri(uri, { allowedHosts })` → `{ ok, code }`; `code` is `null` when ok.
