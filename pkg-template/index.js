@@ -245,21 +245,22 @@ export const validateRedirectUri = helper('validateRedirectUri', (uri, value) =>
   if (hosts !== undefined && !(Array.isArray(hosts) && hosts.every((h) => typeof h === 'string'))) {
     bad('allowedHosts', 'an array of strings');
   }
-  return wasm.validateRedirectUri(uri, hosts ?? []);
+  return wasm.helper(5, uri, hosts ?? []);
 });
 
-// Pure helpers (docs/flows.md#helpers): synchronous, so they need the wasm loaded.
-export const generatePkce = helper('generatePkce', wasm.generatePkce);
-export const pkceChallenge = helper('pkceChallenge', wasm.pkceChallenge);
-export const generateState = helper('generateState', wasm.generateState);
-export const parseCallbackUrl = helper('parseCallbackUrl', wasm.parseCallbackUrl);
-export const sanitizeReturnTo = helper('sanitizeReturnTo', wasm.sanitizeReturnTo);
+// Pure helpers (docs/flows.md#helpers): synchronous, so they need the wasm loaded. The wasm
+// has them behind one export, `helper(number, …arguments)`.
+export const generatePkce = helper('generatePkce', () => wasm.helper(0));
+export const pkceChallenge = helper('pkceChallenge', (verifier) => wasm.helper(1, verifier));
+export const generateState = helper('generateState', () => wasm.helper(2));
+export const parseCallbackUrl = helper('parseCallbackUrl', (url) => wasm.helper(4, url));
+export const sanitizeReturnTo = helper('sanitizeReturnTo', (path) => wasm.helper(6, path));
 /** The wire message (snake_case fields, docs/wire.md#messages), as an object or its JSON text. */
 export const parseVendoMessage = helper('parseVendoMessage', (data) => {
   if (typeof data === 'string') {
     try { data = JSON.parse(data); } catch { return null; }
   }
-  return wasm.parseVendoMessage(data);
+  return wasm.helper(3, data);
 });
 
 // Token helpers (docs/flows.md#tokens): the wasm checks the options and builds the body,

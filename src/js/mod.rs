@@ -411,9 +411,23 @@ pub fn token_result(kind: u8, status: u16, json: JsValue) -> JsValue {
 // Pure helpers (docs/flows.md#helpers). Synchronous; where docs/flows.md#helpers says they
 // throw, they return the `ConnectError` and the entry throws it.
 
+/// The pure helpers behind one export, by their number here; `a` and `b` are the helper's
+/// arguments.
+#[wasm_bindgen(js_name = helper, skip_typescript)]
+pub fn helper(number: u8, a: JsValue, b: JsValue) -> JsValue {
+    match number {
+        0 => generate_pkce(),
+        1 => pkce_challenge_js(a),
+        2 => generate_state(),
+        3 => parse_vendo_message(a),
+        4 => parse_callback_url(a),
+        5 => validate_redirect_uri_js(a, b.unchecked_into()),
+        _ => sanitize_return_to_js(a),
+    }
+}
+
 /// `generatePkce()` → `{ codeVerifier, codeChallenge, codeChallengeMethod: "S256" }`.
-#[wasm_bindgen(js_name = generatePkce, skip_typescript)]
-pub fn generate_pkce() -> JsValue {
+fn generate_pkce() -> JsValue {
     Pkce::generate().map_or_else(error, |p| {
         object(&[
             ("codeVerifier", JsValue::from_str(p.verifier.secret())),
@@ -424,34 +438,29 @@ pub fn generate_pkce() -> JsValue {
 }
 
 /// `pkceChallenge(verifier)`: the S256 challenge; throws `invalid_options` outside RFC 7636 §4.1.
-#[wasm_bindgen(js_name = pkceChallenge, skip_typescript)]
-pub fn pkce_challenge_js(verifier: JsValue) -> JsValue {
+fn pkce_challenge_js(verifier: JsValue) -> JsValue {
     let v = verifier.as_string().ok_or_else(|| ConnectError::invalid_options("verifier must be a string"));
     v.and_then(|v| pkce_challenge(&v)).map_or_else(error, |c| JsValue::from_str(&c))
 }
 
 /// `generateState()`: 256 fresh CSPRNG bits, base64url.
-#[wasm_bindgen(js_name = generateState, skip_typescript)]
-pub fn generate_state() -> JsValue {
+fn generate_state() -> JsValue {
     crate::random::generate_state().map_or_else(error, |s| JsValue::from_str(&s))
 }
 
 /// `parseVendoMessage(data)`: the typed message, or `null`. Never throws.
-#[wasm_bindgen(js_name = parseVendoMessage, skip_typescript)]
-pub fn parse_vendo_message(data: JsValue) -> JsValue {
+fn parse_vendo_message(data: JsValue) -> JsValue {
     crate::message::parse_vendo_message(&browser::js_data::JsData(&data)).map_or(JsValue::NULL, convert::vendo_message)
 }
 
 /// `parseCallbackUrl(url)`: the typed callback; throws `invalid_response`.
-#[wasm_bindgen(js_name = parseCallbackUrl, skip_typescript)]
-pub fn parse_callback_url(url: JsValue) -> JsValue {
+fn parse_callback_url(url: JsValue) -> JsValue {
     let url = url.as_string().ok_or_else(|| ConnectError::invalid_response("url must be a string"));
     url.and_then(|url| crate::callback::parse_callback_url(&url)).map_or_else(error, convert::callback)
 }
 
 /// `validateRedirectUri(uri, { allowedHosts })` → `{ ok, code }`; `code` is `null` when ok.
-#[wasm_bindgen(js_name = validateRedirectUri, skip_typescript)]
-pub fn validate_redirect_uri_js(uri: JsValue, hosts: Array) -> JsValue {
+fn validate_redirect_uri_js(uri: JsValue, hosts: Array) -> JsValue {
     let hosts = strings(&hosts);
     let verdict = match uri.as_string() {
         None => Err(crate::validate::RedirectUriRule::InvalidUrl),
@@ -464,8 +473,7 @@ pub fn validate_redirect_uri_js(uri: JsValue, hosts: Array) -> JsValue {
 }
 
 /// `sanitizeReturnTo(path)`: the path when it is a safe same-origin path, else `null`.
-#[wasm_bindgen(js_name = sanitizeReturnTo, skip_typescript)]
-pub fn sanitize_return_to_js(path: JsValue) -> JsValue {
+fn sanitize_return_to_js(path: JsValue) -> JsValue {
     opt(path.as_string().and_then(|p| sanitize_return_to(&p)))
 }
 
