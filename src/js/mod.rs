@@ -257,9 +257,10 @@ pub fn open_connect_link(values: Array, resolve: Function, reject: Function) -> 
             let started =
                 redirect.and_then(|_| app_state_text(app_state)).and_then(|a| start_link_redirect(link, &o, a));
             if let Ok(Some((pending, mint_for))) = started {
-                return minting(mint_for, move |minted| {
-                    settle_leaving(link_redirect_minted(pending, minted), &resolve, &reject)
-                });
+                return minting(
+                    mint_for,
+                    Box::new(move |minted| settle_leaving(link_redirect_minted(pending, minted), &resolve, &reject)),
+                );
             }
             settle_leaving(started.map(drop), &resolve, &reject);
             return JsValue::UNDEFINED;
@@ -269,12 +270,12 @@ pub fn open_connect_link(values: Array, resolve: Function, reject: Function) -> 
     let mint_for = started.as_ref().ok().and_then(|(_, m)| m.clone());
     let Some(running) = run_flow(started.map(|(r, _)| r), resolve, reject) else { return JsValue::UNDEFINED };
     let Some(redirect) = mint_for else { return JsValue::UNDEFINED };
-    minting(redirect, move |minted| link_minted(&running, minted))
+    minting(redirect, Box::new(move |minted| link_minted(&running, minted)))
 }
 
 /// `[redirectUri, minted]` for the entry: it calls the app's link function with
 /// `redirectUri`, then `minted(url)`, or `minted(undefined, true)` when the function failed.
-fn minting(redirect_uri: String, then: impl FnOnce(Result<String, ConnectError>) + 'static) -> JsValue {
+fn minting(redirect_uri: String, then: Box<dyn FnOnce(Result<String, ConnectError>)>) -> JsValue {
     let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
         then(match url.as_string() {
             _ if failed => Err(ConnectError::with_detail(
