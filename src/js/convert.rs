@@ -35,19 +35,11 @@ pub fn opt(v: Option<impl AsRef<str>>) -> JsValue {
     v.map_or(JsValue::NULL, |s| JsValue::from_str(s.as_ref()))
 }
 
-/// A plain object from a result type's `JS_FIELDS` and the values in the same order.
-fn fields(names: &[&str], values: &[JsValue]) -> JsValue {
+/// A plain object from names (a result type's `JS_FIELDS`, or those of `object!`) and the
+/// values in the same order.
+pub fn fields(names: &[&str], values: &[JsValue]) -> JsValue {
     let o = Object::new();
     for (k, v) in names.iter().zip(values) {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
-}
-
-/// A plain object from key/value pairs.
-pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in fields {
         let _ = Reflect::set(&o, &JsValue::from_str(k), v);
     }
     o.into()
@@ -59,7 +51,7 @@ fn s(v: &str) -> JsValue {
 
 /// `onEvent`'s argument: `{ kind, detail }`.
 pub fn flow_event(e: &FlowEvent) -> JsValue {
-    object(&[("kind", s(e.kind.as_str())), ("detail", opt(e.detail.as_deref()))])
+    object! { "kind" => s(e.kind.as_str()), "detail" => opt(e.detail.as_deref()) }
 }
 
 /// Any flow's result.
@@ -121,23 +113,29 @@ pub fn tokens(t: TokenResponse) -> JsValue {
 /// `parseVendoMessage()`'s result: the message with camelCase fields.
 pub fn vendo_message(m: VendoMessage) -> JsValue {
     match m {
-        VendoMessage::Done(d) => object(&[
-            ("type", s(crate::message::TYPE_DONE)),
-            ("provider", s(&d.provider)),
-            ("connectionId", s(&d.connection_id)),
-            ("externalId", opt(d.external_id)),
-            ("displayName", opt(d.display_name)),
-            ("returnUrl", opt(d.return_url)),
-            ("state", opt(d.state)),
-        ]),
-        VendoMessage::Error(e) => object(&[
-            ("type", s(crate::message::TYPE_ERROR)),
-            ("code", s(&e.code)),
-            ("detail", opt(e.detail)),
-            ("provider", opt(e.provider)),
-            ("state", opt(e.state)),
-        ]),
-        VendoMessage::Ack(a) => object(&[("type", s(crate::message::TYPE_ACK)), ("connectionId", s(&a.connection_id))]),
+        VendoMessage::Done(d) => {
+            object! {
+                "type" => s(crate::message::TYPE_DONE),
+                "provider" => s(&d.provider),
+                "connectionId" => s(&d.connection_id),
+                "externalId" => opt(d.external_id),
+                "displayName" => opt(d.display_name),
+                "returnUrl" => opt(d.return_url),
+                "state" => opt(d.state),
+            }
+        }
+        VendoMessage::Error(e) => {
+            object! {
+                "type" => s(crate::message::TYPE_ERROR),
+                "code" => s(&e.code),
+                "detail" => opt(e.detail),
+                "provider" => opt(e.provider),
+                "state" => opt(e.state),
+            }
+        }
+        VendoMessage::Ack(a) => {
+            object! { "type" => s(crate::message::TYPE_ACK), "connectionId" => s(&a.connection_id) }
+        }
     }
 }
 
@@ -145,26 +143,28 @@ pub fn vendo_message(m: VendoMessage) -> JsValue {
 pub fn callback(c: Callback) -> JsValue {
     match c {
         Callback::Authorization(AuthorizationResponse::Code { code, state, iss }) => {
-            object(&[("type", s("code")), ("code", s(&code)), ("state", opt(state)), ("iss", opt(iss))])
+            object! { "type" => s("code"), "code" => s(&code), "state" => opt(state), "iss" => opt(iss) }
         }
         Callback::Authorization(AuthorizationResponse::Error { error, error_description, error_uri, state, iss }) => {
-            object(&[
-                ("type", s("error")),
-                ("error", s(&error)),
-                ("errorDescription", opt(error_description)),
-                ("errorUri", opt(error_uri)),
-                ("state", opt(state)),
-                ("iss", opt(iss)),
-            ])
+            object! {
+                "type" => s("error"),
+                "error" => s(&error),
+                "errorDescription" => opt(error_description),
+                "errorUri" => opt(error_uri),
+                "state" => opt(state),
+                "iss" => opt(iss),
+            }
         }
-        Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, vc_state }) => object(&[
-            ("type", s("connect_link_ok")),
-            ("tool", s(&tool)),
-            ("connectionId", s(&connection_id)),
-            ("vcState", opt(vc_state)),
-        ]),
+        Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, vc_state }) => {
+            object! {
+                "type" => s("connect_link_ok"),
+                "tool" => s(&tool),
+                "connectionId" => s(&connection_id),
+                "vcState" => opt(vc_state),
+            }
+        }
         Callback::ConnectLink(ConnectLinkResponse::Error { error, vc_state }) => {
-            object(&[("type", s("connect_link_error")), ("error", s(&error)), ("vcState", opt(vc_state))])
+            object! { "type" => s("connect_link_error"), "error" => s(&error), "vcState" => opt(vc_state) }
         }
     }
 }

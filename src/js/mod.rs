@@ -16,6 +16,15 @@
 //! and the entry throws it, so no export passes a Rust string or a `Result` through
 //! wasm-bindgen's per-export glue.
 
+/// A plain JS object: `object! { "name" => value, … }`. The names become one static list and
+/// the values an array, which [`convert::fields`] pairs up: smaller at each use than a list
+/// of (name, value) pairs.
+macro_rules! object {
+    ($($name:literal => $value:expr),* $(,)?) => {
+        $crate::js::convert::fields(&[$($name),*], &[$($value),*])
+    };
+}
+
 mod convert;
 
 use std::rc::Rc;
@@ -25,7 +34,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Window};
 
-use self::convert::{error, object, opt};
+use self::convert::{error, opt};
 use crate::browser::callback_page::start_callback;
 use crate::browser::driver::Running;
 use crate::browser::flows::{
@@ -333,10 +342,10 @@ pub fn complete_callback(values: Array, resolve: Function, reject: Function) {
                     browser::Delivery::Opener => "opener",
                     browser::Delivery::Channel => "broadcastChannel",
                 };
-                let value = object(&[
-                    ("delivery", JsValue::from_str(via)),
-                    ("acknowledged", JsValue::from_bool(out.acknowledged)),
-                ]);
+                let value = object! {
+                    "delivery" => JsValue::from_str(via),
+                    "acknowledged" => JsValue::from_bool(out.acknowledged),
+                };
                 resolve.call1(&JsValue::NULL, &value)
             }
             Err(e) => reject.call1(&JsValue::NULL, &error(e)),
@@ -430,11 +439,11 @@ pub fn helper(number: u8, a: JsValue, b: JsValue) -> JsValue {
 /// `generatePkce()` → `{ codeVerifier, codeChallenge, codeChallengeMethod: "S256" }`.
 fn generate_pkce() -> JsValue {
     Pkce::generate().map_or_else(error, |p| {
-        object(&[
-            ("codeVerifier", JsValue::from_str(p.verifier.secret())),
-            ("codeChallenge", JsValue::from_str(&p.challenge)),
-            ("codeChallengeMethod", JsValue::from_str(METHOD)),
-        ])
+        object! {
+            "codeVerifier" => JsValue::from_str(p.verifier.secret()),
+            "codeChallenge" => JsValue::from_str(&p.challenge),
+            "codeChallengeMethod" => JsValue::from_str(METHOD),
+        }
     })
 }
 
@@ -468,8 +477,8 @@ fn validate_redirect_uri_js(uri: JsValue, hosts: Array) -> JsValue {
         Some(uri) => validate_redirect_uri(&uri, &hosts).map(|_| ()),
     };
     match verdict {
-        Ok(()) => object(&[("ok", JsValue::TRUE), ("code", JsValue::NULL)]),
-        Err(rule) => object(&[("ok", JsValue::FALSE), ("code", JsValue::from_str(rule.code()))]),
+        Ok(()) => object! { "ok" => JsValue::TRUE, "code" => JsValue::NULL },
+        Err(rule) => object! { "ok" => JsValue::FALSE, "code" => JsValue::from_str(rule.code()) },
     }
 }
 
