@@ -96,33 +96,26 @@ const helper = (name, f) => (...args) => {
 // Options are read here, as JS reads them: camelCase, `null`/`undefined` for absent, and
 // their types checked (a wrong type is `invalid_options` naming the option). Every value
 // rule and every default is the engine's (docs/options.md).
-const bad = (key, what) => { throw new ConnectError('invalid_options', `${key} must be ${what}`); };
+const invalid = (text) => { throw new ConnectError('invalid_options', text); };
+const bad = (key, what) => invalid(`${key} must be ${what}`);
 const read = (o, key) => { try { return o[key] ?? undefined; } catch { return bad(key, 'readable'); } };
-const typed = (type, what) => (o, key) => {
-  const v = read(o, key);
-  return v === undefined || typeof v === type ? v : bad(key, what);
-};
-const str = typed('string', 'a string');
-const bool = typed('boolean', 'a boolean');
-const fn = typed('function', 'a function');
-const num = (o, key) => {
-  const v = typed('number', 'a finite number')(o, key);
-  return v === undefined || Number.isFinite(v) ? v : bad(key, 'a finite number');
-};
-const object = (v, key) => (v === undefined ? {} : v !== null && typeof v === 'object' ? v : bad(key, 'an object'));
-const strings = (o, key) => {
-  const v = read(o, key);
-  if (v === undefined) return [];
-  if (typeof v === 'string') return v.split(' ').filter(Boolean);
-  return Array.isArray(v) && v.every((s) => typeof s === 'string') ? v : bad(key, 'a string or an array of strings');
-};
-const forbid = (o, key, why) => {
-  if (read(o, key) !== undefined) throw new ConnectError('invalid_options', `${key} is not accepted: ${why}`);
-};
-const instance = (o, key, ok, what) => {
+/** Option `key` of `o`: absent (`undefined`), or a value `ok` accepts. */
+const check = (o, key, ok, what) => {
   const v = read(o, key);
   return v === undefined || ok(v) ? v : bad(key, what);
 };
+const typed = (type, what) => (o, key) => check(o, key, (v) => typeof v === type, what);
+const str = typed('string', 'a string');
+const bool = typed('boolean', 'a boolean');
+const fn = typed('function', 'a function');
+const num = (o, key) => check(o, key, Number.isFinite, 'a finite number');
+const object = (v, key) => (v === undefined ? {} : v !== null && typeof v === 'object' ? v : bad(key, 'an object'));
+const allStrings = (v) => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const strings = (o, key) => {
+  const v = check(o, key, (v) => typeof v === 'string' || allStrings(v), 'a string or an array of strings');
+  return v === undefined ? [] : typeof v === 'string' ? v.split(' ').filter(Boolean) : v;
+};
+const forbid = (o, key, why) => read(o, key) === undefined || invalid(`${key} is not accepted: ${why}`);
 // The common options, in the order the engine reads them (`common_options` in src/js/mod.rs):
 // [timeoutMs, closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent, place]
 const NAME = 6;
@@ -133,8 +126,8 @@ const common = (o) => {
   const popup = object(read(o, 'popup'), 'popup');
   return [num(o, 'timeoutMs'), num(o, 'closedGraceMs'), bool(o, 'detectClose'), bool(o, 'closePopup'),
     num(popup, 'width'), num(popup, 'height'), str(popup, 'name'),
-    instance(o, 'window', (w) => typeof w === 'object' && w !== null && w.window === w, 'a Window'),
-    instance(o, 'signal', (s) => s instanceof AbortSignal, 'an AbortSignal'), fn(o, 'onEvent'), false];
+    check(o, 'window', (w) => typeof w === 'object' && w !== null && w.window === w, 'a Window'),
+    check(o, 'signal', (s) => s instanceof AbortSignal, 'an AbortSignal'), fn(o, 'onEvent'), false];
 };
 const options = (v) => object(v, 'options');
 
@@ -241,10 +234,7 @@ export const openConnectLink = flow((link, value) => {
 
 /** `validateRedirectUri(uri, { allowedHosts })` (docs/flows.md#helpers). */
 export const validateRedirectUri = helper('validateRedirectUri', (uri, value) => {
-  const hosts = read(options(value), 'allowedHosts');
-  if (hosts !== undefined && !(Array.isArray(hosts) && hosts.every((h) => typeof h === 'string'))) {
-    bad('allowedHosts', 'an array of strings');
-  }
+  const hosts = check(options(value), 'allowedHosts', allStrings, 'an array of strings');
   return wasm.helper(5, uri, hosts ?? []);
 });
 
