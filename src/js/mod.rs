@@ -102,42 +102,47 @@ impl Values {
 /// `PopupOptions::validate` refuses. `place` marks a `window` the entry opened blank in the
 /// click before the wasm loaded: it is sized and placed as a popup of ours would be.
 fn common_options(a: &Array) -> CommonOptions {
-    let d = CommonOptions::default();
-    let num = |i| a.get(i).as_f64();
-    let flag = |i| a.get(i).as_bool();
-    let size = |i, default: u32| {
-        num(i).map_or(default, |n: f64| if n.fract() == 0.0 && (0.0..=4e9).contains(&n) { n as u32 } else { 0 })
-    };
+    let mut o = CommonOptions::default();
     let some = |i| Some(a.get(i)).filter(|v| !v.is_undefined());
-    let on_event = some(9).map(|f| -> browser::EventHook {
+    let size = |n: f64| if n.fract() == 0.0 && (0.0..=4e9).contains(&n) { n as u32 } else { 0 };
+    if let Some(n) = a.get(0).as_f64() {
+        o.timeout_ms = n;
+    }
+    if let Some(n) = a.get(1).as_f64() {
+        o.closed_grace_ms = n;
+    }
+    if let Some(b) = a.get(2).as_bool() {
+        o.detect_close = b;
+    }
+    if let Some(b) = a.get(3).as_bool() {
+        o.close_popup = b;
+    }
+    if let Some(n) = a.get(4).as_f64() {
+        o.popup.width = size(n);
+    }
+    if let Some(n) = a.get(5).as_f64() {
+        o.popup.height = size(n);
+    }
+    if let Some(name) = a.get(6).as_string() {
+        o.popup.name = name;
+    }
+    o.window = some(7).map(JsCast::unchecked_into::<Window>);
+    o.signal = some(8).map(JsCast::unchecked_into::<AbortSignal>);
+    o.on_event = some(9).map(|f| -> browser::EventHook {
         let f: Function = f.unchecked_into();
         Rc::new(move |e| {
             // A throwing hook must not break the flow.
             let _ = f.call1(&JsValue::NULL, &convert::flow_event(e));
         })
     });
-    let options = CommonOptions {
-        timeout_ms: num(0).unwrap_or(d.timeout_ms),
-        closed_grace_ms: num(1).unwrap_or(d.closed_grace_ms),
-        detect_close: flag(2).unwrap_or(d.detect_close),
-        close_popup: flag(3).unwrap_or(d.close_popup),
-        popup: PopupOptions {
-            width: size(4, d.popup.width),
-            height: size(5, d.popup.height),
-            name: a.get(6).as_string().unwrap_or(d.popup.name),
-        },
-        window: some(7).map(JsCast::unchecked_into::<Window>),
-        signal: some(8).map(JsCast::unchecked_into::<AbortSignal>),
-        on_event,
-    };
-    if flag(10) == Some(true) {
-        if let (Some(page), Some(w)) = (web_sys::window(), options.window.as_ref()) {
-            if options.popup.validate().is_ok() {
-                browser::popup::place(&page, w, &options.popup);
+    if a.get(10).as_bool() == Some(true) {
+        if let (Some(page), Some(w)) = (web_sys::window(), o.window.as_ref()) {
+            if o.popup.validate().is_ok() {
+                browser::popup::place(&page, w, &o.popup);
             }
         }
     }
-    options
+    o
 }
 
 /// The strings of an array the entry checked to hold only strings.
