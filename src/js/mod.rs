@@ -518,6 +518,33 @@ mod tests {
         assert_eq!(BodyEncoding::default(), BodyEncoding::Form);
     }
 
+    /// The entry's arrays are read in order: absent values are `None` (a required string
+    /// reads as `""`, which the Rust API refuses with the option's name), and so is a value
+    /// of another type.
+    #[wasm_bindgen_test]
+    fn values_are_read_in_the_order_the_entry_writes_them() {
+        let a = Array::of5(
+            &"redirect".into(),
+            &"an in-app browser".into(),
+            &Array::new(),
+            &JsValue::UNDEFINED,
+            &3.0.into(),
+        );
+        a.push(&Array::of3(&"a".into(), &1.0.into(), &"b".into()));
+        let mut v = Values::new(a);
+        let (mode, unsupported, common) = v.head();
+        assert_eq!(mode.unwrap(), Mode::Redirect);
+        assert_eq!(unsupported.as_deref(), Some("an in-app browser"));
+        assert_eq!(common.timeout_ms, CommonOptions::default().timeout_ms);
+        assert_eq!(v.required(), "");
+        assert_eq!(v.text(), None, "a number is not a string");
+        assert_eq!(v.strings(), ["a", "b"]);
+        assert!(v.any().is_undefined(), "past the end");
+
+        let mut bad_mode = Values::new(Array::of3(&"sideways".into(), &JsValue::UNDEFINED, &Array::new()));
+        assert_eq!(bad_mode.head().0.unwrap_err().code, ErrorCode::InvalidOptions);
+    }
+
     #[wasm_bindgen_test]
     fn given_js_options_override_the_defaults() {
         let a = Array::of5(&5.0.into(), &0.0.into(), &false.into(), &false.into(), &320.0.into());
