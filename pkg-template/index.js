@@ -147,7 +147,7 @@ const flow = (read, start) => (...given) => new Promise((resolve, reject) => {
   if (loaded) return start(args, resolve, reject);
   if (failure) throw failure;
   let early;
-  if (inPopup && common && common[WINDOW] === undefined && !(common[SIGNAL] && common[SIGNAL].aborted)) {
+  if (inPopup && common && common[WINDOW] === undefined && !common[SIGNAL]?.aborted) {
     // No name given: window.open's own default target, a new window (the engine's default too).
     early = window.open('about:blank', common[NAME], 'popup=yes') || undefined;
     if (early) { common[WINDOW] = early; common[PLACE] = true; }
@@ -155,20 +155,30 @@ const flow = (read, start) => (...given) => new Promise((resolve, reject) => {
   init().then(() => {
     let starting = true;
     start(args, resolve, (e) => {
-      if (starting && early) early.close(); // refused before it started: the blank window was ours
+      if (starting) early?.close(); // refused before it started: the blank window was ours
       reject(e);
     });
     starting = false;
   }, (e) => {
-    if (early) early.close();
+    early?.close();
     reject(e);
   });
 });
 
+/**
+ * A flow's `read` result: its own `values`, then `mode`, `appState` (for the flows that take
+ * one, appended to `values`) and the common options, read in that order.
+ */
+const flowOptions = (o, values, appState) => {
+  const mode = str(o, 'mode');
+  if (appState) values.push(read(o, 'appState'));
+  return { values, mode, common: common(o) };
+};
+
 /** `connect(options)` (docs/flows.md#connect). */
 export const connect = flow((value) => {
   const o = options(value);
-  return { values: [str(o, 'baseUrl'), str(o, 'provider'), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')], mode: str(o, 'mode'), common: common(o) };
+  return flowOptions(o, [str(o, 'baseUrl'), str(o, 'provider'), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')]);
 }, wasm.connect);
 
 /** `authorize(options)` (docs/flows.md#authorize). */
@@ -179,11 +189,8 @@ export const authorize = flow((value) => {
   const pairs = extra === undefined ? [] : typeof extra === 'object' && !Array.isArray(extra)
     ? Object.entries(extra).flatMap(([k, v]) => (typeof v === 'string' ? [k, v] : bad('extraParams', 'an object whose values are strings')))
     : bad('extraParams', 'an object of strings');
-  const values = [str(o, 'authorizationEndpoint'), str(o, 'clientId'), str(o, 'redirectUri'), strings(o, 'scope'), pairs,
-    str(o, 'issuer'), str(o, 'state'), bool(o, 'pkce')];
-  const mode = str(o, 'mode');
-  values.push(read(o, 'appState'));
-  return { values, mode, common: common(o) };
+  return flowOptions(o, [str(o, 'authorizationEndpoint'), str(o, 'clientId'), str(o, 'redirectUri'), strings(o, 'scope'),
+    pairs, str(o, 'issuer'), str(o, 'state'), bool(o, 'pkce')], true);
 }, wasm.authorize);
 
 const callbackPage = (value) => {
@@ -209,10 +216,7 @@ export const completeRedirect = flow(callbackPage, wasm.completeRedirect);
 export const openConnectLink = flow((link, value) => {
   const o = options(value);
   if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
-  const values = [link, str(o, 'redirectUri'), str(o, 'state')];
-  const mode = str(o, 'mode');
-  values.push(read(o, 'appState'));
-  return { values, mode, common: common(o) };
+  return flowOptions(o, [link, str(o, 'redirectUri'), str(o, 'state')], true);
 }, (args, resolve, reject) => {
   // The engine reads a link that is not a string (a function) as absent: it mints one.
   const link = args[3];

@@ -45,7 +45,6 @@ use crate::browser::http::json_body;
 use crate::browser::redirect::start_complete_redirect;
 use crate::browser::{self, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions};
 use crate::error::{ConnectError, ErrorCode};
-use crate::geometry::PopupOptions;
 use crate::pkce::{pkce_challenge, Pkce, METHOD};
 use crate::protocol::Outcome;
 use crate::redirect::Mode;
@@ -495,6 +494,7 @@ fn sanitize_return_to_js(path: JsValue) -> JsValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geometry::PopupOptions;
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);
