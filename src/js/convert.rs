@@ -25,7 +25,6 @@ extern "C" {
 
 /// A `ConnectError` instance for `e`.
 pub fn error(e: ConnectError) -> JsValue {
-    let e = e.into_info();
     let detail = e.detail.as_deref().map(crate::validate::js_detail);
     JsConnectError::new(e.code.as_str(), detail.as_deref(), e.provider.as_deref()).into()
 }
