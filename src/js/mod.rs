@@ -151,12 +151,7 @@ fn strings(a: &Array) -> Vec<String> {
 
 /// Starts a flow and hands its result to `resolve`/`reject` (exactly one is called).
 fn run_flow(started: Result<Rc<Running>, ConnectError>, resolve: Function, reject: Function) -> Option<Rc<Running>> {
-    let settle = move |r: Result<Outcome, ConnectError>| {
-        let _ = match r {
-            Ok(o) => resolve.call1(&JsValue::NULL, &convert::outcome(o)),
-            Err(e) => reject.call1(&JsValue::NULL, &error(e)),
-        };
-    };
+    let settle = move |r: Result<Outcome, ConnectError>| settle(r.map(convert::outcome), &resolve, &reject);
     match started {
         Ok(running) => {
             running.on_settle(Box::new(settle));
@@ -205,12 +200,17 @@ fn app_state_text(value: JsValue) -> Result<Option<String>, ConnectError> {
         .ok_or_else(|| ConnectError::must_be("app_state", "a JSON value (JSON.stringify must accept it)"))
 }
 
-/// A same-tab start: resolves `null` once the tab is leaving, or rejects.
-fn settle_leaving(left: Result<(), ConnectError>, resolve: &Function, reject: &Function) {
-    let _ = match left {
-        Ok(()) => resolve.call1(&JsValue::NULL, &JsValue::NULL),
+/// Calls `resolve` with the value, or `reject` with the `ConnectError`.
+fn settle(r: Result<JsValue, ConnectError>, resolve: &Function, reject: &Function) {
+    let _ = match r {
+        Ok(value) => resolve.call1(&JsValue::NULL, &value),
         Err(e) => reject.call1(&JsValue::NULL, &error(e)),
     };
+}
+
+/// A same-tab start: resolves `null` once the tab is leaving, or rejects.
+fn settle_leaving(left: Result<(), ConnectError>, resolve: &Function, reject: &Function) {
+    settle(left.map(|()| JsValue::NULL), resolve, reject);
 }
 
 /// `authorize(options)` (docs/flows.md#authorize). `values`: the head, then
@@ -309,15 +309,12 @@ fn minting(redirect_uri: String, then: Box<dyn FnOnce(Result<String, ConnectErro
 pub fn complete_redirect(values: Array, resolve: Function, reject: Function) {
     let options = match callback_options(values) {
         Ok(o) => o,
-        Err(e) => return drop(reject.call1(&JsValue::NULL, &error(e))),
+        Err(e) => return settle(Err(e), &resolve, &reject),
     };
     start_complete_redirect(
         options,
         Box::new(move |r| {
-            let _ = match r {
-                Ok(done) => resolve.call1(&JsValue::NULL, &done.map_or(JsValue::NULL, convert::redirect_result)),
-                Err(e) => reject.call1(&JsValue::NULL, &error(e)),
-            };
+            settle(r.map(|done| done.map_or(JsValue::NULL, convert::redirect_result)), &resolve, &reject)
         }),
     );
 }
@@ -340,20 +337,14 @@ fn callback_options(values: Array) -> Result<browser::CallbackOptions, ConnectEr
 #[wasm_bindgen(js_name = completeCallback, skip_typescript)]
 pub fn complete_callback(values: Array, resolve: Function, reject: Function) {
     let done = move |r: Result<browser::CallbackOutcome, ConnectError>| {
-        let _ = match r {
-            Ok(out) => {
-                let via = match out.delivery {
-                    browser::Delivery::Opener => "opener",
-                    browser::Delivery::Channel => "broadcastChannel",
-                };
-                let value = object! {
-                    "delivery" => JsValue::from_str(via),
-                    "acknowledged" => JsValue::from_bool(out.acknowledged),
-                };
-                resolve.call1(&JsValue::NULL, &value)
-            }
-            Err(e) => reject.call1(&JsValue::NULL, &error(e)),
-        };
+        let value = r.map(|out| {
+            let via = match out.delivery {
+                browser::Delivery::Opener => "opener",
+                browser::Delivery::Channel => "broadcastChannel",
+            };
+            object! { "delivery" => JsValue::from_str(via), "acknowledged" => JsValue::from_bool(out.acknowledged) }
+        });
+        settle(value, &resolve, &reject)
     };
     match callback_options(values) {
         Ok(options) => start_callback(options, Box::new(done)),
