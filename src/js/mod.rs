@@ -225,7 +225,7 @@ pub fn authorize(values: Array, resolve: Function, reject: Function) {
         client_id: v.required(),
         redirect_uri: v.required(),
         scope: v.strings(),
-        extra_params: pairs(v.strings()),
+        extra_params: pairs(v.any().unchecked_into()),
         issuer: v.text(),
         state: v.text(),
         pkce: pkce_or_default(v.any().as_bool()),
@@ -241,10 +241,10 @@ pub fn authorize(values: Array, resolve: Function, reject: Function) {
     }
 }
 
-/// Name, value, name, value, … as `(name, value)` pairs.
-fn pairs(flat: Vec<String>) -> Vec<(String, String)> {
-    let mut flat = flat.into_iter();
-    std::iter::from_fn(|| Some((flat.next()?, flat.next()?))).collect()
+/// Name, value, name, value, … (strings, checked by the entry) as `(name, value)` pairs.
+fn pairs(flat: Array) -> Vec<(String, String)> {
+    let text = |i| flat.get(i).as_string().unwrap_or_default();
+    (0..flat.length() / 2).map(|i| (text(2 * i), text(2 * i + 1))).collect()
 }
 
 /// `pkce` as given, else the Rust default (on).
