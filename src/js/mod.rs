@@ -146,7 +146,7 @@ fn common_options(a: &Array) -> CommonOptions {
 
 /// The strings of an array the entry checked to hold only strings.
 fn strings(a: &Array) -> Vec<String> {
-    a.iter().filter_map(|v| v.as_string()).collect()
+    (0..a.length()).map(|i| a.get(i).as_string().unwrap_or_default()).collect()
 }
 
 /// Starts a flow and hands its result to `resolve`/`reject` (exactly one is called).
