@@ -146,7 +146,12 @@ fn common_options(a: &Array) -> CommonOptions {
 
 /// The strings of an array the entry checked to hold only strings.
 fn strings(a: &Array) -> Vec<String> {
-    (0..a.length()).map(|i| a.get(i).as_string().unwrap_or_default()).collect()
+    (0..a.length()).map(|i| string_at(a, i)).collect()
+}
+
+/// Item `i` of an array the entry checked to hold only strings.
+fn string_at(a: &Array, i: u32) -> String {
+    a.get(i).as_string().unwrap_or_default()
 }
 
 /// Starts a flow and hands its result to `resolve`/`reject` (exactly one is called).
@@ -243,8 +248,7 @@ pub fn authorize(values: Array, resolve: Function, reject: Function) {
 
 /// Name, value, name, value, … (strings, checked by the entry) as `(name, value)` pairs.
 fn pairs(flat: Array) -> Vec<(String, String)> {
-    let text = |i| flat.get(i).as_string().unwrap_or_default();
-    (0..flat.length() / 2).map(|i| (text(2 * i), text(2 * i + 1))).collect()
+    (0..flat.length() / 2).map(|i| (string_at(&flat, 2 * i), string_at(&flat, 2 * i + 1))).collect()
 }
 
 /// `pkce` as given, else the Rust default (on).
