@@ -78,7 +78,8 @@ impl Values {
     /// The next value, a string the Rust API requires: absent reads as `""`, which its
     /// checks refuse with the option's name.
     fn required(&mut self) -> String {
-        self.text().unwrap_or_default()
+        self.next += 1;
+        string_at(&self.array, self.next - 1)
     }
 
     /// The next value, an array of strings.
