@@ -526,7 +526,7 @@ mod tests {
             &JsValue::UNDEFINED,
             &3.0.into(),
         );
-        a.push(&Array::of3(&"a".into(), &1.0.into(), &"b".into()));
+        a.push(&Array::of2(&"a".into(), &"b".into()));
         let mut v = Values::new(a);
         let (mode, unsupported, common) = v.head();
         assert_eq!(mode.unwrap(), Mode::Redirect);
@@ -536,6 +536,8 @@ mod tests {
         assert_eq!(v.text(), None, "a number is not a string");
         assert_eq!(v.strings(), ["a", "b"]);
         assert!(v.any().is_undefined(), "past the end");
+        let flat = Array::of4(&"n1".into(), &"v1".into(), &"n2".into(), &"v2".into());
+        assert_eq!(pairs(flat), [("n1".into(), "v1".into()), ("n2".into(), "v2".into())]);
 
         let mut bad_mode = Values::new(Array::of3(&"sideways".into(), &JsValue::UNDEFINED, &Array::new()));
         assert_eq!(bad_mode.head().0.unwrap_err().code, ErrorCode::InvalidOptions);
