@@ -218,7 +218,8 @@ export const openConnectLink = flow((link, value) => {
   if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
   return flowOptions(o, [link, str(o, 'redirectUri'), str(o, 'state')], true);
 }, (args, resolve, reject) => {
-  // The engine reads a link that is not a string (a function) as absent: it mints one.
+  // The link follows the head ([mode, unsupported, common]). The engine reads a link that
+  // is not a string (a function) as absent: it gives the redirect URI to mint for.
   const link = args[3];
   let failed = false;
   let failure;
