@@ -44,8 +44,10 @@ pub fn fields(names: &[&str], values: &[JsValue]) -> JsValue {
     o.into()
 }
 
-fn s(v: &str) -> JsValue {
-    JsValue::from_str(v)
+/// A JS string. Like [`opt`], it takes result fields by value: each `String` is freed here,
+/// once, rather than by every caller's drop of what is left of its struct.
+fn s(v: impl AsRef<str>) -> JsValue {
+    JsValue::from_str(v.as_ref())
 }
 
 /// `onEvent`'s argument: `{ kind, detail }`.
@@ -77,19 +79,19 @@ pub fn redirect_result(r: RedirectResult) -> JsValue {
 /// `authorize()`'s result (docs/results.md#authorization).
 fn authorization(a: Authorization) -> JsValue {
     let verifier = opt(a.code_verifier.as_ref().map(|v| v.secret()));
-    fields(&Authorization::JS_FIELDS, &[s(&a.code), s(&a.state), verifier, s(&a.redirect_uri), opt(a.iss)])
+    fields(&Authorization::JS_FIELDS, &[s(a.code), s(a.state), verifier, s(a.redirect_uri), opt(a.iss)])
 }
 
 /// `connect()`'s result (docs/results.md#connection).
 fn connection(c: Connection) -> JsValue {
     let values =
-        [s(&c.provider), s(&c.connection_id), opt(c.external_id), opt(c.display_name), opt(c.return_url), s(&c.state)];
+        [s(c.provider), s(c.connection_id), opt(c.external_id), opt(c.display_name), opt(c.return_url), s(c.state)];
     fields(&Connection::JS_FIELDS, &values)
 }
 
 /// `openConnectLink()`'s result (docs/results.md#linked-tool).
 fn linked(l: LinkedTool) -> JsValue {
-    fields(&LinkedTool::JS_FIELDS, &[s(&l.tool), s(&l.connection_id)])
+    fields(&LinkedTool::JS_FIELDS, &[s(l.tool), s(l.connection_id)])
 }
 
 /// A token response (docs/results.md#tokens); `extra` keeps unknown fields as JSON values.
@@ -97,8 +99,8 @@ pub fn tokens(t: TokenResponse) -> JsValue {
     let num = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from_f64);
     let extra = js_sys::JSON::parse(&t.extra).unwrap_or_else(|_| Object::new().into());
     let values = [
-        s(&t.access_token),
-        s(&t.token_type),
+        s(t.access_token),
+        s(t.token_type),
         num(t.expires_in),
         num(t.expires_at),
         opt(t.refresh_token.as_deref()),
@@ -115,8 +117,8 @@ pub fn vendo_message(m: VendoMessage) -> JsValue {
         VendoMessage::Done(d) => {
             object! {
                 "type" => s(crate::message::TYPE_DONE),
-                "provider" => s(&d.provider),
-                "connectionId" => s(&d.connection_id),
+                "provider" => s(d.provider),
+                "connectionId" => s(d.connection_id),
                 "externalId" => opt(d.external_id),
                 "displayName" => opt(d.display_name),
                 "returnUrl" => opt(d.return_url),
@@ -126,14 +128,14 @@ pub fn vendo_message(m: VendoMessage) -> JsValue {
         VendoMessage::Error(e) => {
             object! {
                 "type" => s(crate::message::TYPE_ERROR),
-                "code" => s(&e.code),
+                "code" => s(e.code),
                 "detail" => opt(e.detail),
                 "provider" => opt(e.provider),
                 "state" => opt(e.state),
             }
         }
         VendoMessage::Ack(a) => {
-            object! { "type" => s(crate::message::TYPE_ACK), "connectionId" => s(&a.connection_id) }
+            object! { "type" => s(crate::message::TYPE_ACK), "connectionId" => s(a.connection_id) }
         }
     }
 }
@@ -142,12 +144,12 @@ pub fn vendo_message(m: VendoMessage) -> JsValue {
 pub fn callback(c: Callback) -> JsValue {
     match c {
         Callback::Authorization(AuthorizationResponse::Code { code, state, iss }) => {
-            object! { "type" => s("code"), "code" => s(&code), "state" => opt(state), "iss" => opt(iss) }
+            object! { "type" => s("code"), "code" => s(code), "state" => opt(state), "iss" => opt(iss) }
         }
         Callback::Authorization(AuthorizationResponse::Error { error, error_description, error_uri, state, iss }) => {
             object! {
                 "type" => s("error"),
-                "error" => s(&error),
+                "error" => s(error),
                 "errorDescription" => opt(error_description),
                 "errorUri" => opt(error_uri),
                 "state" => opt(state),
@@ -157,13 +159,13 @@ pub fn callback(c: Callback) -> JsValue {
         Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, vc_state }) => {
             object! {
                 "type" => s("connect_link_ok"),
-                "tool" => s(&tool),
-                "connectionId" => s(&connection_id),
+                "tool" => s(tool),
+                "connectionId" => s(connection_id),
                 "vcState" => opt(vc_state),
             }
         }
         Callback::ConnectLink(ConnectLinkResponse::Error { error, vc_state }) => {
-            object! { "type" => s("connect_link_error"), "error" => s(&error), "vcState" => opt(vc_state) }
+            object! { "type" => s("connect_link_error"), "error" => s(error), "vcState" => opt(vc_state) }
         }
     }
 }
