@@ -46,7 +46,7 @@ pub fn fields(names: &[&str], values: &[JsValue]) -> JsValue {
 
 /// A JS string. Like [`opt`], it takes result fields by value: each `String` is freed here,
 /// once, rather than by every caller's drop of what is left of its struct.
-fn s(v: impl AsRef<str>) -> JsValue {
+pub fn s(v: impl AsRef<str>) -> JsValue {
     JsValue::from_str(v.as_ref())
 }
 

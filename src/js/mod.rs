@@ -34,7 +34,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Window};
 
-use self::convert::{error, opt};
+use self::convert::{error, opt, s};
 use crate::browser::callback_page::start_callback;
 use crate::browser::driver::Running;
 use crate::browser::flows::{
@@ -304,7 +304,7 @@ fn minting(redirect_uri: String, then: Box<dyn FnOnce(Result<String, ConnectErro
             None => Err(ConnectError::invalid_options("the link function must give a URL string")),
         })
     });
-    js_sys::Array::of2(&JsValue::from_str(&redirect_uri), &minted).into()
+    js_sys::Array::of2(&s(redirect_uri), &minted).into()
 }
 
 /// `completeRedirect(options)` (docs/flows.md#redirect-mode), for the redirect page in
@@ -392,13 +392,10 @@ pub fn token_request(kind: u8, values: Array) -> JsValue {
         }
     });
     match prepared {
-        Ok(p) => Array::of4(
-            &JsValue::from_str(&p.endpoint),
-            &JsValue::from_str(&p.body),
-            &JsValue::from_str(p.encoding.content_type()),
-            &error(p.unreachable()),
-        )
-        .into(),
+        Ok(p) => {
+            let unreachable = error(p.unreachable());
+            Array::of4(&s(p.endpoint), &s(p.body), &s(p.encoding.content_type()), &unreachable).into()
+        }
         Err(e) => error(e),
     }
 }
@@ -441,7 +438,7 @@ fn generate_pkce() -> JsValue {
     Pkce::generate().map_or_else(error, |p| {
         object! {
             "codeVerifier" => JsValue::from_str(p.verifier.secret()),
-            "codeChallenge" => JsValue::from_str(&p.challenge),
+            "codeChallenge" => s(p.challenge),
             "codeChallengeMethod" => JsValue::from_str(METHOD),
         }
     })
@@ -450,12 +447,12 @@ fn generate_pkce() -> JsValue {
 /// `pkceChallenge(verifier)`: the S256 challenge; throws `invalid_options` outside RFC 7636 §4.1.
 fn pkce_challenge_js(verifier: JsValue) -> JsValue {
     let v = verifier.as_string().ok_or_else(|| ConnectError::invalid_options("verifier must be a string"));
-    v.and_then(|v| pkce_challenge(&v)).map_or_else(error, |c| JsValue::from_str(&c))
+    v.and_then(|v| pkce_challenge(&v)).map_or_else(error, s)
 }
 
 /// `generateState()`: 256 fresh CSPRNG bits, base64url.
 fn generate_state() -> JsValue {
-    crate::random::generate_state().map_or_else(error, |s| JsValue::from_str(&s))
+    crate::random::generate_state().map_or_else(error, s)
 }
 
 /// `parseVendoMessage(data)`: the typed message, or `null`. Never throws.
