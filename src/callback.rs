@@ -6,6 +6,7 @@
 //! repeated); unknown parameters are ignored. Errors never echo the code.
 
 use crate::error::ConnectError;
+use crate::url::split_at_str;
 
 /// A parsed callback.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,8 +161,8 @@ pub fn parse_callback_query(query: &str) -> Result<Callback, ConnectError> {
 
 /// Parses the query of an absolute or relative callback URL (the fragment is ignored).
 pub fn parse_callback_url(url: &str) -> Result<Callback, ConnectError> {
-    let before_fragment = url.split('#').next().unwrap_or("");
-    let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
+    let before_fragment = split_at_str(url, "#").map_or(url, |(b, _)| b);
+    let query = split_at_str(before_fragment, "?").map_or("", |(_, q)| q);
     parse_callback_query(query)
 }
 

@@ -7,6 +7,8 @@
 //! rather than patched with U+FFFD, so nothing unreadable is ever compared or passed on.
 //! The tests hold both directions to the `form_urlencoded` crate.
 
+use crate::url::split_at_str;
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Appends `name=value`, `&`-separated from what `out` already holds.
@@ -36,10 +38,27 @@ fn encode(out: &mut String, s: &str) {
     }
 }
 
+/// The `&`-separated parts of a query as written, empty ones skipped.
+pub(crate) fn parts(query: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(query);
+    std::iter::from_fn(move || loop {
+        let part = match split_at_str(rest?, "&") {
+            Some((part, after)) => {
+                rest = Some(after);
+                part
+            }
+            None => rest.take()?,
+        };
+        if !part.is_empty() {
+            return Some(part);
+        }
+    })
+}
+
 /// The `name=value` pairs of a query, still encoded; empty pairs skipped, a pair without
 /// `=` has an empty value.
 pub fn raw_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
-    query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, "")))
+    parts(query).map(|p| split_at_str(p, "=").unwrap_or((p, "")))
 }
 
 /// Percent-decodes `s` (`+` as a space when `plus_as_space`); a `%` not followed by two hex

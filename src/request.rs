@@ -5,8 +5,8 @@
 
 use crate::error::ConnectError;
 use crate::pkce::METHOD;
-use crate::query::{append_pair, decode, raw_pairs};
-use crate::url::HttpUrl;
+use crate::query::{append_pair, decode, parts, raw_pairs};
+use crate::url::{split_at_str, HttpUrl};
 use crate::validate::BaseUrl;
 
 /// The parameters of `GET {baseUrl}/api/oauth/{provider}/authorize`.
@@ -123,7 +123,8 @@ pub fn authorization_url(req: &AuthorizationRequest<'_>) -> Result<String, Conne
 }
 
 fn without_query(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
+    let end = url.bytes().position(|b| matches!(b, b'?' | b'#')).unwrap_or(url.len());
+    url.get(..end).unwrap_or(url)
 }
 
 /// `url` (validated, without a fragment) with `name=value` set: an existing `name` is
@@ -131,11 +132,16 @@ fn without_query(url: &str) -> &str {
 /// (docs/flows.md#connect-link).
 pub fn with_query_param(parsed: &HttpUrl, name: &str, value: &str) -> String {
     // Other parameters are kept byte for byte; only `name` (however it is encoded) goes.
-    let kept = parsed.query().unwrap_or("").split('&').filter(|pair| {
-        let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
-        !pair.is_empty() && decode(key, true).as_deref() != Some(name)
-    });
-    let mut query = kept.collect::<Vec<_>>().join("&");
+    let mut query = String::new();
+    for pair in parts(parsed.query().unwrap_or("")) {
+        let key = split_at_str(pair, "=").map_or(pair, |(k, _)| k);
+        if decode(key, true).as_deref() != Some(name) {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(pair);
+        }
+    }
     append_pair(&mut query, name, value);
     [without_query(parsed.as_str()), "?", &query].concat()
 }
@@ -143,7 +149,14 @@ pub fn with_query_param(parsed: &HttpUrl, name: &str, value: &str) -> String {
 /// Scopes joined with single spaces (RFC 6749 §3.3: scope tokens are ASCII); empty parts
 /// dropped.
 pub fn join_scope(parts: &[String]) -> String {
-    parts.iter().map(|s| s.trim_ascii()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+    let mut out = String::new();
+    for part in parts.iter().map(|s| s.trim_ascii()).filter(|s| !s.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

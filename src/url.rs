@@ -360,7 +360,7 @@ fn parse_name(h: &str) -> Result<Host, UrlError> {
     }
     // WHATWG treats a host whose last label is numeric (or 0x…) as IPv4: accept only the
     // canonical dotted quad.
-    let last = labels().last().unwrap_or_default();
+    let last = labels().next_back().unwrap_or_default();
     let numeric = last.iter().all(u8::is_ascii_digit) || matches!(last, [b'0', b'x' | b'X', ..]);
     if numeric {
         let mut octets = [0u8; 4];
