@@ -6,6 +6,7 @@
 //! repeated); unknown parameters are ignored. Errors never echo the code.
 
 use crate::error::ConnectError;
+use crate::query::{named_values, Refused};
 use crate::url::split_at_str;
 
 /// A parsed callback.
@@ -100,18 +101,13 @@ struct Params([Option<String>; KNOWN.len()]);
 impl Params {
     fn parse(query: &str) -> Result<Self, ConnectError> {
         let mut values: [Option<String>; KNOWN.len()] = Default::default();
-        let utf8 = || ConnectError::invalid_response("the callback is not valid UTF-8");
-        for (name, value) in crate::query::pairs(query).ok_or_else(utf8)? {
-            if let Some(i) = KNOWN.iter().position(|k| *k == name) {
-                if values[i].is_some() {
-                    return Err(ConnectError::invalid_response(
-                        ["the callback repeats the parameter ", &name].concat(),
-                    ));
-                }
-                values[i] = Some(value);
+        match named_values(query, &KNOWN, &mut values, false) {
+            Ok(()) => Ok(Params(values)),
+            Err(Refused::Repeated(name)) => {
+                Err(ConnectError::invalid_response(["the callback repeats the parameter ", &name].concat()))
             }
+            Err(_) => Err(ConnectError::invalid_response("the callback is not valid UTF-8")),
         }
-        Ok(Params(values))
     }
 
     fn take(&mut self, name: &str) -> Option<String> {

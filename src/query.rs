@@ -88,6 +88,36 @@ pub fn pairs(query: &str) -> Option<Vec<(String, String)>> {
     raw_pairs(query).map(|(n, v)| Some((decode(n, true)?, decode(v, true)?))).collect()
 }
 
+/// Why [`named_values`] refused a query.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// A name or value is not UTF-8.
+    NotUtf8,
+    /// A name not asked for (only when `strict`).
+    Unknown,
+    /// This name appears more than once.
+    Repeated(String),
+}
+
+/// The decoded values of `names` in a query, into `values` (in the same order), each name
+/// at most once. Other names are skipped, or refused when `strict`.
+pub(crate) fn named_values(
+    query: &str,
+    names: &[&str],
+    values: &mut [Option<String>],
+    strict: bool,
+) -> Result<(), Refused> {
+    for (name, value) in pairs(query).ok_or(Refused::NotUtf8)? {
+        match names.iter().position(|n| *n == name).and_then(|i| values.get_mut(i)) {
+            Some(slot) if slot.is_some() => return Err(Refused::Repeated(name)),
+            Some(slot) => *slot = Some(value),
+            None if strict => return Err(Refused::Unknown),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use crate::callback::{parse_callback_query, Callback};
 use crate::error::{ConnectError, ErrorCode};
 use crate::pkce::CodeVerifier;
 use crate::protocol::{conclude_authorization, conclude_connect_link, envelope_state, Outcome};
-use crate::query::{append_pair, pairs};
+use crate::query::{append_pair, named_values, pairs};
 use crate::url::split_at_str;
 
 /// How a flow reaches the person (docs/options.md#mode).
@@ -175,12 +175,7 @@ impl PendingRedirect {
     /// Reads a stored record back; `None` for anything the SDK did not write.
     pub fn decode(text: &str) -> Option<PendingRedirect> {
         let mut values: [Option<String>; FIELDS.len()] = Default::default();
-        for (name, value) in pairs(text)? {
-            let i = FIELDS.iter().position(|f| *f == name)?;
-            if values[i].replace(value).is_some() {
-                return None;
-            }
-        }
+        named_values(text, &FIELDS, &mut values, true).ok()?;
         let [flow, state, verifier, redirect_uri, issuer, expires, app_state] = values;
         let flow = flow?;
         let flow = [RecordFlow::Authorize, RecordFlow::ConnectLink].into_iter().find(|f| f.as_str() == flow)?;
