@@ -150,23 +150,27 @@ impl HttpUrl {
 
     /// The host as serialised in an origin (IPv6 in brackets).
     pub fn host_str(&self) -> String {
+        let mut out = String::new();
+        self.push_host(&mut out);
+        out
+    }
+
+    /// Appends [`HttpUrl::host_str`] to `out`.
+    fn push_host(&self, out: &mut String) {
         match &self.host {
-            Host::Domain(d) => d.clone(),
+            Host::Domain(d) => out.push_str(d),
             Host::Ipv4(a) => {
-                let mut out = String::new();
                 for (i, octet) in a.octets().into_iter().enumerate() {
                     if i > 0 {
                         out.push('.');
                     }
-                    push_decimal(&mut out, u64::from(octet));
+                    push_decimal(out, u64::from(octet));
                 }
-                out
             }
             Host::Ipv6(a) => {
-                let mut out = String::from("[");
-                serialize_ipv6(&mut out, a);
+                out.push('[');
+                serialize_ipv6(out, a);
                 out.push(']');
-                out
             }
         }
     }
@@ -198,7 +202,8 @@ impl HttpUrl {
 
     /// `scheme://host[:port]`, default port omitted, as browsers serialise origins.
     pub fn origin(&self) -> String {
-        let mut out = [self.scheme.as_str(), "://", &self.host_str()].concat();
+        let mut out = [self.scheme.as_str(), "://"].concat();
+        self.push_host(&mut out);
         let port = self.effective_port();
         if port != self.scheme.default_port() {
             out.push(':');
