@@ -289,18 +289,16 @@ pub fn conclude_connect_link(cb: Callback) -> Result<Outcome, ConnectError> {
 /// of a connect-link callback, else the single OAuth `state`, else `""` (a connect link
 /// minted without one). `None` when the one it would use appears more than once.
 pub fn envelope_state(query: &str) -> Option<String> {
-    let single = |name: &str| -> Result<Option<String>, ()> {
-        let pairs = crate::query::pairs(query).ok_or(())?;
-        let mut values = pairs.into_iter().filter(|(k, _)| k == name).map(|(_, v)| v);
-        match (values.next(), values.next()) {
-            (Some(v), None) => Ok(Some(v)),
-            (None, _) => Ok(None),
-            (Some(_), Some(_)) => Err(()),
-        }
+    // `None` when the query is not UTF-8 or repeats `name`.
+    let single = |name: &str| -> Option<Option<String>> {
+        let mut value = [None];
+        crate::query::named_values(query, &[name], &mut value, false).ok()?;
+        let [value] = value;
+        Some(value)
     };
-    match single("vc_state").ok()? {
+    match single("vc_state")? {
         Some(v) => Some(v),
-        None => Some(single("state").ok()?.unwrap_or_default()),
+        None => Some(single("state")?.unwrap_or_default()),
     }
 }
 
