@@ -265,10 +265,15 @@ pub(crate) fn split_at_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a st
 
 /// Appends `n` in decimal, without `core::fmt`.
 pub(crate) fn push_decimal(out: &mut String, n: u64) {
-    if n >= 10 {
-        push_decimal(out, n / 10);
+    push_digits(out, n, 10);
+}
+
+/// Appends `n` in base `radix` (at most 16; lowercase hex digits), without leading zeros.
+fn push_digits(out: &mut String, n: u64, radix: u64) {
+    if n >= radix {
+        push_digits(out, n / radix, radix);
     }
-    out.push(char::from(b'0' + (n % 10) as u8));
+    out.push(char::from(b"0123456789abcdef"[(n % radix) as usize]));
 }
 
 /// RFC 4291 §2.2 text form, pieces of 1 to 4 hex digits and at most one `::`. Dotted
@@ -337,11 +342,7 @@ fn serialize_ipv6(out: &mut String, addr: &Ipv6Addr) {
             if i > 0 {
                 out.push(':');
             }
-            let digits = [p >> 12, (p >> 8) & 15, (p >> 4) & 15, p & 15];
-            let first = digits.iter().position(|d| *d != 0).unwrap_or(3);
-            for d in &digits[first..] {
-                out.push(char::from(b"0123456789abcdef"[usize::from(*d)]));
-            }
+            push_digits(out, u64::from(*p), 16);
         }
     };
     if best_len < 2 {
