@@ -246,7 +246,9 @@ impl Flow {
                 Verdict::Settle { result, ack } => {
                     out.push(Action::Accepted);
                     let acked = ack.is_some();
-                    out.extend(ack.map(Action::SendAck));
+                    if let Some(ack) = ack {
+                        out.push(Action::SendAck(ack));
+                    }
                     self.settle(out, result, acked, now);
                 }
             }
