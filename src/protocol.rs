@@ -225,24 +225,25 @@ pub fn conclude_authorization(
     verifier: Option<CodeVerifier>,
     redirect_uri: &str,
 ) -> Result<Outcome, ConnectError> {
-    match cb {
-        Callback::Authorization(AuthorizationResponse::Code { code, state, iss }) => {
-            check_issuer(issuer, iss.as_deref(), true)?;
-            Ok(Outcome::Authorization(Authorization {
-                code,
-                state: state.unwrap_or_default(),
-                code_verifier: verifier,
-                redirect_uri: redirect_uri.to_owned(),
-                iss,
-            }))
-        }
-        Callback::Authorization(AuthorizationResponse::Error { error, error_description, iss, .. }) => {
-            check_issuer(issuer, iss.as_deref(), false)?;
+    let Callback::Authorization(response) = cb else { return wrong_kind() };
+    let (iss, success) = match &response {
+        AuthorizationResponse::Code { iss, .. } => (iss, true),
+        AuthorizationResponse::Error { iss, .. } => (iss, false),
+    };
+    check_issuer(issuer, iss.as_deref(), success)?;
+    match response {
+        AuthorizationResponse::Code { code, state, iss } => Ok(Outcome::Authorization(Authorization {
+            code,
+            state: state.unwrap_or_default(),
+            code_verifier: verifier,
+            redirect_uri: redirect_uri.to_owned(),
+            iss,
+        })),
+        AuthorizationResponse::Error { error, error_description, .. } => {
             let mut e = ConnectError::new(ErrorCode::from_wire(&error));
             e.detail = error_description;
             Err(e)
         }
-        Callback::ConnectLink(_) => wrong_kind(),
     }
 }
 
