@@ -100,22 +100,30 @@ pub(crate) enum Refused {
 }
 
 /// The decoded values of `names` in a query, into `values` (in the same order), each name
-/// at most once. Other names are skipped, or refused when `strict`.
+/// at most once. Other names are skipped, or refused when `strict`. A query that is not
+/// UTF-8 anywhere is refused as such; otherwise the first other problem is reported.
 pub(crate) fn named_values(
     query: &str,
     names: &[&str],
     values: &mut [Option<String>],
     strict: bool,
 ) -> Result<(), Refused> {
-    for (name, value) in pairs(query).ok_or(Refused::NotUtf8)? {
+    let mut refused = None;
+    for (name, value) in raw_pairs(query) {
+        let (Some(name), Some(value)) = (decode(name, true), decode(value, true)) else {
+            return Err(Refused::NotUtf8);
+        };
+        if refused.is_some() {
+            continue;
+        }
         match names.iter().position(|n| *n == name).and_then(|i| values.get_mut(i)) {
-            Some(slot) if slot.is_some() => return Err(Refused::Repeated(name)),
+            Some(slot) if slot.is_some() => refused = Some(Refused::Repeated(name)),
             Some(slot) => *slot = Some(value),
-            None if strict => return Err(Refused::Unknown),
+            None if strict => refused = Some(Refused::Unknown),
             None => {}
         }
     }
-    Ok(())
+    refused.map_or(Ok(()), Err)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -140,6 +148,23 @@ mod tests {
         );
         assert_eq!(pairs("a=%FF"), None);
         assert_eq!(decode("/a+b%20c", false).as_deref(), Some("/a+b c"));
+    }
+
+    #[test]
+    fn named_values_refuse_in_a_fixed_order() {
+        let names = ["a", "b"];
+        let read = |q: &str, strict: bool| {
+            let mut values: [Option<String>; 2] = Default::default();
+            named_values(q, &names, &mut values, strict).map(|()| values)
+        };
+        assert_eq!(read("b=%41&x=1&&a", false), Ok([Some(String::new()), Some("A".into())]));
+        assert_eq!(read("x=1", false), Ok([None, None]));
+        assert_eq!(read("x=1", true), Err(Refused::Unknown));
+        assert_eq!(read("a=1&b=2&a=3&b=4", false), Err(Refused::Repeated("a".into())));
+        assert_eq!(read("x=1&a=1&a=2", true), Err(Refused::Unknown));
+        // Not UTF-8 anywhere wins over an earlier problem.
+        assert_eq!(read("a=1&a=2&x=%FF", false), Err(Refused::NotUtf8));
+        assert_eq!(read("x=1&%FF", true), Err(Refused::NotUtf8));
     }
 
     proptest! {
