@@ -176,19 +176,20 @@ impl PendingRedirect {
     pub fn decode(text: &str) -> Option<PendingRedirect> {
         let mut values: [Option<String>; FIELDS.len()] = Default::default();
         named_values(text, &FIELDS, &mut values, true).ok()?;
-        let [flow, state, verifier, redirect_uri, issuer, expires, app_state] = values;
-        let flow = flow?;
+        // Taken out one by one, so a refusal drops what is left of `values` in one go.
+        let [flow, state, verifier, redirect_uri, issuer, expires, app_state] = &mut values;
+        let flow = flow.as_deref()?;
         let flow = [RecordFlow::Authorize, RecordFlow::ConnectLink].into_iter().find(|f| f.as_str() == flow)?;
-        let code_verifier = verifier.map(CodeVerifier::new).transpose().ok()?;
-        let expires_at = decimal(&expires?)?;
+        let expires_at = decimal(expires.as_deref()?)?;
+        let code_verifier = verifier.take().map(CodeVerifier::new).transpose().ok()?;
         Some(PendingRedirect {
             flow,
-            state: state?,
+            state: state.take()?,
             code_verifier,
-            redirect_uri: redirect_uri?,
-            issuer,
+            redirect_uri: redirect_uri.take()?,
+            issuer: issuer.take(),
             expires_at,
-            app_state,
+            app_state: app_state.take(),
         })
     }
 
