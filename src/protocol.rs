@@ -208,9 +208,9 @@ pub struct AuthorizationProtocol {
 
 impl Protocol for AuthorizationProtocol {
     fn judge(&mut self, data: &dyn MessageData) -> Verdict {
-        let state = self.state.clone();
-        judge_redirect(data, Some(&state), &mut |cb| {
-            conclude_authorization(cb, self.issuer.as_deref(), self.verifier.take(), &self.redirect_uri)
+        let AuthorizationProtocol { state, issuer, verifier, redirect_uri } = self;
+        judge_redirect(data, Some(state), &mut |cb| {
+            conclude_authorization(cb, issuer.as_deref(), verifier.take(), redirect_uri)
         })
     }
 }
