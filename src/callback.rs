@@ -124,35 +124,31 @@ impl Params {
 /// Parses a callback query string (without `?`).
 pub fn parse_callback_query(query: &str) -> Result<Callback, ConnectError> {
     let mut p = Params::parse(query)?;
-    if let Some(status) = p.take("status") {
-        let vc_state = p.take("vc_state");
-        return match status.as_str() {
-            "ok" => Ok(Callback::ConnectLink(ConnectLinkResponse::Ok {
-                tool: p.required("tool")?,
-                connection_id: p.required("connection_id")?,
-                vc_state,
-            })),
-            "error" => Ok(Callback::ConnectLink(ConnectLinkResponse::Error { error: p.required("error")?, vc_state })),
-            _ => Err(ConnectError::invalid_response("the callback status is not ok or error")),
-        };
-    }
-    if p.0[0].is_some() {
-        return Ok(Callback::Authorization(AuthorizationResponse::Code {
+    // Required parameters first: a refusal then has little to drop.
+    match p.take("status").as_deref() {
+        Some("ok") => {
+            let (tool, connection_id) = (p.required("tool")?, p.required("connection_id")?);
+            Ok(Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, vc_state: p.take("vc_state") }))
+        }
+        Some("error") => {
+            let error = p.required("error")?;
+            Ok(Callback::ConnectLink(ConnectLinkResponse::Error { error, vc_state: p.take("vc_state") }))
+        }
+        Some(_) => Err(ConnectError::invalid_response("the callback status is not ok or error")),
+        None if p.0[0].is_some() => Ok(Callback::Authorization(AuthorizationResponse::Code {
             code: p.required("code")?,
             state: p.take("state"),
             iss: p.take("iss"),
-        }));
-    }
-    if p.0[3].is_some() {
-        return Ok(Callback::Authorization(AuthorizationResponse::Error {
+        })),
+        None if p.0[3].is_some() => Ok(Callback::Authorization(AuthorizationResponse::Error {
             error: p.required("error")?,
             error_description: p.take("error_description"),
             error_uri: p.take("error_uri"),
             state: p.take("state"),
             iss: p.take("iss"),
-        }));
+        })),
+        None => Err(ConnectError::invalid_response("the URL has no callback parameters")),
     }
-    Err(ConnectError::invalid_response("the URL has no callback parameters"))
 }
 
 /// Parses the query of an absolute or relative callback URL (the fragment is ignored).
