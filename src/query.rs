@@ -29,13 +29,16 @@ fn encode(out: &mut String, s: &str) {
             b' ' => out.push('+'),
             b'*' | b'-' | b'.' | b'_' => out.push(char::from(b)),
             b if b.is_ascii_alphanumeric() => out.push(char::from(b)),
-            b => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 15)]));
-            }
+            b => push_percent_encoded(out, b),
         }
     }
+}
+
+/// Appends `b` as `%XX` (uppercase hex).
+pub(crate) fn push_percent_encoded(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(char::from(HEX[usize::from(b >> 4)]));
+    out.push(char::from(HEX[usize::from(b & 15)]));
 }
 
 /// The `&`-separated parts of a query as written, empty ones skipped.

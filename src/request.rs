@@ -5,7 +5,7 @@
 
 use crate::error::ConnectError;
 use crate::pkce::METHOD;
-use crate::query::{append_pair, decode, parts, raw_pairs};
+use crate::query::{append_pair, decode, parts, push_percent_encoded, raw_pairs};
 use crate::url::{split_at_str, HttpUrl};
 use crate::validate::BaseUrl;
 
@@ -49,10 +49,7 @@ fn encode_segment(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            push_percent_encoded(&mut out, b);
         }
     }
     out
