@@ -88,26 +88,31 @@ fn is_safe_path(p: &str) -> bool {
 /// until stable (so `%252F` cannot hide a `/`; more than 8 layers is refused). At most
 /// 2048 bytes. A raw space is refused; an encoded one (`%20`, as in `/search?q=a%20b`) is fine.
 pub fn validate_return_to(path: &str) -> Result<(), ConnectError> {
-    let bad = || ConnectError::invalid_options("return_to must be a same-origin path like /settings");
     if path.len() > 2048 {
         return Err(ConnectError::invalid_options("return_to is over 2048 characters"));
     }
-    if path.bytes().any(|b| b == b' ') {
-        return Err(bad());
+    if path.bytes().any(|b| b == b' ') || !safe_when_decoded(path) {
+        return Err(ConnectError::invalid_options("return_to must be a same-origin path like /settings"));
     }
+    Ok(())
+}
+
+/// [`is_safe_path`] at every layer of percent-decoding, until the text stops changing
+/// (within 8 layers).
+fn safe_when_decoded(path: &str) -> bool {
     let mut current = path.to_owned();
     for _ in 0..8 {
         if !is_safe_path(&current) {
-            return Err(bad());
+            return false;
         }
         // A path that does not decode to UTF-8 is refused, not patched (fail closed).
-        let Some(decoded) = crate::query::decode(&current, false) else { return Err(bad()) };
-        if decoded == current {
-            return Ok(());
+        match crate::query::decode(&current, false) {
+            Some(decoded) if decoded == current => return true,
+            Some(decoded) => current = decoded,
+            None => return false,
         }
-        current = decoded;
     }
-    Err(bad())
+    false
 }
 
 /// The path when [`validate_return_to`] accepts it, else `None`.
