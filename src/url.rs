@@ -322,19 +322,11 @@ fn parse_ipv6(s: &str) -> Result<Ipv6Addr, UrlError> {
 /// run of two or more zero pieces compressed to `::`.
 fn serialize_ipv6(out: &mut String, addr: &Ipv6Addr) {
     let pieces = addr.segments();
-    let (mut best_start, mut best_len) = (0, 0);
-    let mut i = 0;
-    while i < 8 {
-        if pieces[i] == 0 {
-            let start = i;
-            while i < 8 && pieces[i] == 0 {
-                i += 1;
-            }
-            if i - start > best_len {
-                (best_start, best_len) = (start, i - start);
-            }
-        } else {
-            i += 1;
+    let (mut best_start, mut best_len, mut run) = (0, 0, 0);
+    for (i, piece) in pieces.iter().enumerate() {
+        run = if *piece == 0 { run + 1 } else { 0 };
+        if run > best_len {
+            (best_start, best_len) = (i + 1 - run, run);
         }
     }
     let hex = |out: &mut String, ps: &[u16]| {
