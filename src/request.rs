@@ -37,22 +37,23 @@ pub fn vendo_authorize_url(req: &VendoAuthorize<'_>) -> String {
     if let Some(r) = req.return_to {
         append_pair(&mut q, "returnTo", r);
     }
-    let path = ["/api/oauth/", &encode_segment(req.provider), "/authorize"].concat();
-    [req.base.join(&path).as_str(), "?", &q].concat()
+    let mut url = req.base.join("/api/oauth/");
+    encode_segment(&mut url, req.provider);
+    url.push_str("/authorize?");
+    url.push_str(&q);
+    url
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters, so even an unchecked
-/// slug stays one path segment (callers validate it first; this is a second fence).
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// Appends `s` with everything but RFC 3986 unreserved characters percent-encoded, so even
+/// an unchecked slug stays one path segment (callers validate it first; this is a second fence).
+fn encode_segment(out: &mut String, s: &str) {
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            push_percent_encoded(&mut out, b);
+            push_percent_encoded(out, b);
         }
     }
-    out
 }
 
 /// An OAuth 2.1 authorization request.
