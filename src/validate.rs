@@ -135,7 +135,10 @@ impl BaseUrl {
 
     /// The base URL with `path` (starting with `/`) appended to its path prefix.
     pub fn join(&self, path: &str) -> String {
-        [self.origin().as_str(), &self.prefix, path].concat()
+        let mut url = self.origin();
+        url.push_str(&self.prefix);
+        url.push_str(path);
+        url
     }
 }
 
