@@ -202,7 +202,8 @@ impl HttpUrl {
 
     /// `scheme://host[:port]`, default port omitted, as browsers serialise origins.
     pub fn origin(&self) -> String {
-        let mut out = [self.scheme.as_str(), "://"].concat();
+        let mut out = String::from(self.scheme.as_str());
+        out.push_str("://");
         self.push_host(&mut out);
         let port = self.effective_port();
         if port != self.scheme.default_port() {
