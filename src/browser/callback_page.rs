@@ -16,13 +16,13 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, MessageEvent, Window};
 
 use super::js_data::JsData;
+use super::listener::Listener;
 use crate::error::ConnectError;
 use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
 use crate::protocol::envelope_state;
@@ -91,7 +91,7 @@ struct Waiting {
     opener: bool,
     delivery: Delivery,
     channel: Option<BroadcastChannel>,
-    guards: Vec<EventListener>,
+    guards: Vec<Listener>,
     timer: Option<Timeout>,
     done: OnDone,
 }
@@ -165,7 +165,7 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
     let mut guards = Vec::new();
     {
         let (w, state, target, opener) = (Rc::clone(&waiting), p.state.clone(), p.target.clone(), p.opener.clone());
-        guards.push(EventListener::new(&p.window, "message", move |e| {
+        guards.push(Listener::new(&p.window, "message", move |e| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
             let from_opener = opener.as_ref().zip(e.source()).is_some_and(|(o, s)| Object::is(&s, o.as_ref()));
             if e.origin() == target && from_opener && parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state)
@@ -176,7 +176,7 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
     }
     if let Some(channel) = &p.channel {
         let (w, state) = (Rc::clone(&waiting), p.state.clone());
-        guards.push(EventListener::new(channel, "message", move |e| {
+        guards.push(Listener::new(channel, "message", move |e| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
             if parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state) {
                 finish(&w, Ok(true));

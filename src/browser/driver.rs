@@ -14,13 +14,13 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
-use gloo_events::EventListener;
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
 
 use super::js_data::JsData;
+use super::listener::Listener;
 use super::popup;
 use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{Ack, Action, Flow, FlowConfig, Incoming, Input, Protocol, POLL_MS};
@@ -104,7 +104,7 @@ pub(crate) struct Launch {
 }
 
 struct Guards {
-    _listeners: Vec<EventListener>,
+    _listeners: Vec<Listener>,
     _poll: Interval,
 }
 
@@ -154,14 +154,14 @@ pub(crate) fn start(window: &Window, launch: Launch) -> Rc<Running> {
 
     let mut listeners = Vec::with_capacity(3);
     let r = Rc::clone(&running);
-    listeners.push(EventListener::new(window, "message", move |e| r.on_message(e, false)));
+    listeners.push(Listener::new(window, "message", move |e| r.on_message(e, false)));
     if let Some(channel) = &channel {
         let r = Rc::clone(&running);
-        listeners.push(EventListener::new(channel, "message", move |e| r.on_message(e, true)));
+        listeners.push(Listener::new(channel, "message", move |e| r.on_message(e, true)));
     }
     if let Some(signal) = &launch.signal {
         let r = Rc::clone(&running);
-        listeners.push(EventListener::once(signal, "abort", move |_| r.dispatch(Input::Abort("the signal fired"))));
+        listeners.push(Listener::new(signal, "abort", move |_| r.dispatch(Input::Abort("the signal fired"))));
     }
     let r = Rc::clone(&running);
     let poll = Interval::new(POLL_MS, move || r.poll());
