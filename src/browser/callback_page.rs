@@ -21,7 +21,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, MessageEvent, Window};
 
-use super::js_data::JsData;
+use super::js_data::{prop, JsData};
 use super::listener::Listener;
 use crate::error::ConnectError;
 use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
@@ -143,8 +143,9 @@ fn prepare(
         leave_message(&window);
         return Err(ConnectError::invalid_response("the callback has no single state"));
     };
-    let opener =
-        window.opener().ok().filter(|o| !o.is_null() && !o.is_undefined()).map(JsCast::unchecked_into::<Window>);
+    let opener = Some(prop(&window, "opener"))
+        .filter(|o| !o.is_null() && !o.is_undefined())
+        .map(JsCast::unchecked_into::<Window>);
     let channel =
         if opener.is_none() && !state.is_empty() { BroadcastChannel::new(&channel_name(&state)).ok() } else { None };
     let delivery = match (&opener, &channel) {
@@ -305,7 +306,8 @@ fn envelope(state: &str, query: &str) -> Object {
 }
 
 fn leave_message(window: &Window) {
-    if let Some(body) = window.document().and_then(|d| d.body()) {
-        body.set_text_content(Some(ORPHAN_MESSAGE));
+    let body = prop(&prop(window, "document"), "body");
+    if body.is_object() {
+        let _ = Reflect::set(&body, &JsValue::from_str("textContent"), &JsValue::from_str(ORPHAN_MESSAGE));
     }
 }

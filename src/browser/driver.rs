@@ -253,7 +253,7 @@ impl Running {
         let Ok((detect, popup)) = self.0.try_borrow().map(|d| (d.flow.config().detect_close, d.popup.clone())) else {
             return;
         };
-        let closed = detect && popup.closed().unwrap_or(false);
+        let closed = detect && popup::closed(&popup) == Some(true);
         self.dispatch(if closed { Input::PopupClosed } else { Input::Tick });
     }
 

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use web_sys::{AbortSignal, Window};
 
 use super::driver::{self, emit, EventHook, FlowEventKind, FlowFuture, Launch, Running};
+use super::js_data::prop;
 use super::popup;
 use super::redirect;
 use crate::error::{ConnectError, ErrorCode};
@@ -116,7 +117,7 @@ struct Plan<'a> {
 /// Checks the signal, supersedes the pending flow, opens (or adopts) the popup and starts.
 fn launch(window: &Window, plan: Plan<'_>) -> Result<Rc<Running>, ConnectError> {
     let common = plan.common;
-    if common.signal.as_ref().is_some_and(AbortSignal::aborted) {
+    if common.signal.as_ref().is_some_and(|s| prop(s, "aborted").as_bool() == Some(true)) {
         return Err(ConnectError::with_detail(ErrorCode::Aborted, "the signal was aborted already"));
     }
     driver::supersede_pending();

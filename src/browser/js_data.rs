@@ -13,6 +13,13 @@ extern "C" {
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
 }
 
+/// `target[key]`, or `undefined` when reading it throws. For properties read once or
+/// twice: one `Reflect.get` import serves them all, where each `web-sys` getter adds an
+/// import of its own to the wasm and the glue.
+pub(crate) fn prop(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// A borrowed JS value read as message data.
 pub struct JsData<'a>(pub &'a JsValue);
 
