@@ -169,7 +169,9 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
         guards.push(Listener::new(&p.window, "message", move |e| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
             let from_opener = opener.as_ref().zip(e.source()).is_some_and(|(o, s)| Object::is(&s, o.as_ref()));
-            if e.origin() == target && from_opener && parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state)
+            if prop(e, "origin").as_string().as_ref() == Some(&target)
+                && from_opener
+                && parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state)
             {
                 finish(&w, Ok(true));
             }
@@ -278,20 +280,29 @@ impl<T> Future for SlotFuture<T> {
 fn take_response(window: &Window) -> Result<(String, String), ConnectError> {
     let query = page_query(window);
     strip_response(window);
-    let origin = window.location().origin().map_err(|_| ConnectError::invalid_options("no page origin"))?;
-    Ok((query, origin))
+    Ok((query, own_origin(window)?))
+}
+
+/// A part of the page's address (`location.origin`, `.search`, `.pathname`).
+fn location_part(window: &Window, key: &str) -> Option<String> {
+    prop(&window.location(), key).as_string()
+}
+
+/// This page's origin.
+pub(crate) fn own_origin(window: &Window) -> Result<String, ConnectError> {
+    location_part(window, "origin").ok_or_else(|| ConnectError::invalid_options("no page origin"))
 }
 
 /// The page's query, without `?`.
 pub(crate) fn page_query(window: &Window) -> String {
-    let search = window.location().search().unwrap_or_default();
+    let search = location_part(window, "search").unwrap_or_default();
     search.strip_prefix('?').unwrap_or(&search).to_owned()
 }
 
 /// Replaces the address bar's URL with its path alone, so the response is neither in the
 /// history nor sent again by a reload (docs/security.md#callback-page).
 pub(crate) fn strip_response(window: &Window) {
-    let path = window.location().pathname().unwrap_or_else(|_| "/".into());
+    let path = location_part(window, "pathname").unwrap_or_else(|| "/".into());
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
     }

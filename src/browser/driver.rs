@@ -19,7 +19,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
 
-use super::js_data::JsData;
+use super::js_data::{prop, JsData};
 use super::listener::Listener;
 use super::popup;
 use crate::error::{ConnectError, ErrorCode};
@@ -229,7 +229,7 @@ impl Running {
     fn on_message(&self, event: &web_sys::Event, via_channel: bool) {
         let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
         let Some(popup) = self.popup() else { return };
-        let origin = event.origin();
+        let origin = prop(event, "origin").as_string().unwrap_or_default();
         let from_popup = !via_channel && event.source().is_some_and(|s| Object::is(&s, popup.as_ref()));
         let data = event.data();
         let actions = match self.0.try_borrow_mut() {

@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use web_sys::{AbortSignal, Window};
 
+use super::callback_page::own_origin;
 use super::driver::{self, emit, EventHook, FlowEventKind, FlowFuture, Launch, Running};
 use super::js_data::prop;
 use super::popup;
@@ -99,10 +100,6 @@ impl CommonOptions {
 
 fn browser_window() -> Result<Window, ConnectError> {
     web_sys::window().ok_or_else(|| ConnectError::invalid_options("no window: flows need a browser page"))
-}
-
-fn own_origin(window: &Window) -> Result<String, ConnectError> {
-    window.location().origin().map_err(|_| ConnectError::invalid_options("no page origin"))
 }
 
 /// What one flow needs to start, once every option has been checked.

@@ -9,7 +9,7 @@ use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 use web_sys::{Storage, Window};
 
-use super::callback_page::{hand_off, page_query, strip_response, CallbackOptions, OnDone};
+use super::callback_page::{hand_off, own_origin, page_query, strip_response, CallbackOptions, OnDone};
 use crate::error::{ConnectError, ErrorCode};
 use crate::redirect::{
     finish, no_pending_flow, popup_unsupported_reason, response_state, storage_key, PendingRedirect, RedirectResult,
@@ -119,8 +119,9 @@ pub(crate) fn start_complete_redirect(options: CallbackOptions, done: OnRedirect
         // Found and judged; an unreadable record is judged as none.
         Some(record) => done(finish(&query, record, now).map(Some)),
         None => {
-            let Ok(origin) = window.location().origin() else {
-                return done(Err(ConnectError::invalid_options("no page origin")));
+            let origin = match own_origin(&window) {
+                Ok(origin) => origin,
+                Err(e) => return done(Err(e)),
             };
             let done: OnDone = Box::new(move |handed| {
                 done(match handed {
