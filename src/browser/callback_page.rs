@@ -19,7 +19,7 @@ use std::task::{Context, Poll, Waker};
 use gloo_timers::callback::Timeout;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BroadcastChannel, MessageEvent, Window};
+use web_sys::{BroadcastChannel, History, MessageEvent, Window};
 
 use super::js_data::{prop, JsData};
 use super::listener::Listener;
@@ -168,10 +168,10 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
         let (w, state, target, opener) = (Rc::clone(&waiting), p.state.clone(), p.target.clone(), p.opener.clone());
         guards.push(Listener::new(&p.window, "message", move |e| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
-            let from_opener = opener.as_ref().zip(e.source()).is_some_and(|(o, s)| Object::is(&s, o.as_ref()));
+            let from_opener = opener.as_ref().is_some_and(|o| Object::is(&prop(e, "source"), o));
             if prop(e, "origin").as_string().as_ref() == Some(&target)
                 && from_opener
-                && parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state)
+                && parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state)
             {
                 finish(&w, Ok(true));
             }
@@ -181,7 +181,7 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
         let (w, state) = (Rc::clone(&waiting), p.state.clone());
         guards.push(Listener::new(channel, "message", move |e| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
-            if parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state) {
+            if parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state) {
                 finish(&w, Ok(true));
             }
         }));
@@ -303,8 +303,9 @@ pub(crate) fn page_query(window: &Window) -> String {
 /// history nor sent again by a reload (docs/security.md#callback-page).
 pub(crate) fn strip_response(window: &Window) {
     let path = location_part(window, "pathname").unwrap_or_else(|| "/".into());
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
+    let history = prop(window, "history");
+    if history.is_object() {
+        let _ = history.unchecked_into::<History>().replace_state_with_url(&JsValue::NULL, "", Some(&path));
     }
 }
 

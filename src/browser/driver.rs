@@ -230,8 +230,8 @@ impl Running {
         let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
         let Some(popup) = self.popup() else { return };
         let origin = prop(event, "origin").as_string().unwrap_or_default();
-        let from_popup = !via_channel && event.source().is_some_and(|s| Object::is(&s, popup.as_ref()));
-        let data = event.data();
+        let from_popup = !via_channel && Object::is(&prop(event, "source"), &popup);
+        let data = prop(event, "data");
         let actions = match self.0.try_borrow_mut() {
             Ok(mut d) => d.flow.handle(
                 Input::Message(Incoming { origin: &origin, from_popup, via_channel, data: &JsData(&data) }),

@@ -6,10 +6,11 @@
 use std::rc::Rc;
 
 use js_sys::Reflect;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Storage, Window};
 
 use super::callback_page::{hand_off, own_origin, page_query, strip_response, CallbackOptions, OnDone};
+use super::js_data::prop;
 use crate::error::{ConnectError, ErrorCode};
 use crate::redirect::{
     finish, no_pending_flow, popup_unsupported_reason, response_state, storage_key, PendingRedirect, RedirectResult,
@@ -38,7 +39,7 @@ pub fn popup_support() -> PopupSupport {
 
 /// This tab's `sessionStorage`; same-tab flows cannot run without it.
 fn session_storage(window: &Window) -> Result<Storage, ConnectError> {
-    window.session_storage().ok().flatten().ok_or_else(|| {
+    Some(prop(window, "sessionStorage")).filter(JsValue::is_object).map(JsCast::unchecked_into).ok_or_else(|| {
         ConnectError::with_detail(
             ErrorCode::UnsupportedEnvironment,
             "sessionStorage is unavailable: same-tab flows need it",
