@@ -166,25 +166,33 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
     let mut guards = Vec::new();
     {
         let (w, state, target, opener) = (Rc::clone(&waiting), p.state.clone(), p.target.clone(), p.opener.clone());
-        guards.push(Listener::new(&p.window, "message", move |e| {
-            let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
-            let from_opener = opener.as_ref().is_some_and(|o| Object::is(&prop(e, "source"), o));
-            if prop(e, "origin").as_string().as_ref() == Some(&target)
-                && from_opener
-                && parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state)
-            {
-                finish(&w, Ok(true));
-            }
-        }));
+        guards.push(Listener::new(
+            &p.window,
+            "message",
+            Box::new(move |e| {
+                let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
+                let from_opener = opener.as_ref().is_some_and(|o| Object::is(&prop(e, "source"), o));
+                if prop(e, "origin").as_string().as_ref() == Some(&target)
+                    && from_opener
+                    && parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state)
+                {
+                    finish(&w, Ok(true));
+                }
+            }),
+        ));
     }
     if let Some(channel) = &p.channel {
         let (w, state) = (Rc::clone(&waiting), p.state.clone());
-        guards.push(Listener::new(channel, "message", move |e| {
-            let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
-            if parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state) {
-                finish(&w, Ok(true));
-            }
-        }));
+        guards.push(Listener::new(
+            channel,
+            "message",
+            Box::new(move |e| {
+                let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
+                if parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state) {
+                    finish(&w, Ok(true));
+                }
+            }),
+        ));
     }
     let w = Rc::clone(&waiting);
     let timer = Timeout::new(ack_timeout_ms, move || finish(&w, Ok(false)));

@@ -154,14 +154,14 @@ pub(crate) fn start(window: &Window, launch: Launch) -> Rc<Running> {
 
     let mut listeners = Vec::with_capacity(3);
     let r = Rc::clone(&running);
-    listeners.push(Listener::new(window, "message", move |e| r.on_message(e, false)));
+    listeners.push(Listener::new(window, "message", Box::new(move |e| r.on_message(e, false))));
     if let Some(channel) = &channel {
         let r = Rc::clone(&running);
-        listeners.push(Listener::new(channel, "message", move |e| r.on_message(e, true)));
+        listeners.push(Listener::new(channel, "message", Box::new(move |e| r.on_message(e, true))));
     }
     if let Some(signal) = &launch.signal {
         let r = Rc::clone(&running);
-        listeners.push(Listener::new(signal, "abort", move |_| r.dispatch(Input::Abort("the signal fired"))));
+        listeners.push(Listener::new(signal, "abort", Box::new(move |_| r.dispatch(Input::Abort("the signal fired")))));
     }
     let r = Rc::clone(&running);
     let poll = Interval::new(POLL_MS, move || r.poll());

@@ -16,9 +16,10 @@ pub(crate) struct Listener {
 }
 
 impl Listener {
-    /// Registers `f` for `kind` events on `target`.
-    pub(crate) fn new(target: &EventTarget, kind: &'static str, f: impl FnMut(&Event) + 'static) -> Self {
-        let callback = Closure::<dyn FnMut(&Event)>::new(f);
+    /// Registers `f` for `kind` events on `target`. Boxed by the caller, so one copy of
+    /// this code serves every listener rather than one per closure type.
+    pub(crate) fn new(target: &EventTarget, kind: &'static str, f: Box<dyn FnMut(&Event)>) -> Self {
+        let callback = Closure::wrap(f);
         let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
         Listener { target: target.clone(), kind, callback }
     }
