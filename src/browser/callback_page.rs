@@ -21,8 +21,8 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, History, MessageEvent, Window};
 
+use super::guards::{timeout, Listener};
 use super::js_data::{prop, JsData};
-use super::listener::Listener;
 use crate::error::ConnectError;
 use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
 use crate::protocol::envelope_state;
@@ -195,7 +195,7 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
         ));
     }
     let w = Rc::clone(&waiting);
-    let timer = Timeout::new(ack_timeout_ms, move || finish(&w, Ok(false)));
+    let timer = timeout(ack_timeout_ms, Box::new(move || finish(&w, Ok(false))));
     let Ok(mut slot) = waiting.try_borrow_mut() else { return };
     *slot = Some(Waiting {
         window: p.window.clone(),
@@ -233,7 +233,7 @@ fn finish(waiting: &RefCell<Option<Waiting>>, acked: Result<bool, ConnectError>)
     }
     // We may be inside one of the listeners: drop them after this turn of the event loop.
     let guards = std::mem::take(&mut w.guards);
-    Timeout::new(0, move || drop(guards)).forget();
+    timeout(0, Box::new(move || drop(guards))).forget();
     let result = acked.map(|acknowledged| {
         if acknowledged || w.opener {
             let _ = w.window.close();

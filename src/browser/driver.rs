@@ -14,13 +14,13 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
-use gloo_timers::callback::{Interval, Timeout};
+use gloo_timers::callback::Interval;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
 
+use super::guards::{timeout, Listener};
 use super::js_data::{prop, JsData};
-use super::listener::Listener;
 use super::popup;
 use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{Ack, Action, Flow, FlowConfig, Incoming, Input, Protocol, POLL_MS};
@@ -340,7 +340,7 @@ impl Running {
         // The guards may be running right now (we may be inside one of their callbacks):
         // drop them once this turn of the event loop is done.
         if let Some(guards) = guards {
-            Timeout::new(0, move || drop(guards)).forget();
+            timeout(0, Box::new(move || drop(guards))).forget();
         }
     }
 }

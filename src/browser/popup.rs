@@ -1,10 +1,10 @@
 //! Opening the popup (docs/flows.md#popup): synchronously, in the caller's stack, centred
 //! on the opener window and clamped to the screen. A blocked popup is reported at once.
 
-use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsValue;
 use web_sys::Window;
 
+use super::guards::timeout;
 use super::js_data::prop;
 use crate::error::{ConnectError, ErrorCode};
 use crate::geometry::{features, popup_rect, PopupOptions, Rect};
@@ -100,7 +100,7 @@ pub fn close_surely(w: Window, delay_ms: u32) {
         if wait_ms == 0 {
             run();
         } else {
-            Timeout::new(wait_ms, run).forget();
+            timeout(wait_ms, Box::new(run)).forget();
         }
     }
     attempt(w, delay_ms, 0);

@@ -1,9 +1,11 @@
-//! An event listener that is removed when dropped: the RAII guard the driver and the
-//! callback page hold for each `message` or `abort` listener.
+//! The RAII guards the driver, the callback page and the popup hold: an event listener
+//! removed when dropped, and a timeout (`gloo-timers`) cancelled when dropped.
 //!
-//! Plain `addEventListener` / `removeEventListener` through `web-sys`: the flows need no
-//! listener options (`once`, `passive`, `capture`), so no options object is built.
+//! Listeners are plain `addEventListener` / `removeEventListener` through `web-sys`: the
+//! flows need no listener options (`once`, `passive`, `capture`), so no options object is
+//! built. Both take boxed closures, so one copy of the registration code serves every call.
 
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget};
@@ -16,8 +18,7 @@ pub(crate) struct Listener {
 }
 
 impl Listener {
-    /// Registers `f` for `kind` events on `target`. Boxed by the caller, so one copy of
-    /// this code serves every listener rather than one per closure type.
+    /// Registers `f` for `kind` events on `target`.
     pub(crate) fn new(target: &EventTarget, kind: &'static str, f: Box<dyn FnMut(&Event)>) -> Self {
         let callback = Closure::wrap(f);
         let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
@@ -29,4 +30,9 @@ impl Drop for Listener {
     fn drop(&mut self) {
         let _ = self.target.remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
     }
+}
+
+/// Runs `f` once after `ms` milliseconds, unless the returned guard is dropped first.
+pub(crate) fn timeout(ms: u32, f: Box<dyn FnOnce()>) -> Timeout {
+    Timeout::new(ms, f)
 }
