@@ -88,11 +88,11 @@ pub(crate) type OnDone = Box<dyn FnOnce(Result<CallbackOutcome, ConnectError>)>;
 /// What is held while the page waits for the opener's ack.
 struct Waiting {
     window: Window,
-    opener: bool,
     delivery: Delivery,
+    /// The channel, when the envelope went on it; closed when the wait ends.
     channel: Option<BroadcastChannel>,
-    guards: Vec<Listener>,
-    timer: Option<Timeout>,
+    listener: Listener,
+    timer: Timeout,
     done: OnDone,
 }
 
@@ -116,15 +116,21 @@ pub(crate) fn hand_off(options: CallbackOptions, window: Window, query: String, 
     }
 }
 
+/// Where the envelope goes.
+enum Route {
+    /// To `window.opener`, at the target origin.
+    Opener(Window),
+    /// On the flow's `BroadcastChannel` (no opener).
+    Channel(BroadcastChannel),
+}
+
 /// The page's response, read and checked, and where it goes.
 struct Prepared {
     window: Window,
     query: String,
     target: String,
     state: String,
-    opener: Option<Window>,
-    channel: Option<BroadcastChannel>,
-    delivery: Delivery,
+    route: Route,
 }
 
 fn prepare(
@@ -143,106 +149,91 @@ fn prepare(
         leave_message(&window);
         return Err(ConnectError::invalid_response("the callback has no single state"));
     };
-    let opener = Some(prop(&window, "opener"))
-        .filter(|o| !o.is_null() && !o.is_undefined())
-        .map(JsCast::unchecked_into::<Window>);
-    let channel =
-        if opener.is_none() && !state.is_empty() { BroadcastChannel::new(&channel_name(&state)).ok() } else { None };
-    let delivery = match (&opener, &channel) {
-        (Some(_), _) => Delivery::Opener,
-        (None, Some(_)) => Delivery::Channel,
-        (None, None) => {
-            leave_message(&window);
-            return Err(ConnectError::invalid_options("no opener and no state"));
-        }
+    let opener = prop(&window, "opener");
+    let route = if !opener.is_null() && !opener.is_undefined() {
+        Some(Route::Opener(opener.unchecked_into()))
+    } else if state.is_empty() {
+        None
+    } else {
+        BroadcastChannel::new(&channel_name(&state)).ok().map(Route::Channel)
     };
-    Ok(Prepared { window, query, target, state, opener, channel, delivery })
+    let Some(route) = route else {
+        leave_message(&window);
+        return Err(ConnectError::invalid_options("no opener and no state"));
+    };
+    Ok(Prepared { window, query, target, state, route })
 }
 
-/// Listens for the ack (from the opener at the target origin, or on the channel), posts
-/// the envelope, and finishes on the ack, the timeout, or a failed post.
+/// Posts the envelope, then listens for the ack (from the opener at the target origin, or
+/// on the channel), and finishes on the ack or the timeout. Posting first misses nothing:
+/// the ack can only arrive in a later task.
 fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
-    let waiting: Rc<RefCell<Option<Waiting>>> = Rc::new(RefCell::new(None));
-    let mut guards = Vec::new();
-    {
-        let (w, state, target, opener) = (Rc::clone(&waiting), p.state.clone(), p.target.clone(), p.opener.clone());
-        guards.push(Listener::new(
-            &p.window,
-            "message",
-            Box::new(move |e| {
-                let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
-                let from_opener = opener.as_ref().is_some_and(|o| Object::is(&prop(e, "source"), o));
-                if prop(e, "origin").as_string().as_ref() == Some(&target)
-                    && from_opener
-                    && parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state)
-                {
-                    finish(&w, Ok(true));
-                }
-            }),
-        ));
-    }
-    if let Some(channel) = &p.channel {
-        let (w, state) = (Rc::clone(&waiting), p.state.clone());
-        guards.push(Listener::new(
-            channel,
-            "message",
-            Box::new(move |e| {
-                let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
-                if parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state) {
-                    finish(&w, Ok(true));
-                }
-            }),
-        ));
-    }
-    let w = Rc::clone(&waiting);
-    let timer = timeout(ack_timeout_ms, Box::new(move || finish(&w, Ok(false))));
-    let Ok(mut slot) = waiting.try_borrow_mut() else { return };
-    *slot = Some(Waiting {
-        window: p.window.clone(),
-        opener: p.opener.is_some(),
-        delivery: p.delivery,
-        channel: p.channel.clone(),
-        guards,
-        timer: Some(timer),
-        done,
-    });
-    drop(slot);
-
-    let msg = envelope(&p.state, &p.query);
-    let posted = match (&p.opener, &p.channel) {
-        (Some(opener), _) => opener
-            .post_message(&msg, &p.target)
+    let Prepared { window, query, target, state, route } = p;
+    let msg = envelope(&state, &query);
+    let posted = match &route {
+        Route::Opener(opener) => opener
+            .post_message(&msg, &target)
             .map_err(|_| ConnectError::must_be("opener_origin", "an origin such as https://app.example")),
-        (None, Some(channel)) => {
+        Route::Channel(channel) => {
             channel.post_message(&msg).map_err(|_| ConnectError::invalid_response("the channel is closed"))
         }
-        (None, None) => Ok(()),
     };
     if let Err(e) = posted {
-        finish(&waiting, Err(e));
+        if let Route::Channel(channel) = route {
+            channel.close();
+        }
+        return done(Err(e));
     }
+
+    let waiting: Rc<RefCell<Option<Waiting>>> = Rc::new(RefCell::new(None));
+    let w = Rc::clone(&waiting);
+    let (listener, delivery, channel) = match route {
+        Route::Opener(opener) => {
+            let on_message = move |e: &web_sys::Event| {
+                let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
+                if prop(e, "origin").as_string().as_ref() == Some(&target)
+                    && Object::is(&prop(e, "source"), &opener)
+                    && parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state)
+                {
+                    finish(&w, true);
+                }
+            };
+            (Listener::new(&window, "message", Box::new(on_message)), Delivery::Opener, None)
+        }
+        Route::Channel(channel) => {
+            let on_message = move |e: &web_sys::Event| {
+                let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
+                if parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state) {
+                    finish(&w, true);
+                }
+            };
+            (Listener::new(&channel, "message", Box::new(on_message)), Delivery::Channel, Some(channel))
+        }
+    };
+    let w = Rc::clone(&waiting);
+    let timer = timeout(ack_timeout_ms, Box::new(move || finish(&w, false)));
+    if let Ok(mut slot) = waiting.try_borrow_mut() {
+        *slot = Some(Waiting { window, delivery, channel, listener, timer, done });
+    };
 }
 
-/// Ends the wait once: releases the listeners, timer and channel, closes the window (or
+/// Ends the wait once: releases the listener, timer and channel, closes the window (or
 /// leaves a message for the person), and reports.
-fn finish(waiting: &RefCell<Option<Waiting>>, acked: Result<bool, ConnectError>) {
-    let Some(mut w) = waiting.try_borrow_mut().ok().and_then(|mut w| w.take()) else { return };
-    drop(w.timer.take());
-    if let Some(channel) = w.channel.take() {
+fn finish(waiting: &RefCell<Option<Waiting>>, acknowledged: bool) {
+    let Some(w) = waiting.try_borrow_mut().ok().and_then(|mut w| w.take()) else { return };
+    let Waiting { window, delivery, channel, listener, timer, done } = w;
+    drop(timer);
+    if let Some(channel) = channel {
         channel.close();
     }
-    // We may be inside one of the listeners: drop them after this turn of the event loop.
-    let guards = std::mem::take(&mut w.guards);
-    timeout(0, Box::new(move || drop(guards))).forget();
-    let result = acked.map(|acknowledged| {
-        if acknowledged || w.opener {
-            let _ = w.window.close();
-        } else {
-            leave_message(&w.window);
-        }
-        CallbackOutcome { delivery: w.delivery, acknowledged }
-    });
-    (w.done)(result);
+    // We may be inside the listener: drop it after this turn of the event loop.
+    timeout(0, Box::new(move || drop(listener))).forget();
+    if acknowledged || delivery == Delivery::Opener {
+        let _ = window.close();
+    } else {
+        leave_message(&window);
+    }
+    done(Ok(CallbackOutcome { delivery, acknowledged }));
 }
 
 /// A value that arrives once, for [`complete_callback`]'s future.
