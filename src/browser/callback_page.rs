@@ -22,7 +22,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, History, MessageEvent, Window};
 
 use super::guards::{timeout, Listener};
-use super::js_data::{prop, JsData};
+use super::js_data::{message, prop, JsData};
 use crate::error::ConnectError;
 use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
 use crate::protocol::envelope_state;
@@ -169,7 +169,7 @@ fn prepare(
 /// the ack can only arrive in a later task.
 fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
     let Prepared { window, query, target, state, route } = p;
-    let msg = envelope(&state, &query);
+    let msg = message(&[("type", TYPE_CALLBACK), ("state", &state), ("query", &query)]);
     let posted = match &route {
         Route::Opener(opener) => opener
             .post_message(&msg, &target)
@@ -306,14 +306,6 @@ pub(crate) fn strip_response(window: &Window) {
     if history.is_object() {
         let _ = history.unchecked_into::<History>().replace_state_with_url(&JsValue::NULL, "", Some(&path));
     }
-}
-
-fn envelope(state: &str, query: &str) -> Object {
-    let msg = Object::new();
-    for (k, v) in [("type", TYPE_CALLBACK), ("state", state), ("query", query)] {
-        let _ = Reflect::set(&msg, &JsValue::from_str(k), &JsValue::from_str(v));
-    }
-    msg
 }
 
 fn leave_message(window: &Window) {

@@ -15,12 +15,12 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use gloo_timers::callback::Interval;
-use js_sys::{Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::Object;
+use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
 
 use super::guards::{timeout, Listener};
-use super::js_data::{prop, JsData};
+use super::js_data::{message, prop, JsData};
 use super::popup;
 use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{Ack, Action, Flow, FlowConfig, Incoming, Input, Protocol, POLL_MS};
@@ -285,23 +285,16 @@ impl Running {
 
     fn send_ack(&self, ack: &Ack) {
         let Ok(d) = self.0.try_borrow() else { return };
-        let msg = Object::new();
-        let set = |k: &str, v: &str| {
-            let _ = Reflect::set(&msg, &JsValue::from_str(k), &JsValue::from_str(v));
-        };
-        match ack {
-            Ack::Vendo { connection_id } => {
-                set("type", TYPE_ACK);
-                set("connection_id", connection_id);
-            }
+        let msg = match ack {
+            Ack::Vendo { connection_id } => message(&[("type", TYPE_ACK), ("connection_id", connection_id)]),
             Ack::Callback { state } => {
-                set("type", TYPE_CALLBACK_ACK);
-                set("state", state);
+                let msg = message(&[("type", TYPE_CALLBACK_ACK), ("state", state)]);
                 if let Some(channel) = &d.channel {
                     let _ = channel.post_message(&msg);
                 }
+                msg
             }
-        }
+        };
         // Always the exact expected origin, never "*".
         let _ = d.popup.post_message(&msg, &d.flow.config().expected_origin);
     }

@@ -20,6 +20,15 @@ pub(crate) fn prop(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// A plain object of string fields: the messages the SDK posts.
+pub(crate) fn message(fields: &[(&str, &str)]) -> js_sys::Object {
+    let msg = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&msg, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    msg
+}
+
 /// A borrowed JS value read as message data.
 pub struct JsData<'a>(pub &'a JsValue);
 
