@@ -104,7 +104,9 @@ pub(crate) struct Launch {
 }
 
 struct Guards {
-    _listeners: Vec<Listener>,
+    _message: Listener,
+    _channel: Option<Listener>,
+    _abort: Option<Listener>,
     _poll: Interval,
 }
 
@@ -152,21 +154,20 @@ pub(crate) fn start(window: &Window, launch: Launch) -> Rc<Running> {
         on_event: launch.on_event,
     })));
 
-    let mut listeners = Vec::with_capacity(3);
     let r = Rc::clone(&running);
-    listeners.push(Listener::new(window, "message", Box::new(move |e| r.on_message(e, false))));
-    if let Some(channel) = &channel {
+    let message = Listener::new(window, "message", Box::new(move |e| r.on_message(e, false)));
+    let channel = channel.map(|channel| {
         let r = Rc::clone(&running);
-        listeners.push(Listener::new(channel, "message", Box::new(move |e| r.on_message(e, true))));
-    }
-    if let Some(signal) = &launch.signal {
+        Listener::new(&channel, "message", Box::new(move |e| r.on_message(e, true)))
+    });
+    let abort = launch.signal.map(|signal| {
         let r = Rc::clone(&running);
-        listeners.push(Listener::new(signal, "abort", Box::new(move |_| r.dispatch(Input::Abort("the signal fired")))));
-    }
+        Listener::new(&signal, "abort", Box::new(move |_| r.dispatch(Input::Abort("the signal fired"))))
+    });
     let r = Rc::clone(&running);
     let poll = Interval::new(POLL_MS, move || r.poll());
     if let Ok(mut d) = running.0.try_borrow_mut() {
-        d.guards = Some(Guards { _listeners: listeners, _poll: poll });
+        d.guards = Some(Guards { _message: message, _channel: channel, _abort: abort, _poll: poll });
     }
     let _ = PENDING.try_with(|p| p.set(Rc::downgrade(&running)));
     running
