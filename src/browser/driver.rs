@@ -229,15 +229,15 @@ impl Running {
 
     fn on_message(&self, event: &web_sys::Event, via_channel: bool) {
         let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
-        let Some(popup) = self.popup() else { return };
         let origin = prop(event, "origin").as_string().unwrap_or_default();
-        let from_popup = !via_channel && Object::is(&prop(event, "source"), &popup);
-        let data = prop(event, "data");
+        let (source, data) = (prop(event, "source"), prop(event, "data"));
         let actions = match self.0.try_borrow_mut() {
-            Ok(mut d) => d.flow.handle(
-                Input::Message(Incoming { origin: &origin, from_popup, via_channel, data: &JsData(&data) }),
-                js_sys::Date::now(),
-            ),
+            Ok(mut d) => {
+                // `Object.is` runs no page code, so it may run inside the borrow.
+                let from_popup = !via_channel && Object::is(&source, &d.popup);
+                let message = Incoming { origin: &origin, from_popup, via_channel, data: &JsData(&data) };
+                d.flow.handle(Input::Message(message), js_sys::Date::now())
+            }
             Err(_) => return,
         };
         for action in actions {
