@@ -61,7 +61,8 @@ fn sweep(storage: &Storage, now: f64) {
     }
 }
 
-/// Stores the flow's record and navigates this tab to `url` with `location.assign`.
+/// Stores the flow's record and navigates this tab to `url` (`location.href = url`, as
+/// `location.assign(url)` would).
 pub(crate) fn leave(window: &Window, record: &PendingRedirect, url: &str) -> Result<(), ConnectError> {
     let storage = session_storage(window)?;
     sweep(&storage, js_sys::Date::now());
@@ -72,7 +73,7 @@ pub(crate) fn leave(window: &Window, record: &PendingRedirect, url: &str) -> Res
             "sessionStorage refused the record (full or blocked)",
         )
     })?;
-    if window.location().assign(url).is_err() {
+    if window.location().set_href(url).is_err() {
         let _ = storage.remove_item(&key);
         return Err(ConnectError::invalid_options("the tab could not navigate to the URL"));
     }
