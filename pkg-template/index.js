@@ -81,42 +81,41 @@ export function popupSupport() {
 // In a browser the wasm starts loading now, unless the app calls init() itself first.
 if (browser) queueMicrotask(() => init().catch(() => {}));
 
+/** The wasm's value, or the `ConnectError` it returned for a failure, thrown. */
+const thrown = (v) => {
+  if (v instanceof ConnectError) throw v;
+  return v;
+};
+
 /** A synchronous helper: it needs the wasm loaded. */
 const helper = (name, f) => (...args) => {
   if (!loaded) throw new ConnectError('not_ready', `${name}() needs the wasm, which is not loaded yet: await ready() first`);
-  return f(...args);
+  return thrown(f(...args));
 };
 
 // Options are read here, as JS reads them: camelCase, `null`/`undefined` for absent, and
 // their types checked (a wrong type is `invalid_options` naming the option). Every value
 // rule and every default is the engine's (docs/options.md).
-const bad = (key, what) => { throw new ConnectError('invalid_options', `${key} must be ${what}`); };
+const invalid = (text) => { throw new ConnectError('invalid_options', text); };
+const bad = (key, what) => invalid(`${key} must be ${what}`);
 const read = (o, key) => { try { return o[key] ?? undefined; } catch { return bad(key, 'readable'); } };
-const typed = (type, what) => (o, key) => {
-  const v = read(o, key);
-  return v === undefined || typeof v === type ? v : bad(key, what);
-};
-const str = typed('string', 'a string');
-const bool = typed('boolean', 'a boolean');
-const fn = typed('function', 'a function');
-const num = (o, key) => {
-  const v = typed('number', 'a finite number')(o, key);
-  return v === undefined || Number.isFinite(v) ? v : bad(key, 'a finite number');
-};
-const object = (v, key) => (v === undefined ? {} : v !== null && typeof v === 'object' ? v : bad(key, 'an object'));
-const strings = (o, key) => {
-  const v = read(o, key);
-  if (v === undefined) return [];
-  if (typeof v === 'string') return v.split(' ').filter(Boolean);
-  return Array.isArray(v) && v.every((s) => typeof s === 'string') ? v : bad(key, 'a string or an array of strings');
-};
-const forbid = (o, key, why) => {
-  if (read(o, key) !== undefined) throw new ConnectError('invalid_options', `${key} is not accepted: ${why}`);
-};
-const instance = (o, key, ok, what) => {
+/** Option `key` of `o`: absent (`undefined`), or a value `ok` accepts. */
+const check = (o, key, ok, what) => {
   const v = read(o, key);
   return v === undefined || ok(v) ? v : bad(key, what);
 };
+const typed = (type, what) => (o, key) => check(o, key, (v) => typeof v === type, what);
+const str = typed('string', 'a string');
+const bool = typed('boolean', 'a boolean');
+const fn = typed('function', 'a function');
+const num = (o, key) => check(o, key, Number.isFinite, 'a finite number');
+const object = (v, key) => (v === undefined ? {} : v !== null && typeof v === 'object' ? v : bad(key, 'an object'));
+const allStrings = (v) => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const strings = (o, key) => {
+  const v = check(o, key, (v) => typeof v === 'string' || allStrings(v), 'a string or an array of strings');
+  return v === undefined ? [] : typeof v === 'string' ? v.split(' ').filter(Boolean) : v;
+};
+const forbid = (o, key, why) => read(o, key) === undefined || invalid(`${key} is not accepted: ${why}`);
 // The common options, in the order the engine reads them (`common_options` in src/js/mod.rs):
 // [timeoutMs, closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent, place]
 const NAME = 6;
@@ -127,27 +126,28 @@ const common = (o) => {
   const popup = object(read(o, 'popup'), 'popup');
   return [num(o, 'timeoutMs'), num(o, 'closedGraceMs'), bool(o, 'detectClose'), bool(o, 'closePopup'),
     num(popup, 'width'), num(popup, 'height'), str(popup, 'name'),
-    instance(o, 'window', (w) => typeof w === 'object' && w !== null && w.window === w, 'a Window'),
-    instance(o, 'signal', (s) => s instanceof AbortSignal, 'an AbortSignal'), fn(o, 'onEvent'), false];
+    check(o, 'window', (w) => typeof w === 'object' && w !== null && w.window === w, 'a Window'),
+    check(o, 'signal', (s) => s instanceof AbortSignal, 'an AbortSignal'), fn(o, 'onEvent'), false];
 };
 const options = (v) => object(v, 'options');
 
 /**
- * A flow: `read` checks the option types (throwing before anything opens) and gives the
- * engine's arguments, `start` hands them to the wasm with why popups cannot work here (or
- * `undefined`), for `mode: 'auto'`. Before the wasm is ready, a flow that will run in a popup
- * opens its window blank now, inside the click, and starts on it once the wasm is ready.
+ * A flow: `read` checks the option types (throwing before anything opens) and gives `{ mode,
+ * common, values }`; `start` (the wasm's export) gets them as one array, `[mode, why popups
+ * cannot work here (or null, for mode: 'auto'), common, ...values]`, and `resolve`/`reject`.
+ * Before the wasm is ready, a flow that will run in a popup opens its window blank now,
+ * inside the click, and starts on it once the wasm is ready.
  */
-const flow = (read, start) => (...values) => new Promise((resolve, reject) => {
-  const args = read(...values);
-  args.unsupported = popupSupport().reason ?? undefined;
-  const inPopup = args.mode === undefined || args.mode === 'popup' || (args.mode === 'auto' && !args.unsupported);
+const flow = (read, start) => (...given) => new Promise((resolve, reject) => {
+  const { mode, common, values } = read(...given);
+  const unsupported = popupSupport().reason;
+  const inPopup = mode === undefined || mode === 'popup' || (mode === 'auto' && !unsupported);
   if (!browser) throw new ConnectError('unsupported_environment', 'flows open popups: call them in a browser page');
+  const args = [mode, unsupported, common, ...values];
   if (loaded) return start(args, resolve, reject);
   if (failure) throw failure;
-  const common = args.common;
   let early;
-  if (inPopup && common && common[WINDOW] === undefined && !(common[SIGNAL] && common[SIGNAL].aborted)) {
+  if (inPopup && common && common[WINDOW] === undefined && !common[SIGNAL]?.aborted) {
     // No name given: window.open's own default target, a new window (the engine's default too).
     early = window.open('about:blank', common[NAME], 'popup=yes') || undefined;
     if (early) { common[WINDOW] = early; common[PLACE] = true; }
@@ -155,21 +155,31 @@ const flow = (read, start) => (...values) => new Promise((resolve, reject) => {
   init().then(() => {
     let starting = true;
     start(args, resolve, (e) => {
-      if (starting && early) early.close(); // refused before it started: the blank window was ours
+      if (starting) early?.close(); // refused before it started: the blank window was ours
       reject(e);
     });
     starting = false;
   }, (e) => {
-    if (early) early.close();
+    early?.close();
     reject(e);
   });
 });
 
+/**
+ * A flow's `read` result: its own `values`, then `mode`, `appState` (for the flows that take
+ * one, appended to `values`) and the common options, read in that order.
+ */
+const flowOptions = (o, values, appState) => {
+  const mode = str(o, 'mode');
+  if (appState) values.push(read(o, 'appState'));
+  return { values, mode, common: common(o) };
+};
+
 /** `connect(options)` (docs/flows.md#connect). */
 export const connect = flow((value) => {
   const o = options(value);
-  return { strings: [str(o, 'baseUrl') ?? '', str(o, 'provider') ?? '', str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')], mode: str(o, 'mode'), common: common(o) };
-}, (a, resolve, reject) => wasm.connect(...a.strings, a.mode, a.unsupported, a.common, resolve, reject));
+  return flowOptions(o, [str(o, 'baseUrl'), str(o, 'provider'), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')]);
+}, wasm.connect);
 
 /** `authorize(options)` (docs/flows.md#authorize). */
 export const authorize = flow((value) => {
@@ -179,27 +189,24 @@ export const authorize = flow((value) => {
   const pairs = extra === undefined ? [] : typeof extra === 'object' && !Array.isArray(extra)
     ? Object.entries(extra).flatMap(([k, v]) => (typeof v === 'string' ? [k, v] : bad('extraParams', 'an object whose values are strings')))
     : bad('extraParams', 'an object of strings');
-  return {
-    strings: [str(o, 'authorizationEndpoint') ?? '', str(o, 'clientId') ?? '', str(o, 'redirectUri') ?? ''],
-    scope: strings(o, 'scope'), pairs, issuer: str(o, 'issuer'), state: str(o, 'state'), pkce: bool(o, 'pkce'),
-    mode: str(o, 'mode'), appState: read(o, 'appState'), common: common(o),
-  };
-}, (a, resolve, reject) => wasm.authorize(...a.strings, a.scope, a.pairs, a.issuer, a.state, a.pkce, a.mode, a.unsupported, a.appState, a.common, resolve, reject));
+  return flowOptions(o, [str(o, 'authorizationEndpoint'), str(o, 'clientId'), str(o, 'redirectUri'), strings(o, 'scope'),
+    pairs, str(o, 'issuer'), str(o, 'state'), bool(o, 'pkce')], true);
+}, wasm.authorize);
 
 const callbackPage = (value) => {
   const o = options(value);
-  return [str(o, 'openerOrigin'), num(o, 'ackTimeoutMs')];
+  return { values: [str(o, 'openerOrigin'), num(o, 'ackTimeoutMs')] };
 };
 
 /** `completeCallback(options)` (docs/flows.md#callback-page): a popup's callback page. */
-export const completeCallback = flow(callbackPage, (a, resolve, reject) => wasm.completeCallback(...a, resolve, reject));
+export const completeCallback = flow(callbackPage, wasm.completeCallback);
 
 /**
  * `completeRedirect(options)` (docs/flows.md#redirect-mode): the redirect page, in either
  * mode. Resolves `{ flow, …result, appState }` for this tab's same-tab flow, or `null` when
  * there is nothing for the page to finish (no response in the URL, or a popup's opener took it).
  */
-export const completeRedirect = flow(callbackPage, (a, resolve, reject) => wasm.completeRedirect(...a, resolve, reject));
+export const completeRedirect = flow(callbackPage, wasm.completeRedirect);
 
 /**
  * `openConnectLink(link, options)` (docs/flows.md#connect-link). A link function is called
@@ -209,13 +216,14 @@ export const completeRedirect = flow(callbackPage, (a, resolve, reject) => wasm.
 export const openConnectLink = flow((link, value) => {
   const o = options(value);
   if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
-  return { link, strings: [str(o, 'redirectUri'), str(o, 'state')], mode: str(o, 'mode'), appState: read(o, 'appState'), common: common(o) };
-}, ({ link, strings: [redirect, state], mode, unsupported, appState, common: c }, resolve, reject) => {
-  const isFunction = typeof link === 'function';
+  return flowOptions(o, [link, str(o, 'redirectUri'), str(o, 'state')], true);
+}, (args, resolve, reject) => {
+  // The link follows the head ([mode, unsupported, common]). The engine reads a link that
+  // is not a string (a function) as absent: it gives the redirect URI to mint for.
+  const link = args[3];
   let failed = false;
   let failure;
-  const mint = wasm.openConnectLink(isFunction ? undefined : link, redirect, state, mode, unsupported, appState, c, resolve,
-    (e) => reject(failed ? failure : e));
+  const mint = wasm.openConnectLink(args, resolve, (e) => reject(failed ? failure : e));
   if (!mint) return;
   const [redirectUri, minted] = mint;
   const fail = (e) => { failed = true; failure = e; minted(undefined, true); };
@@ -231,25 +239,23 @@ export const openConnectLink = flow((link, value) => {
 
 /** `validateRedirectUri(uri, { allowedHosts })` (docs/flows.md#helpers). */
 export const validateRedirectUri = helper('validateRedirectUri', (uri, value) => {
-  const hosts = read(options(value), 'allowedHosts');
-  if (hosts !== undefined && !(Array.isArray(hosts) && hosts.every((h) => typeof h === 'string'))) {
-    bad('allowedHosts', 'an array of strings');
-  }
-  return wasm.validateRedirectUri(uri, hosts ?? []);
+  const hosts = check(options(value), 'allowedHosts', allStrings, 'an array of strings');
+  return wasm.helper(5, uri, hosts ?? []);
 });
 
-// Pure helpers (docs/flows.md#helpers): synchronous, so they need the wasm loaded.
-export const generatePkce = helper('generatePkce', wasm.generatePkce);
-export const pkceChallenge = helper('pkceChallenge', wasm.pkceChallenge);
-export const generateState = helper('generateState', wasm.generateState);
-export const parseCallbackUrl = helper('parseCallbackUrl', wasm.parseCallbackUrl);
-export const sanitizeReturnTo = helper('sanitizeReturnTo', wasm.sanitizeReturnTo);
+// Pure helpers (docs/flows.md#helpers): synchronous, so they need the wasm loaded. The wasm
+// has them behind one export, `helper(number, …arguments)`.
+export const generatePkce = helper('generatePkce', () => wasm.helper(0));
+export const pkceChallenge = helper('pkceChallenge', (verifier) => wasm.helper(1, verifier));
+export const generateState = helper('generateState', () => wasm.helper(2));
+export const parseCallbackUrl = helper('parseCallbackUrl', (url) => wasm.helper(4, url));
+export const sanitizeReturnTo = helper('sanitizeReturnTo', (path) => wasm.helper(6, path));
 /** The wire message (snake_case fields, docs/wire.md#messages), as an object or its JSON text. */
 export const parseVendoMessage = helper('parseVendoMessage', (data) => {
   if (typeof data === 'string') {
     try { data = JSON.parse(data); } catch { return null; }
   }
-  return wasm.parseVendoMessage(data);
+  return wasm.helper(3, data);
 });
 
 // Token helpers (docs/flows.md#tokens): the wasm checks the options and builds the body,
@@ -263,22 +269,23 @@ const token = (kind) => async (value) => {
   const o = options(value);
   await init();
   forbid(o, 'clientSecret', 'secrets stay on servers');
-  const request = wasm.tokenRequest(kind, TOKEN_FIELDS[kind].map((k) => str(o, k) ?? ''), str(o, 'bodyEncoding'));
+  const fields = TOKEN_FIELDS[kind].map((k) => str(o, k));
+  const [url, body, contentType, unreachable] = thrown(wasm.tokenRequest(kind, [str(o, 'bodyEncoding'), ...fields]));
   let status;
   let json;
   try {
-    const response = await fetch(request.url, {
+    const response = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': request.contentType, Accept: 'application/json' },
-      body: request.body,
+      headers: { 'Content-Type': contentType, Accept: 'application/json' },
+      body,
     });
     status = response.status;
     const text = await response.text();
     try { json = JSON.parse(text); } catch { json = undefined; }
   } catch {
-    throw request.unreachable;
+    throw unreachable;
   }
-  return wasm.tokenResult(kind, status, json);
+  return thrown(wasm.tokenResult(kind, status, json));
 };
 
 /** `exchangeCode(options)`. */

@@ -6,6 +6,8 @@
 //! repeated); unknown parameters are ignored. Errors never echo the code.
 
 use crate::error::ConnectError;
+use crate::query::{named_values, Refused};
+use crate::url::split_at_str;
 
 /// A parsed callback.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,18 +101,13 @@ struct Params([Option<String>; KNOWN.len()]);
 impl Params {
     fn parse(query: &str) -> Result<Self, ConnectError> {
         let mut values: [Option<String>; KNOWN.len()] = Default::default();
-        let utf8 = || ConnectError::invalid_response("the callback is not valid UTF-8");
-        for (name, value) in crate::query::pairs(query).ok_or_else(utf8)? {
-            if let Some(i) = KNOWN.iter().position(|k| *k == name) {
-                if values[i].is_some() {
-                    return Err(ConnectError::invalid_response(
-                        ["the callback repeats the parameter ", &name].concat(),
-                    ));
-                }
-                values[i] = Some(value);
+        match named_values(query, &KNOWN, &mut values, false) {
+            Ok(()) => Ok(Params(values)),
+            Err(Refused::Repeated(name)) => {
+                Err(ConnectError::invalid_response(["the callback repeats the parameter ", &name].concat()))
             }
+            Err(_) => Err(ConnectError::invalid_response("the callback is not valid UTF-8")),
         }
-        Ok(Params(values))
     }
 
     fn take(&mut self, name: &str) -> Option<String> {
@@ -127,41 +124,37 @@ impl Params {
 /// Parses a callback query string (without `?`).
 pub fn parse_callback_query(query: &str) -> Result<Callback, ConnectError> {
     let mut p = Params::parse(query)?;
-    if let Some(status) = p.take("status") {
-        let vc_state = p.take("vc_state");
-        return match status.as_str() {
-            "ok" => Ok(Callback::ConnectLink(ConnectLinkResponse::Ok {
-                tool: p.required("tool")?,
-                connection_id: p.required("connection_id")?,
-                vc_state,
-            })),
-            "error" => Ok(Callback::ConnectLink(ConnectLinkResponse::Error { error: p.required("error")?, vc_state })),
-            _ => Err(ConnectError::invalid_response("the callback status is not ok or error")),
-        };
-    }
-    if p.0[0].is_some() {
-        return Ok(Callback::Authorization(AuthorizationResponse::Code {
+    // Required parameters first: a refusal then has little to drop.
+    match p.take("status").as_deref() {
+        Some("ok") => {
+            let (tool, connection_id) = (p.required("tool")?, p.required("connection_id")?);
+            Ok(Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, vc_state: p.take("vc_state") }))
+        }
+        Some("error") => {
+            let error = p.required("error")?;
+            Ok(Callback::ConnectLink(ConnectLinkResponse::Error { error, vc_state: p.take("vc_state") }))
+        }
+        Some(_) => Err(ConnectError::invalid_response("the callback status is not ok or error")),
+        None if p.0[0].is_some() => Ok(Callback::Authorization(AuthorizationResponse::Code {
             code: p.required("code")?,
             state: p.take("state"),
             iss: p.take("iss"),
-        }));
-    }
-    if p.0[3].is_some() {
-        return Ok(Callback::Authorization(AuthorizationResponse::Error {
+        })),
+        None if p.0[3].is_some() => Ok(Callback::Authorization(AuthorizationResponse::Error {
             error: p.required("error")?,
             error_description: p.take("error_description"),
             error_uri: p.take("error_uri"),
             state: p.take("state"),
             iss: p.take("iss"),
-        }));
+        })),
+        None => Err(ConnectError::invalid_response("the URL has no callback parameters")),
     }
-    Err(ConnectError::invalid_response("the URL has no callback parameters"))
 }
 
 /// Parses the query of an absolute or relative callback URL (the fragment is ignored).
 pub fn parse_callback_url(url: &str) -> Result<Callback, ConnectError> {
-    let before_fragment = url.split('#').next().unwrap_or("");
-    let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
+    let before_fragment = split_at_str(url, "#").map_or(url, |(b, _)| b);
+    let query = split_at_str(before_fragment, "?").map_or("", |(_, q)| q);
     parse_callback_query(query)
 }
 

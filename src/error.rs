@@ -36,12 +36,9 @@ macro_rules! error_codes {
 
             /// Maps a wire code to its variant; unknown codes become [`ErrorCode::Other`].
             pub fn from_wire(code: &str) -> Self {
-                const VARIANTS: &[Position] = &[$(Position::$variant,)*];
                 match Self::KNOWN.iter().position(|known| *known == code) {
-                    Some(i) => match VARIANTS[i] {
-                        $(Position::$variant => ErrorCode::$variant,)*
-                    },
-                    None => ErrorCode::Other(code.to_owned()),
+                    $(Some(i) if i == Position::$variant as usize => ErrorCode::$variant,)*
+                    _ => ErrorCode::Other(code.to_owned()),
                 }
             }
 

@@ -211,79 +211,77 @@ impl Flow {
 
     /// Feeds one event, seen at `now` (epoch ms), and returns the decisions it leads to.
     pub fn handle(&mut self, input: Input<'_>, now: f64) -> Vec<Action> {
+        let mut out = Vec::new();
         if self.settled {
-            return match input {
-                Input::Message(_) => vec![Action::Ignored("flow already settled")],
-                _ => Vec::new(),
-            };
+            if let Input::Message(_) = input {
+                out.push(Action::Ignored("flow already settled"));
+            }
+            return out;
         }
         match input {
-            Input::Message(m) => self.on_message(m, now),
-            Input::PopupClosed => self.on_popup_closed(now),
-            Input::Tick => self.on_tick(now),
-            Input::Abort(why) => self.settle(Err(ConnectError::with_detail(ErrorCode::Aborted, why)), false, now),
+            Input::Message(m) => self.on_message(&mut out, m, now),
+            Input::PopupClosed => self.on_popup_closed(&mut out, now),
+            Input::Tick => self.on_tick(&mut out, now),
+            Input::Abort(why) => {
+                self.settle(&mut out, Err(ConnectError::with_detail(ErrorCode::Aborted, why)), false, now)
+            }
             Input::Superseded => {
-                self.settle(Err(ConnectError::with_detail(ErrorCode::Superseded, "a newer flow started")), false, now)
+                let e = ConnectError::with_detail(ErrorCode::Superseded, "a newer flow started");
+                self.settle(&mut out, Err(e), false, now)
             }
-            Input::Failed(e) => self.settle(Err(e), false, now),
+            Input::Failed(e) => self.settle(&mut out, Err(e), false, now),
         }
-    }
-
-    fn on_message(&mut self, m: Incoming<'_>, now: f64) -> Vec<Action> {
-        if m.origin != self.config.expected_origin {
-            return vec![Action::Ignored("origin does not match")];
-        }
-        let trusted_window = m.from_popup || (m.via_channel && self.config.accept_channel);
-        if !trusted_window {
-            return vec![Action::Ignored("source is not this flow's popup")];
-        }
-        match self.protocol.judge(m.data) {
-            Verdict::Ignore(reason) => vec![Action::Ignored(reason)],
-            Verdict::Settle { result, ack } => {
-                let mut out = vec![Action::Accepted];
-                let acked = ack.is_some();
-                out.extend(ack.map(Action::SendAck));
-                out.extend(self.settle(result, acked, now));
-                out
-            }
-        }
-    }
-
-    fn on_popup_closed(&mut self, now: f64) -> Vec<Action> {
-        if !self.config.detect_close || self.closed_since.is_some() {
-            return self.on_tick(now);
-        }
-        self.closed_since = Some(now);
-        let mut out = vec![Action::PopupClosedSeen];
-        out.extend(self.on_tick(now));
         out
     }
 
-    fn on_tick(&mut self, now: f64) -> Vec<Action> {
-        if self.closed_since.is_some_and(|since| now - since >= self.config.closed_grace_ms) {
-            let e = ConnectError::with_detail(ErrorCode::PopupClosed, "the popup was closed");
-            return self.settle(Err(e), false, now);
+    fn on_message(&mut self, out: &mut Vec<Action>, m: Incoming<'_>, now: f64) {
+        let trusted_window = m.from_popup || (m.via_channel && self.config.accept_channel);
+        if m.origin != self.config.expected_origin {
+            out.push(Action::Ignored("origin does not match"));
+        } else if !trusted_window {
+            out.push(Action::Ignored("source is not this flow's popup"));
+        } else {
+            match self.protocol.judge(m.data) {
+                Verdict::Ignore(reason) => out.push(Action::Ignored(reason)),
+                Verdict::Settle { result, ack } => {
+                    out.push(Action::Accepted);
+                    let acked = ack.is_some();
+                    if let Some(ack) = ack {
+                        out.push(Action::SendAck(ack));
+                    }
+                    self.settle(out, result, acked, now);
+                }
+            }
         }
-        if now - self.config.opened_at >= self.config.timeout_ms {
-            return self.settle(
-                Err(ConnectError::with_detail(ErrorCode::Timeout, "no result before timeoutMs")),
-                false,
-                now,
-            );
-        }
-        Vec::new()
     }
 
-    fn settle(&mut self, result: Result<Outcome, ConnectError>, acked: bool, now: f64) -> Vec<Action> {
+    fn on_popup_closed(&mut self, out: &mut Vec<Action>, now: f64) {
+        if self.config.detect_close && self.closed_since.is_none() {
+            self.closed_since = Some(now);
+            out.push(Action::PopupClosedSeen);
+        }
+        self.on_tick(out, now);
+    }
+
+    fn on_tick(&mut self, out: &mut Vec<Action>, now: f64) {
+        if self.closed_since.is_some_and(|since| now - since >= self.config.closed_grace_ms) {
+            let e = ConnectError::with_detail(ErrorCode::PopupClosed, "the popup was closed");
+            self.settle(out, Err(e), false, now);
+        } else if now - self.config.opened_at >= self.config.timeout_ms {
+            let e = ConnectError::with_detail(ErrorCode::Timeout, "no result before timeoutMs");
+            self.settle(out, Err(e), false, now);
+        }
+    }
+
+    fn settle(&mut self, out: &mut Vec<Action>, result: Result<Outcome, ConnectError>, acked: bool, now: f64) {
         self.settled = true;
-        let mut out = vec![match result {
+        out.push(match result {
             Ok(v) => Action::Resolve(v),
             Err(e) => Action::Reject(e),
-        }];
+        });
         if self.config.close_popup {
             out.push(Action::ClosePopup { after_ms: close_delay(now - self.config.opened_at, acked) });
         }
-        out
     }
 }
 

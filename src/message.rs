@@ -131,20 +131,35 @@ pub struct CallbackEnvelope {
     pub query: String,
 }
 
-/// A required, non-empty string.
-fn required(data: &dyn MessageData, key: &str) -> Option<String> {
-    match data.field(key) {
-        Field::Str(s) if !s.is_empty() => Some(s),
-        _ => None,
-    }
+/// Reads a message's string fields, noting whether each had the documented type, so a
+/// message is built whole and refused once at the end.
+struct Fields<'a> {
+    data: &'a dyn MessageData,
+    valid: bool,
 }
 
-/// A string, `null` or absent: `Some(None)` for the latter two, `None` for a wrong type.
-fn optional(data: &dyn MessageData, key: &str) -> Option<Option<String>> {
-    match data.field(key) {
-        Field::Missing | Field::Null => Some(None),
-        Field::Str(s) => Some(Some(s)),
-        Field::Num(_) | Field::Other => None,
+impl Fields<'_> {
+    /// A required, non-empty string.
+    fn required(&mut self, key: &str) -> String {
+        match self.data.field(key) {
+            Field::Str(s) if !s.is_empty() => s,
+            _ => {
+                self.valid = false;
+                String::new()
+            }
+        }
+    }
+
+    /// A string, `null` or absent (`None` for the latter two).
+    fn optional(&mut self, key: &str) -> Option<String> {
+        match self.data.field(key) {
+            Field::Missing | Field::Null => None,
+            Field::Str(s) => Some(s),
+            Field::Num(_) | Field::Other => {
+                self.valid = false;
+                None
+            }
+        }
     }
 }
 
@@ -160,24 +175,26 @@ fn message_type(data: &dyn MessageData) -> Option<String> {
 
 /// Parses a Vendo popup message; `None` for anything else. Never panics.
 pub fn parse_vendo_message(data: &dyn MessageData) -> Option<VendoMessage> {
-    match message_type(data)?.as_str() {
-        TYPE_DONE => Some(VendoMessage::Done(VendoDone {
-            provider: required(data, "provider")?,
-            connection_id: required(data, "connection_id")?,
-            external_id: optional(data, "external_id")?,
-            display_name: optional(data, "display_name")?,
-            return_url: optional(data, "return_url")?,
-            state: optional(data, "state")?,
-        })),
-        TYPE_ERROR => Some(VendoMessage::Error(VendoFailure {
-            code: required(data, "code")?,
-            detail: optional(data, "detail")?,
-            provider: optional(data, "provider")?,
-            state: optional(data, "state")?,
-        })),
-        TYPE_ACK => Some(VendoMessage::Ack(VendoAck { connection_id: required(data, "connection_id")? })),
-        _ => None,
-    }
+    let mut f = Fields { data, valid: true };
+    let message = match message_type(data)?.as_str() {
+        TYPE_DONE => VendoMessage::Done(VendoDone {
+            provider: f.required("provider"),
+            connection_id: f.required("connection_id"),
+            external_id: f.optional("external_id"),
+            display_name: f.optional("display_name"),
+            return_url: f.optional("return_url"),
+            state: f.optional("state"),
+        }),
+        TYPE_ERROR => VendoMessage::Error(VendoFailure {
+            code: f.required("code"),
+            detail: f.optional("detail"),
+            provider: f.optional("provider"),
+            state: f.optional("state"),
+        }),
+        TYPE_ACK => VendoMessage::Ack(VendoAck { connection_id: f.required("connection_id") }),
+        _ => return None,
+    };
+    f.valid.then_some(message)
 }
 
 /// Parses the callback page's envelope; `None` for anything else.

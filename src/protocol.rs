@@ -208,9 +208,9 @@ pub struct AuthorizationProtocol {
 
 impl Protocol for AuthorizationProtocol {
     fn judge(&mut self, data: &dyn MessageData) -> Verdict {
-        let state = self.state.clone();
-        judge_redirect(data, Some(&state), &mut |cb| {
-            conclude_authorization(cb, self.issuer.as_deref(), self.verifier.take(), &self.redirect_uri)
+        let AuthorizationProtocol { state, issuer, verifier, redirect_uri } = self;
+        judge_redirect(data, Some(state), &mut |cb| {
+            conclude_authorization(cb, issuer.as_deref(), verifier.take(), redirect_uri)
         })
     }
 }
@@ -225,24 +225,25 @@ pub fn conclude_authorization(
     verifier: Option<CodeVerifier>,
     redirect_uri: &str,
 ) -> Result<Outcome, ConnectError> {
-    match cb {
-        Callback::Authorization(AuthorizationResponse::Code { code, state, iss }) => {
-            check_issuer(issuer, iss.as_deref(), true)?;
-            Ok(Outcome::Authorization(Authorization {
-                code,
-                state: state.unwrap_or_default(),
-                code_verifier: verifier,
-                redirect_uri: redirect_uri.to_owned(),
-                iss,
-            }))
-        }
-        Callback::Authorization(AuthorizationResponse::Error { error, error_description, iss, .. }) => {
-            check_issuer(issuer, iss.as_deref(), false)?;
+    let Callback::Authorization(response) = cb else { return wrong_kind() };
+    let (iss, success) = match &response {
+        AuthorizationResponse::Code { iss, .. } => (iss, true),
+        AuthorizationResponse::Error { iss, .. } => (iss, false),
+    };
+    check_issuer(issuer, iss.as_deref(), success)?;
+    match response {
+        AuthorizationResponse::Code { code, state, iss } => Ok(Outcome::Authorization(Authorization {
+            code,
+            state: state.unwrap_or_default(),
+            code_verifier: verifier,
+            redirect_uri: redirect_uri.to_owned(),
+            iss,
+        })),
+        AuthorizationResponse::Error { error, error_description, .. } => {
             let mut e = ConnectError::new(ErrorCode::from_wire(&error));
             e.detail = error_description;
             Err(e)
         }
-        Callback::ConnectLink(_) => wrong_kind(),
     }
 }
 
@@ -289,18 +290,16 @@ pub fn conclude_connect_link(cb: Callback) -> Result<Outcome, ConnectError> {
 /// of a connect-link callback, else the single OAuth `state`, else `""` (a connect link
 /// minted without one). `None` when the one it would use appears more than once.
 pub fn envelope_state(query: &str) -> Option<String> {
-    let single = |name: &str| -> Result<Option<String>, ()> {
-        let pairs = crate::query::pairs(query).ok_or(())?;
-        let mut values = pairs.into_iter().filter(|(k, _)| k == name).map(|(_, v)| v);
-        match (values.next(), values.next()) {
-            (Some(v), None) => Ok(Some(v)),
-            (None, _) => Ok(None),
-            (Some(_), Some(_)) => Err(()),
-        }
+    // `None` when the query is not UTF-8 or repeats `name`.
+    let single = |name: &str| -> Option<Option<String>> {
+        let mut value = [None];
+        crate::query::named_values(query, &[name], &mut value, false).ok()?;
+        let [value] = value;
+        Some(value)
     };
-    match single("vc_state").ok()? {
+    match single("vc_state")? {
         Some(v) => Some(v),
-        None => Some(single("state").ok()?.unwrap_or_default()),
+        None => Some(single("state")?.unwrap_or_default()),
     }
 }
 

@@ -7,6 +7,8 @@
 //! rather than patched with U+FFFD, so nothing unreadable is ever compared or passed on.
 //! The tests hold both directions to the `form_urlencoded` crate.
 
+use crate::url::split_at_str;
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Appends `name=value`, `&`-separated from what `out` already holds.
@@ -27,19 +29,39 @@ fn encode(out: &mut String, s: &str) {
             b' ' => out.push('+'),
             b'*' | b'-' | b'.' | b'_' => out.push(char::from(b)),
             b if b.is_ascii_alphanumeric() => out.push(char::from(b)),
-            b => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 15)]));
-            }
+            b => push_percent_encoded(out, b),
         }
     }
+}
+
+/// Appends `b` as `%XX` (uppercase hex).
+pub(crate) fn push_percent_encoded(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(char::from(HEX[usize::from(b >> 4)]));
+    out.push(char::from(HEX[usize::from(b & 15)]));
+}
+
+/// The `&`-separated parts of a query as written, empty ones skipped.
+pub(crate) fn parts(query: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(query);
+    std::iter::from_fn(move || loop {
+        let part = match split_at_str(rest?, "&") {
+            Some((part, after)) => {
+                rest = Some(after);
+                part
+            }
+            None => rest.take()?,
+        };
+        if !part.is_empty() {
+            return Some(part);
+        }
+    })
 }
 
 /// The `name=value` pairs of a query, still encoded; empty pairs skipped, a pair without
 /// `=` has an empty value.
 pub fn raw_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
-    query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, "")))
+    parts(query).map(|p| split_at_str(p, "=").unwrap_or((p, "")))
 }
 
 /// Percent-decodes `s` (`+` as a space when `plus_as_space`); a `%` not followed by two hex
@@ -69,6 +91,44 @@ pub fn pairs(query: &str) -> Option<Vec<(String, String)>> {
     raw_pairs(query).map(|(n, v)| Some((decode(n, true)?, decode(v, true)?))).collect()
 }
 
+/// Why [`named_values`] refused a query.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// A name or value is not UTF-8.
+    NotUtf8,
+    /// A name not asked for (only when `strict`).
+    Unknown,
+    /// This name appears more than once.
+    Repeated(String),
+}
+
+/// The decoded values of `names` in a query, into `values` (in the same order), each name
+/// at most once. Other names are skipped, or refused when `strict`. A query that is not
+/// UTF-8 anywhere is refused as such; otherwise the first other problem is reported.
+pub(crate) fn named_values(
+    query: &str,
+    names: &[&str],
+    values: &mut [Option<String>],
+    strict: bool,
+) -> Result<(), Refused> {
+    let mut refused = None;
+    for (name, value) in raw_pairs(query) {
+        let (Some(name), Some(value)) = (decode(name, true), decode(value, true)) else {
+            return Err(Refused::NotUtf8);
+        };
+        if refused.is_some() {
+            continue;
+        }
+        match names.iter().position(|n| *n == name).and_then(|i| values.get_mut(i)) {
+            Some(slot) if slot.is_some() => refused = Some(Refused::Repeated(name)),
+            Some(slot) => *slot = Some(value),
+            None if strict => refused = Some(Refused::Unknown),
+            None => {}
+        }
+    }
+    refused.map_or(Ok(()), Err)
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -91,6 +151,23 @@ mod tests {
         );
         assert_eq!(pairs("a=%FF"), None);
         assert_eq!(decode("/a+b%20c", false).as_deref(), Some("/a+b c"));
+    }
+
+    #[test]
+    fn named_values_refuse_in_a_fixed_order() {
+        let names = ["a", "b"];
+        let read = |q: &str, strict: bool| {
+            let mut values: [Option<String>; 2] = Default::default();
+            named_values(q, &names, &mut values, strict).map(|()| values)
+        };
+        assert_eq!(read("b=%41&x=1&&a", false), Ok([Some(String::new()), Some("A".into())]));
+        assert_eq!(read("x=1", false), Ok([None, None]));
+        assert_eq!(read("x=1", true), Err(Refused::Unknown));
+        assert_eq!(read("a=1&b=2&a=3&b=4", false), Err(Refused::Repeated("a".into())));
+        assert_eq!(read("x=1&a=1&a=2", true), Err(Refused::Unknown));
+        // Not UTF-8 anywhere wins over an earlier problem.
+        assert_eq!(read("a=1&a=2&x=%FF", false), Err(Refused::NotUtf8));
+        assert_eq!(read("x=1&%FF", true), Err(Refused::NotUtf8));
     }
 
     proptest! {

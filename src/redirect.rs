@@ -12,7 +12,7 @@ use crate::callback::{parse_callback_query, Callback};
 use crate::error::{ConnectError, ErrorCode};
 use crate::pkce::CodeVerifier;
 use crate::protocol::{conclude_authorization, conclude_connect_link, envelope_state, Outcome};
-use crate::query::{append_pair, pairs};
+use crate::query::{append_pair, named_values, Refused};
 use crate::url::split_at_str;
 
 /// How a flow reaches the person (docs/options.md#mode).
@@ -175,25 +175,21 @@ impl PendingRedirect {
     /// Reads a stored record back; `None` for anything the SDK did not write.
     pub fn decode(text: &str) -> Option<PendingRedirect> {
         let mut values: [Option<String>; FIELDS.len()] = Default::default();
-        for (name, value) in pairs(text)? {
-            let i = FIELDS.iter().position(|f| *f == name)?;
-            if values[i].replace(value).is_some() {
-                return None;
-            }
-        }
-        let [flow, state, verifier, redirect_uri, issuer, expires, app_state] = values;
-        let flow = flow?;
+        named_values(text, &FIELDS, &mut values, true).ok()?;
+        // Taken out one by one, so a refusal drops what is left of `values` in one go.
+        let [flow, state, verifier, redirect_uri, issuer, expires, app_state] = &mut values;
+        let flow = flow.as_deref()?;
         let flow = [RecordFlow::Authorize, RecordFlow::ConnectLink].into_iter().find(|f| f.as_str() == flow)?;
-        let code_verifier = verifier.map(CodeVerifier::new).transpose().ok()?;
-        let expires_at = decimal(&expires?)?;
+        let expires_at = decimal(expires.as_deref()?)?;
+        let code_verifier = verifier.take().map(CodeVerifier::new).transpose().ok()?;
         Some(PendingRedirect {
             flow,
-            state: state?,
+            state: state.take()?,
             code_verifier,
-            redirect_uri: redirect_uri?,
-            issuer,
+            redirect_uri: redirect_uri.take()?,
+            issuer: issuer.take(),
             expires_at,
-            app_state,
+            app_state: app_state.take(),
         })
     }
 
@@ -229,9 +225,12 @@ const RESPONSE_PARAMS: [&str; 5] = ["code", "error", "status", "state", "vc_stat
 /// Reads the redirect page's query (without `?`): no response, or the state it is bound
 /// to. A state given twice is `invalid_response`.
 pub fn response_state(query: &str) -> Result<Response, ConnectError> {
-    let names = pairs(query).ok_or_else(|| ConnectError::invalid_response("the callback is not valid UTF-8"))?;
-    if !names.iter().any(|(k, _)| RESPONSE_PARAMS.contains(&k.as_str())) {
-        return Ok(Response::None);
+    let mut found: [Option<String>; RESPONSE_PARAMS.len()] = Default::default();
+    match named_values(query, &RESPONSE_PARAMS, &mut found, false) {
+        Err(Refused::NotUtf8) => return Err(ConnectError::invalid_response("the callback is not valid UTF-8")),
+        // A repeated name is one that is present.
+        Ok(()) if found.iter().all(Option::is_none) => return Ok(Response::None),
+        _ => {}
     }
     envelope_state(query)
         .map(Response::Bound)
@@ -412,6 +411,8 @@ mod tests {
         assert_eq!(response_state("status=ok&tool=t&connection_id=c&vc_state=V").unwrap(), Response::Bound("V".into()));
         assert_eq!(response_state("error=access_denied").unwrap(), Response::Bound(String::new()));
         assert_eq!(response_state("code=c&state=S&state=T").unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(response_state("code=a&code=b&state=S").unwrap(), Response::Bound("S".into()));
+        assert_eq!(response_state("x=1&x=2&%FF=1").unwrap_err().code, ErrorCode::InvalidResponse);
         assert_eq!(response_state("code=%FF").unwrap_err().code, ErrorCode::InvalidResponse);
     }
 

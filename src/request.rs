@@ -5,8 +5,8 @@
 
 use crate::error::ConnectError;
 use crate::pkce::METHOD;
-use crate::query::{append_pair, decode, raw_pairs};
-use crate::url::HttpUrl;
+use crate::query::{append_pair, decode, parts, push_percent_encoded, raw_pairs};
+use crate::url::{split_at_str, HttpUrl};
 use crate::validate::BaseUrl;
 
 /// The parameters of `GET {baseUrl}/api/oauth/{provider}/authorize`.
@@ -37,25 +37,23 @@ pub fn vendo_authorize_url(req: &VendoAuthorize<'_>) -> String {
     if let Some(r) = req.return_to {
         append_pair(&mut q, "returnTo", r);
     }
-    let path = ["/api/oauth/", &encode_segment(req.provider), "/authorize"].concat();
-    [req.base.join(&path).as_str(), "?", &q].concat()
+    let mut url = req.base.join("/api/oauth/");
+    encode_segment(&mut url, req.provider);
+    url.push_str("/authorize?");
+    url.push_str(&q);
+    url
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters, so even an unchecked
-/// slug stays one path segment (callers validate it first; this is a second fence).
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// Appends `s` with everything but RFC 3986 unreserved characters percent-encoded, so even
+/// an unchecked slug stays one path segment (callers validate it first; this is a second fence).
+fn encode_segment(out: &mut String, s: &str) {
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            push_percent_encoded(out, b);
         }
     }
-    out
 }
 
 /// An OAuth 2.1 authorization request.
@@ -123,7 +121,8 @@ pub fn authorization_url(req: &AuthorizationRequest<'_>) -> Result<String, Conne
 }
 
 fn without_query(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
+    let end = url.bytes().position(|b| matches!(b, b'?' | b'#')).unwrap_or(url.len());
+    url.get(..end).unwrap_or(url)
 }
 
 /// `url` (validated, without a fragment) with `name=value` set: an existing `name` is
@@ -131,11 +130,16 @@ fn without_query(url: &str) -> &str {
 /// (docs/flows.md#connect-link).
 pub fn with_query_param(parsed: &HttpUrl, name: &str, value: &str) -> String {
     // Other parameters are kept byte for byte; only `name` (however it is encoded) goes.
-    let kept = parsed.query().unwrap_or("").split('&').filter(|pair| {
-        let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
-        !pair.is_empty() && decode(key, true).as_deref() != Some(name)
-    });
-    let mut query = kept.collect::<Vec<_>>().join("&");
+    let mut query = String::new();
+    for pair in parts(parsed.query().unwrap_or("")) {
+        let key = split_at_str(pair, "=").map_or(pair, |(k, _)| k);
+        if decode(key, true).as_deref() != Some(name) {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(pair);
+        }
+    }
     append_pair(&mut query, name, value);
     [without_query(parsed.as_str()), "?", &query].concat()
 }
@@ -143,7 +147,14 @@ pub fn with_query_param(parsed: &HttpUrl, name: &str, value: &str) -> String {
 /// Scopes joined with single spaces (RFC 6749 §3.3: scope tokens are ASCII); empty parts
 /// dropped.
 pub fn join_scope(parts: &[String]) -> String {
-    parts.iter().map(|s| s.trim_ascii()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+    let mut out = String::new();
+    for part in parts.iter().map(|s| s.trim_ascii()).filter(|s| !s.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

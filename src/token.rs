@@ -225,7 +225,7 @@ fn string_field(body: &dyn MessageData, key: &str) -> Result<Option<String>, Con
 /// Seconds as a JSON string (Vambe sends `"60"`): digits, optionally a fraction.
 fn seconds(s: &str) -> Option<f64> {
     let s = s.trim_ascii();
-    let (int, frac) = match s.split_once('.') {
+    let (int, frac) = match crate::url::split_at_str(s, ".") {
         Some((_, "")) => return None,
         Some(parts) => parts,
         None => (s, ""),

@@ -100,29 +100,31 @@ impl HttpUrl {
             return Err(UrlError::BadCharacter);
         }
         let (scheme, rest) = split_at_str(s, "://").ok_or(UrlError::Scheme)?;
-        let scheme = match scheme.to_ascii_lowercase().as_str() {
-            "http" => Scheme::Http,
-            "https" => Scheme::Https,
-            _ => return Err(UrlError::Scheme),
+        let scheme = if scheme.eq_ignore_ascii_case("http") {
+            Scheme::Http
+        } else if scheme.eq_ignore_ascii_case("https") {
+            Scheme::Https
+        } else {
+            return Err(UrlError::Scheme);
         };
-        // Only checked slicing (`get`, `split_once`): the input is ASCII, and no panic path
-        // (with its formatting code) ends up in the wasm.
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        // Byte positions and checked slicing (`get`): the input is ASCII, and neither std's
+        // char searchers nor a panic path end up in the wasm.
+        let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
         let (authority, tail) = (rest.get(..end).unwrap_or(""), rest.get(end..).unwrap_or(""));
-        let (userinfo, host_port) = match authority.rsplit_once('@') {
-            Some((_, host_port)) => (true, host_port),
+        let (userinfo, host_port) = match authority.bytes().rposition(|b| b == b'@') {
+            Some(at) => (true, authority.get(at + 1..).unwrap_or("")),
             None => (false, authority),
         };
         let (host, port) = parse_host_port(host_port)?;
-        let (before_fragment, fragment) = match tail.split_once('#') {
+        let (before_fragment, fragment) = match split_at_str(tail, "#") {
             Some((b, f)) => (b, Some(f.to_owned())),
             None => (tail, None),
         };
-        let (path, query) = match before_fragment.split_once('?') {
+        let (path, query) = match split_at_str(before_fragment, "?") {
             Some((p, q)) => (p, Some(q.to_owned())),
             None => (before_fragment, None),
         };
-        let path = if path.is_empty() { "/".to_owned() } else { path.to_owned() };
+        let path = if path.is_empty() { "/" } else { path }.to_owned();
         Ok(HttpUrl { href: s.to_owned(), scheme, userinfo, host, port, path, query, fragment })
     }
 
@@ -148,23 +150,27 @@ impl HttpUrl {
 
     /// The host as serialised in an origin (IPv6 in brackets).
     pub fn host_str(&self) -> String {
+        let mut out = String::new();
+        self.push_host(&mut out);
+        out
+    }
+
+    /// Appends [`HttpUrl::host_str`] to `out`.
+    fn push_host(&self, out: &mut String) {
         match &self.host {
-            Host::Domain(d) => d.clone(),
+            Host::Domain(d) => out.push_str(d),
             Host::Ipv4(a) => {
-                let mut out = String::new();
                 for (i, octet) in a.octets().into_iter().enumerate() {
                     if i > 0 {
                         out.push('.');
                     }
-                    push_decimal(&mut out, u64::from(octet));
+                    push_decimal(out, u64::from(octet));
                 }
-                out
             }
             Host::Ipv6(a) => {
-                let mut out = String::from("[");
-                serialize_ipv6(&mut out, a);
+                out.push('[');
+                serialize_ipv6(out, a);
                 out.push(']');
-                out
             }
         }
     }
@@ -196,7 +202,9 @@ impl HttpUrl {
 
     /// `scheme://host[:port]`, default port omitted, as browsers serialise origins.
     pub fn origin(&self) -> String {
-        let mut out = [self.scheme.as_str(), "://", &self.host_str()].concat();
+        let mut out = String::from(self.scheme.as_str());
+        out.push_str("://");
+        self.push_host(&mut out);
         let port = self.effective_port();
         if port != self.scheme.default_port() {
             out.push(':');
@@ -222,14 +230,14 @@ pub fn is_loopback_host(host: &Host) -> bool {
 
 fn parse_host_port(s: &str) -> Result<(Host, Option<u16>), UrlError> {
     let (host, port) = if let Some(inner) = s.strip_prefix('[') {
-        let (addr, after) = inner.split_once(']').ok_or(UrlError::Host)?;
+        let (addr, after) = split_at_str(inner, "]").ok_or(UrlError::Host)?;
         let port = match after {
             "" => None,
             p => Some(p.strip_prefix(':').ok_or(UrlError::Host)?),
         };
         (Host::Ipv6(parse_ipv6(addr)?), port)
     } else {
-        let (h, port) = match s.split_once(':') {
+        let (h, port) = match split_at_str(s, ":") {
             Some((h, p)) => (h, Some(p)),
             None => (s, None),
         };
@@ -237,17 +245,17 @@ fn parse_host_port(s: &str) -> Result<(Host, Option<u16>), UrlError> {
     };
     let port = match port {
         None => None,
-        Some(p) => Some(decimal(p, 5).and_then(|n| u16::try_from(n).ok()).ok_or(UrlError::Port)?),
+        Some(p) => Some(decimal(p.as_bytes(), 5).and_then(|n| u16::try_from(n).ok()).ok_or(UrlError::Port)?),
     };
     Ok((host, port))
 }
 
 /// 1 to `max_digits` ASCII digits as a number.
-fn decimal(s: &str, max_digits: usize) -> Option<u32> {
-    if s.is_empty() || s.len() > max_digits || !s.bytes().all(|b| b.is_ascii_digit()) {
+fn decimal(s: &[u8], max_digits: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max_digits {
         return None;
     }
-    Some(s.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
+    s.iter().try_fold(0, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
 }
 
 /// `s` split around the first `pat`, without the substring searcher's code in the wasm.
@@ -258,41 +266,50 @@ pub(crate) fn split_at_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a st
 
 /// Appends `n` in decimal, without `core::fmt`.
 pub(crate) fn push_decimal(out: &mut String, n: u64) {
-    if n >= 10 {
-        push_decimal(out, n / 10);
+    push_digits(out, n, 10);
+}
+
+/// Appends `n` in base `radix` (at most 16; lowercase hex digits), without leading zeros.
+fn push_digits(out: &mut String, n: u64, radix: u64) {
+    if n >= radix {
+        push_digits(out, n / radix, radix);
     }
-    out.push(char::from(b'0' + (n % 10) as u8));
+    out.push(char::from(b"0123456789abcdef"[(n % radix) as usize]));
 }
 
 /// RFC 4291 §2.2 text form, pieces of 1 to 4 hex digits and at most one `::`. Dotted
 /// tails, zone ids and IPv4-mapped addresses serialise differently across parsers (and
 /// map onto IPv4 hosts): they are refused.
 fn parse_ipv6(s: &str) -> Result<Ipv6Addr, UrlError> {
-    let pieces = |part: &str| -> Option<Vec<u16>> {
+    // The pieces of one side of `::` into `out`; how many, or `None` when one is malformed.
+    let pieces = |part: &str, out: &mut [u16; 8]| -> Option<usize> {
         if part.is_empty() {
-            return Some(Vec::new());
+            return Some(0);
         }
-        part.split(':')
-            .map(|p| {
-                let ok = (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_hexdigit());
-                ok.then(|| p.bytes().fold(0u16, |n, b| n * 16 + (b as char).to_digit(16).unwrap_or(0) as u16))
-            })
-            .collect()
+        let mut n = 0;
+        for p in part.as_bytes().split(|b| *b == b':') {
+            if !(1..=4).contains(&p.len()) {
+                return None;
+            }
+            let piece = p.iter().try_fold(0, |v, b| Some(v * 16 + char::from(*b).to_digit(16)? as u16))?;
+            *out.get_mut(n)? = piece;
+            n += 1;
+        }
+        Some(n)
     };
     let (head, tail, compressed) = match split_at_str(s, "::") {
-        Some((h, t)) => (pieces(h), pieces(t), true),
-        None => (pieces(s), Some(Vec::new()), false),
+        Some((h, t)) => (h, t, true),
+        None => (s, "", false),
     };
-    let (Some(head), Some(tail)) = (head, tail) else { return Err(UrlError::Host) };
-    let given = head.len() + tail.len();
+    let (mut all, mut tail_pieces) = ([0u16; 8], [0u16; 8]);
+    let (Some(head_len), Some(tail_len)) = (pieces(head, &mut all), pieces(tail, &mut tail_pieces)) else {
+        return Err(UrlError::Host);
+    };
+    let given = head_len + tail_len;
     if (compressed && given > 7) || (!compressed && given != 8) {
         return Err(UrlError::Host);
     }
-    let mut all = [0u16; 8];
-    for (slot, piece) in all.iter_mut().zip(&head) {
-        *slot = *piece;
-    }
-    for (slot, piece) in all.iter_mut().rev().zip(tail.iter().rev()) {
+    for (slot, piece) in all.iter_mut().rev().zip(tail_pieces.get(..tail_len).unwrap_or(&[]).iter().rev()) {
         *slot = *piece;
     }
     let addr = Ipv6Addr::from(all);
@@ -306,19 +323,11 @@ fn parse_ipv6(s: &str) -> Result<Ipv6Addr, UrlError> {
 /// run of two or more zero pieces compressed to `::`.
 fn serialize_ipv6(out: &mut String, addr: &Ipv6Addr) {
     let pieces = addr.segments();
-    let (mut best_start, mut best_len) = (0, 0);
-    let mut i = 0;
-    while i < 8 {
-        if pieces[i] == 0 {
-            let start = i;
-            while i < 8 && pieces[i] == 0 {
-                i += 1;
-            }
-            if i - start > best_len {
-                (best_start, best_len) = (start, i - start);
-            }
-        } else {
-            i += 1;
+    let (mut best_start, mut best_len, mut run) = (0, 0, 0);
+    for (i, piece) in pieces.iter().enumerate() {
+        run = if *piece == 0 { run + 1 } else { 0 };
+        if run > best_len {
+            (best_start, best_len) = (i + 1 - run, run);
         }
     }
     let hex = |out: &mut String, ps: &[u16]| {
@@ -326,11 +335,7 @@ fn serialize_ipv6(out: &mut String, addr: &Ipv6Addr) {
             if i > 0 {
                 out.push(':');
             }
-            let digits = [p >> 12, (p >> 8) & 15, (p >> 4) & 15, p & 15];
-            let first = digits.iter().position(|d| *d != 0).unwrap_or(3);
-            for d in &digits[first..] {
-                out.push(char::from(b"0123456789abcdef"[usize::from(*d)]));
-            }
+            push_digits(out, u64::from(*p), 16);
         }
     };
     if best_len < 2 {
@@ -342,32 +347,35 @@ fn serialize_ipv6(out: &mut String, addr: &Ipv6Addr) {
 }
 
 fn parse_name(h: &str) -> Result<Host, UrlError> {
-    let h = h.to_ascii_lowercase();
     if h.is_empty() || h.len() > 253 {
         return Err(UrlError::Host);
     }
-    if !h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')) {
+    if !h.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')) {
         return Err(UrlError::Host);
     }
-    let labels: Vec<&str> = h.split('.').collect();
-    if labels.iter().any(|l| l.is_empty() || l.len() > 63) {
+    let labels = || h.as_bytes().split(|b| *b == b'.');
+    if labels().any(|l| l.is_empty() || l.len() > 63) {
         return Err(UrlError::Host);
     }
     // WHATWG treats a host whose last label is numeric (or 0x…) as IPv4: accept only the
     // canonical dotted quad.
-    let last = labels.last().copied().unwrap_or("");
-    let numeric = last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x");
+    let last = labels().next_back().unwrap_or_default();
+    let numeric = last.iter().all(u8::is_ascii_digit) || matches!(last, [b'0', b'x' | b'X', ..]);
     if numeric {
-        if labels.len() != 4 || labels.iter().any(|l| l.len() > 1 && l.starts_with('0')) {
-            return Err(UrlError::Host);
-        }
         let mut octets = [0u8; 4];
-        for (octet, label) in octets.iter_mut().zip(&labels) {
-            *octet = decimal(label, 3).and_then(|n| u8::try_from(n).ok()).ok_or(UrlError::Host)?;
+        let mut n = 0;
+        for label in labels() {
+            let canonical = label.len() == 1 || label.first() != Some(&b'0');
+            let octet = decimal(label, 3).and_then(|v| u8::try_from(v).ok()).filter(|_| canonical);
+            *octets.get_mut(n).ok_or(UrlError::Host)? = octet.ok_or(UrlError::Host)?;
+            n += 1;
+        }
+        if n != 4 {
+            return Err(UrlError::Host);
         }
         return Ok(Host::Ipv4(Ipv4Addr::from(octets)));
     }
-    Ok(Host::Domain(h))
+    Ok(Host::Domain(h.to_ascii_lowercase()))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -56,7 +56,7 @@ pub fn validate_redirect_uri(uri: &str, allowed_hosts: &[String]) -> Result<Http
     if url.scheme() != Scheme::Https && !loopback {
         return Err(RedirectUriRule::NotHttps);
     }
-    if url.has_userinfo() || uri.contains('@') {
+    if url.has_userinfo() || uri.bytes().any(|b| b == b'@') {
         return Err(RedirectUriRule::Userinfo);
     }
     if url.fragment().is_some() {
@@ -67,7 +67,7 @@ pub fn validate_redirect_uri(uri: &str, allowed_hosts: &[String]) -> Result<Http
     }
     let host = url.host_str();
     // An IPv6 entry may be written with or without brackets; otherwise exact.
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(&host);
     if !allowed_hosts.iter().any(|h| h.eq_ignore_ascii_case(&host) || h.eq_ignore_ascii_case(bare)) {
         return Err(RedirectUriRule::HostNotAllowed);
     }
@@ -79,7 +79,7 @@ pub fn validate_redirect_uri(uri: &str, allowed_hosts: &[String]) -> Result<Http
 fn is_safe_path(p: &str) -> bool {
     p.starts_with('/')
         && !p.starts_with("//")
-        && !p.contains('\\')
+        && !p.bytes().any(|b| b == b'\\')
         && !p.chars().any(|c| c.is_control() || (c.is_whitespace() && c != ' '))
 }
 
@@ -88,26 +88,31 @@ fn is_safe_path(p: &str) -> bool {
 /// until stable (so `%252F` cannot hide a `/`; more than 8 layers is refused). At most
 /// 2048 bytes. A raw space is refused; an encoded one (`%20`, as in `/search?q=a%20b`) is fine.
 pub fn validate_return_to(path: &str) -> Result<(), ConnectError> {
-    let bad = || ConnectError::invalid_options("return_to must be a same-origin path like /settings");
     if path.len() > 2048 {
         return Err(ConnectError::invalid_options("return_to is over 2048 characters"));
     }
-    if path.contains(' ') {
-        return Err(bad());
+    if path.bytes().any(|b| b == b' ') || !safe_when_decoded(path) {
+        return Err(ConnectError::invalid_options("return_to must be a same-origin path like /settings"));
     }
+    Ok(())
+}
+
+/// [`is_safe_path`] at every layer of percent-decoding, until the text stops changing
+/// (within 8 layers).
+fn safe_when_decoded(path: &str) -> bool {
     let mut current = path.to_owned();
     for _ in 0..8 {
         if !is_safe_path(&current) {
-            return Err(bad());
+            return false;
         }
         // A path that does not decode to UTF-8 is refused, not patched (fail closed).
-        let Some(decoded) = crate::query::decode(&current, false) else { return Err(bad()) };
-        if decoded == current {
-            return Ok(());
+        match crate::query::decode(&current, false) {
+            Some(decoded) if decoded == current => return true,
+            Some(decoded) => current = decoded,
+            None => return false,
         }
-        current = decoded;
     }
-    Err(bad())
+    false
 }
 
 /// The path when [`validate_return_to`] accepts it, else `None`.
@@ -130,7 +135,10 @@ impl BaseUrl {
 
     /// The base URL with `path` (starting with `/`) appended to its path prefix.
     pub fn join(&self, path: &str) -> String {
-        [self.origin().as_str(), &self.prefix, path].concat()
+        let mut url = self.origin();
+        url.push_str(&self.prefix);
+        url.push_str(path);
+        url
     }
 }
 
@@ -144,7 +152,11 @@ pub fn validate_base_url(s: &str) -> Result<BaseUrl, ConnectError> {
     if url.has_userinfo() || url.query().is_some() || url.fragment().is_some() {
         return Err(ConnectError::invalid_options("base_url must not have credentials, query or fragment"));
     }
-    let prefix = url.path().trim_end_matches('/').to_owned();
+    let mut prefix = url.path();
+    while let Some(shorter) = prefix.strip_suffix('/') {
+        prefix = shorter;
+    }
+    let prefix = prefix.to_owned();
     Ok(BaseUrl { url, prefix })
 }
 
@@ -200,7 +212,7 @@ pub const OPTION_NAMES: &[(&str, &str)] = &[
 /// An error detail as the JS API shows it: a leading Rust option name (details start with
 /// the option they are about) spelled as in JS. Wire names later in the text stay.
 pub fn js_detail(detail: &str) -> String {
-    let end = detail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(detail.len());
+    let end = detail.bytes().position(|b| !(b.is_ascii_alphanumeric() || b == b'_')).unwrap_or(detail.len());
     let (head, rest) = (detail.get(..end).unwrap_or(""), detail.get(end..).unwrap_or(""));
     match OPTION_NAMES.iter().find(|(rust, _)| *rust == head) {
         Some((_, js)) => [js, rest].concat(),

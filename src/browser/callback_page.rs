@@ -16,13 +16,13 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BroadcastChannel, MessageEvent, Window};
+use web_sys::{BroadcastChannel, History, MessageEvent, Window};
 
-use super::js_data::JsData;
+use super::guards::{timeout, Listener};
+use super::js_data::{message, prop, JsData};
 use crate::error::ConnectError;
 use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
 use crate::protocol::envelope_state;
@@ -88,11 +88,11 @@ pub(crate) type OnDone = Box<dyn FnOnce(Result<CallbackOutcome, ConnectError>)>;
 /// What is held while the page waits for the opener's ack.
 struct Waiting {
     window: Window,
-    opener: bool,
     delivery: Delivery,
+    /// The channel, when the envelope went on it; closed when the wait ends.
     channel: Option<BroadcastChannel>,
-    guards: Vec<EventListener>,
-    timer: Option<Timeout>,
+    listener: Listener,
+    timer: Timeout,
     done: OnDone,
 }
 
@@ -116,15 +116,21 @@ pub(crate) fn hand_off(options: CallbackOptions, window: Window, query: String, 
     }
 }
 
+/// Where the envelope goes.
+enum Route {
+    /// To `window.opener`, at the target origin.
+    Opener(Window),
+    /// On the flow's `BroadcastChannel` (no opener).
+    Channel(BroadcastChannel),
+}
+
 /// The page's response, read and checked, and where it goes.
 struct Prepared {
     window: Window,
     query: String,
     target: String,
     state: String,
-    opener: Option<Window>,
-    channel: Option<BroadcastChannel>,
-    delivery: Delivery,
+    route: Route,
 }
 
 fn prepare(
@@ -143,95 +149,91 @@ fn prepare(
         leave_message(&window);
         return Err(ConnectError::invalid_response("the callback has no single state"));
     };
-    let opener =
-        window.opener().ok().filter(|o| !o.is_null() && !o.is_undefined()).map(JsCast::unchecked_into::<Window>);
-    let channel =
-        if opener.is_none() && !state.is_empty() { BroadcastChannel::new(&channel_name(&state)).ok() } else { None };
-    let delivery = match (&opener, &channel) {
-        (Some(_), _) => Delivery::Opener,
-        (None, Some(_)) => Delivery::Channel,
-        (None, None) => {
-            leave_message(&window);
-            return Err(ConnectError::invalid_options("no opener and no state"));
-        }
+    let opener = prop(&window, "opener");
+    let route = if !opener.is_null() && !opener.is_undefined() {
+        Some(Route::Opener(opener.unchecked_into()))
+    } else if state.is_empty() {
+        None
+    } else {
+        BroadcastChannel::new(&channel_name(&state)).ok().map(Route::Channel)
     };
-    Ok(Prepared { window, query, target, state, opener, channel, delivery })
+    let Some(route) = route else {
+        leave_message(&window);
+        return Err(ConnectError::invalid_options("no opener and no state"));
+    };
+    Ok(Prepared { window, query, target, state, route })
 }
 
-/// Listens for the ack (from the opener at the target origin, or on the channel), posts
-/// the envelope, and finishes on the ack, the timeout, or a failed post.
+/// Posts the envelope, then listens for the ack (from the opener at the target origin, or
+/// on the channel), and finishes on the ack or the timeout. Posting first misses nothing:
+/// the ack can only arrive in a later task.
 fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
-    let waiting: Rc<RefCell<Option<Waiting>>> = Rc::new(RefCell::new(None));
-    let mut guards = Vec::new();
-    {
-        let (w, state, target, opener) = (Rc::clone(&waiting), p.state.clone(), p.target.clone(), p.opener.clone());
-        guards.push(EventListener::new(&p.window, "message", move |e| {
-            let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
-            let from_opener = opener.as_ref().zip(e.source()).is_some_and(|(o, s)| Object::is(&s, o.as_ref()));
-            if e.origin() == target && from_opener && parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state)
-            {
-                finish(&w, Ok(true));
-            }
-        }));
-    }
-    if let Some(channel) = &p.channel {
-        let (w, state) = (Rc::clone(&waiting), p.state.clone());
-        guards.push(EventListener::new(channel, "message", move |e| {
-            let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
-            if parse_callback_ack(&JsData(&e.data())).as_deref() == Some(&state) {
-                finish(&w, Ok(true));
-            }
-        }));
-    }
-    let w = Rc::clone(&waiting);
-    let timer = Timeout::new(ack_timeout_ms, move || finish(&w, Ok(false)));
-    let Ok(mut slot) = waiting.try_borrow_mut() else { return };
-    *slot = Some(Waiting {
-        window: p.window.clone(),
-        opener: p.opener.is_some(),
-        delivery: p.delivery,
-        channel: p.channel.clone(),
-        guards,
-        timer: Some(timer),
-        done,
-    });
-    drop(slot);
-
-    let msg = envelope(&p.state, &p.query);
-    let posted = match (&p.opener, &p.channel) {
-        (Some(opener), _) => opener
-            .post_message(&msg, &p.target)
+    let Prepared { window, query, target, state, route } = p;
+    let msg = message(&[("type", TYPE_CALLBACK), ("state", &state), ("query", &query)]);
+    let posted = match &route {
+        Route::Opener(opener) => opener
+            .post_message(&msg, &target)
             .map_err(|_| ConnectError::must_be("opener_origin", "an origin such as https://app.example")),
-        (None, Some(channel)) => {
+        Route::Channel(channel) => {
             channel.post_message(&msg).map_err(|_| ConnectError::invalid_response("the channel is closed"))
         }
-        (None, None) => Ok(()),
     };
     if let Err(e) = posted {
-        finish(&waiting, Err(e));
+        if let Route::Channel(channel) = route {
+            channel.close();
+        }
+        return done(Err(e));
     }
+
+    let waiting: Rc<RefCell<Option<Waiting>>> = Rc::new(RefCell::new(None));
+    let w = Rc::clone(&waiting);
+    let (listener, delivery, channel) = match route {
+        Route::Opener(opener) => {
+            let on_message = move |e: &web_sys::Event| {
+                let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
+                if prop(e, "origin").as_string().as_ref() == Some(&target)
+                    && Object::is(&prop(e, "source"), &opener)
+                    && parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state)
+                {
+                    finish(&w, true);
+                }
+            };
+            (Listener::new(&window, "message", Box::new(on_message)), Delivery::Opener, None)
+        }
+        Route::Channel(channel) => {
+            let on_message = move |e: &web_sys::Event| {
+                let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
+                if parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state) {
+                    finish(&w, true);
+                }
+            };
+            (Listener::new(&channel, "message", Box::new(on_message)), Delivery::Channel, Some(channel))
+        }
+    };
+    let w = Rc::clone(&waiting);
+    let timer = timeout(ack_timeout_ms, Box::new(move || finish(&w, false)));
+    if let Ok(mut slot) = waiting.try_borrow_mut() {
+        *slot = Some(Waiting { window, delivery, channel, listener, timer, done });
+    };
 }
 
-/// Ends the wait once: releases the listeners, timer and channel, closes the window (or
+/// Ends the wait once: releases the listener, timer and channel, closes the window (or
 /// leaves a message for the person), and reports.
-fn finish(waiting: &RefCell<Option<Waiting>>, acked: Result<bool, ConnectError>) {
-    let Some(mut w) = waiting.try_borrow_mut().ok().and_then(|mut w| w.take()) else { return };
-    drop(w.timer.take());
-    if let Some(channel) = w.channel.take() {
+fn finish(waiting: &RefCell<Option<Waiting>>, acknowledged: bool) {
+    let Some(w) = waiting.try_borrow_mut().ok().and_then(|mut w| w.take()) else { return };
+    let Waiting { window, delivery, channel, listener, timer, done } = w;
+    drop(timer);
+    if let Some(channel) = channel {
         channel.close();
     }
-    // We may be inside one of the listeners: drop them after this turn of the event loop.
-    let guards = std::mem::take(&mut w.guards);
-    Timeout::new(0, move || drop(guards)).forget();
-    let result = acked.map(|acknowledged| {
-        if acknowledged || w.opener {
-            let _ = w.window.close();
-        } else {
-            leave_message(&w.window);
-        }
-        CallbackOutcome { delivery: w.delivery, acknowledged }
-    });
-    (w.done)(result);
+    // We may be inside the listener: drop it after this turn of the event loop.
+    timeout(0, Box::new(move || drop(listener))).forget();
+    if acknowledged || delivery == Delivery::Opener {
+        let _ = window.close();
+    } else {
+        leave_message(&window);
+    }
+    done(Ok(CallbackOutcome { delivery, acknowledged }));
 }
 
 /// A value that arrives once, for [`complete_callback`]'s future.
@@ -277,35 +279,38 @@ impl<T> Future for SlotFuture<T> {
 fn take_response(window: &Window) -> Result<(String, String), ConnectError> {
     let query = page_query(window);
     strip_response(window);
-    let origin = window.location().origin().map_err(|_| ConnectError::invalid_options("no page origin"))?;
-    Ok((query, origin))
+    Ok((query, own_origin(window)?))
+}
+
+/// A part of the page's address (`location.origin`, `.search`, `.pathname`).
+fn location_part(window: &Window, key: &str) -> Option<String> {
+    prop(&window.location(), key).as_string()
+}
+
+/// This page's origin.
+pub(crate) fn own_origin(window: &Window) -> Result<String, ConnectError> {
+    location_part(window, "origin").ok_or_else(|| ConnectError::invalid_options("no page origin"))
 }
 
 /// The page's query, without `?`.
 pub(crate) fn page_query(window: &Window) -> String {
-    let search = window.location().search().unwrap_or_default();
+    let search = location_part(window, "search").unwrap_or_default();
     search.strip_prefix('?').unwrap_or(&search).to_owned()
 }
 
 /// Replaces the address bar's URL with its path alone, so the response is neither in the
 /// history nor sent again by a reload (docs/security.md#callback-page).
 pub(crate) fn strip_response(window: &Window) {
-    let path = window.location().pathname().unwrap_or_else(|_| "/".into());
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
+    let path = location_part(window, "pathname").unwrap_or_else(|| "/".into());
+    let history = prop(window, "history");
+    if history.is_object() {
+        let _ = history.unchecked_into::<History>().replace_state_with_url(&JsValue::NULL, "", Some(&path));
     }
-}
-
-fn envelope(state: &str, query: &str) -> Object {
-    let msg = Object::new();
-    for (k, v) in [("type", TYPE_CALLBACK), ("state", state), ("query", query)] {
-        let _ = Reflect::set(&msg, &JsValue::from_str(k), &JsValue::from_str(v));
-    }
-    msg
 }
 
 fn leave_message(window: &Window) {
-    if let Some(body) = window.document().and_then(|d| d.body()) {
-        body.set_text_content(Some(ORPHAN_MESSAGE));
+    let body = prop(&prop(window, "document"), "body");
+    if body.is_object() {
+        let _ = Reflect::set(&body, &JsValue::from_str("textContent"), &JsValue::from_str(ORPHAN_MESSAGE));
     }
 }

@@ -14,13 +14,13 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
-use gloo_events::EventListener;
-use gloo_timers::callback::{Interval, Timeout};
-use js_sys::{Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use gloo_timers::callback::Interval;
+use js_sys::Object;
+use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
 
-use super::js_data::JsData;
+use super::guards::{timeout, Listener};
+use super::js_data::{message, prop, JsData};
 use super::popup;
 use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{Ack, Action, Flow, FlowConfig, Incoming, Input, Protocol, POLL_MS};
@@ -104,7 +104,9 @@ pub(crate) struct Launch {
 }
 
 struct Guards {
-    _listeners: Vec<EventListener>,
+    _message: Listener,
+    _channel: Option<Listener>,
+    _abort: Option<Listener>,
     _poll: Interval,
 }
 
@@ -152,21 +154,20 @@ pub(crate) fn start(window: &Window, launch: Launch) -> Rc<Running> {
         on_event: launch.on_event,
     })));
 
-    let mut listeners = Vec::with_capacity(3);
     let r = Rc::clone(&running);
-    listeners.push(EventListener::new(window, "message", move |e| r.on_message(e, false)));
-    if let Some(channel) = &channel {
+    let message = Listener::new(window, "message", Box::new(move |e| r.on_message(e, false)));
+    let channel = channel.map(|channel| {
         let r = Rc::clone(&running);
-        listeners.push(EventListener::new(channel, "message", move |e| r.on_message(e, true)));
-    }
-    if let Some(signal) = &launch.signal {
+        Listener::new(&channel, "message", Box::new(move |e| r.on_message(e, true)))
+    });
+    let abort = launch.signal.map(|signal| {
         let r = Rc::clone(&running);
-        listeners.push(EventListener::once(signal, "abort", move |_| r.dispatch(Input::Abort("the signal fired"))));
-    }
+        Listener::new(&signal, "abort", Box::new(move |_| r.dispatch(Input::Abort("the signal fired"))))
+    });
     let r = Rc::clone(&running);
     let poll = Interval::new(POLL_MS, move || r.poll());
     if let Ok(mut d) = running.0.try_borrow_mut() {
-        d.guards = Some(Guards { _listeners: listeners, _poll: poll });
+        d.guards = Some(Guards { _message: message, _channel: channel, _abort: abort, _poll: poll });
     }
     let _ = PENDING.try_with(|p| p.set(Rc::downgrade(&running)));
     running
@@ -228,15 +229,15 @@ impl Running {
 
     fn on_message(&self, event: &web_sys::Event, via_channel: bool) {
         let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
-        let Some(popup) = self.popup() else { return };
-        let origin = event.origin();
-        let from_popup = !via_channel && event.source().is_some_and(|s| Object::is(&s, popup.as_ref()));
-        let data = event.data();
+        let origin = prop(event, "origin").as_string().unwrap_or_default();
+        let (source, data) = (prop(event, "source"), prop(event, "data"));
         let actions = match self.0.try_borrow_mut() {
-            Ok(mut d) => d.flow.handle(
-                Input::Message(Incoming { origin: &origin, from_popup, via_channel, data: &JsData(&data) }),
-                js_sys::Date::now(),
-            ),
+            Ok(mut d) => {
+                // `Object.is` runs no page code, so it may run inside the borrow.
+                let from_popup = !via_channel && Object::is(&source, &d.popup);
+                let message = Incoming { origin: &origin, from_popup, via_channel, data: &JsData(&data) };
+                d.flow.handle(Input::Message(message), js_sys::Date::now())
+            }
             Err(_) => return,
         };
         for action in actions {
@@ -253,7 +254,7 @@ impl Running {
         let Ok((detect, popup)) = self.0.try_borrow().map(|d| (d.flow.config().detect_close, d.popup.clone())) else {
             return;
         };
-        let closed = detect && popup.closed().unwrap_or(false);
+        let closed = detect && popup::closed(&popup) == Some(true);
         self.dispatch(if closed { Input::PopupClosed } else { Input::Tick });
     }
 
@@ -285,23 +286,16 @@ impl Running {
 
     fn send_ack(&self, ack: &Ack) {
         let Ok(d) = self.0.try_borrow() else { return };
-        let msg = Object::new();
-        let set = |k: &str, v: &str| {
-            let _ = Reflect::set(&msg, &JsValue::from_str(k), &JsValue::from_str(v));
-        };
-        match ack {
-            Ack::Vendo { connection_id } => {
-                set("type", TYPE_ACK);
-                set("connection_id", connection_id);
-            }
+        let msg = match ack {
+            Ack::Vendo { connection_id } => message(&[("type", TYPE_ACK), ("connection_id", connection_id)]),
             Ack::Callback { state } => {
-                set("type", TYPE_CALLBACK_ACK);
-                set("state", state);
+                let msg = message(&[("type", TYPE_CALLBACK_ACK), ("state", state)]);
                 if let Some(channel) = &d.channel {
                     let _ = channel.post_message(&msg);
                 }
+                msg
             }
-        }
+        };
         // Always the exact expected origin, never "*".
         let _ = d.popup.post_message(&msg, &d.flow.config().expected_origin);
     }
@@ -340,7 +334,7 @@ impl Running {
         // The guards may be running right now (we may be inside one of their callbacks):
         // drop them once this turn of the event loop is done.
         if let Some(guards) = guards {
-            Timeout::new(0, move || drop(guards)).forget();
+            timeout(0, Box::new(move || drop(guards))).forget();
         }
     }
 }

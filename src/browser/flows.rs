@@ -10,7 +10,9 @@ use std::rc::Rc;
 
 use web_sys::{AbortSignal, Window};
 
+use super::callback_page::own_origin;
 use super::driver::{self, emit, EventHook, FlowEventKind, FlowFuture, Launch, Running};
+use super::js_data::prop;
 use super::popup;
 use super::redirect;
 use crate::error::{ConnectError, ErrorCode};
@@ -100,10 +102,6 @@ fn browser_window() -> Result<Window, ConnectError> {
     web_sys::window().ok_or_else(|| ConnectError::invalid_options("no window: flows need a browser page"))
 }
 
-fn own_origin(window: &Window) -> Result<String, ConnectError> {
-    window.location().origin().map_err(|_| ConnectError::invalid_options("no page origin"))
-}
-
 /// What one flow needs to start, once every option has been checked.
 struct Plan<'a> {
     common: &'a CommonOptions,
@@ -116,7 +114,7 @@ struct Plan<'a> {
 /// Checks the signal, supersedes the pending flow, opens (or adopts) the popup and starts.
 fn launch(window: &Window, plan: Plan<'_>) -> Result<Rc<Running>, ConnectError> {
     let common = plan.common;
-    if common.signal.as_ref().is_some_and(AbortSignal::aborted) {
+    if common.signal.as_ref().is_some_and(|s| prop(s, "aborted").as_bool() == Some(true)) {
         return Err(ConnectError::with_detail(ErrorCode::Aborted, "the signal was aborted already"));
     }
     driver::supersede_pending();

@@ -13,6 +13,22 @@ extern "C" {
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
 }
 
+/// `target[key]`, or `undefined` when reading it throws. For properties read once or
+/// twice: one `Reflect.get` import serves them all, where each `web-sys` getter adds an
+/// import of its own to the wasm and the glue.
+pub(crate) fn prop(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A plain object of string fields: the messages the SDK posts.
+pub(crate) fn message(fields: &[(&str, &str)]) -> js_sys::Object {
+    let msg = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&msg, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    msg
+}
+
 /// A borrowed JS value read as message data.
 pub struct JsData<'a>(pub &'a JsValue);
 

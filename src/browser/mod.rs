@@ -9,12 +9,14 @@
 //! - [`redirect`]: same-tab mode: `popup_support`, the pending record, `complete_redirect`.
 //! - [`http`]: the token endpoint calls over `fetch`.
 //! - [`js_data`]: reads a JS value as [`crate::message::MessageData`] without throwing.
+//! - `guards`: an event listener removed when dropped, a timeout cancelled when dropped.
 //!
 //! Everything a flow takes or gives is re-exported here, so one `use` line is enough.
 
 pub mod callback_page;
 pub mod driver;
 pub mod flows;
+mod guards;
 pub mod http;
 pub mod js_data;
 pub mod popup;

@@ -1,16 +1,16 @@
 //! Opening the popup (docs/flows.md#popup): synchronously, in the caller's stack, centred
 //! on the opener window and clamped to the screen. A blocked popup is reported at once.
 
-use gloo_timers::callback::Timeout;
-use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 use web_sys::Window;
 
+use super::guards::timeout;
+use super::js_data::prop;
 use crate::error::{ConnectError, ErrorCode};
 use crate::geometry::{features, popup_rect, PopupOptions, Rect};
 
 fn num(target: &JsValue, key: &str) -> f64 {
-    Reflect::get(target, &JsValue::from_str(key)).ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN)
+    prop(target, key).as_f64().unwrap_or(f64::NAN)
 }
 
 fn opener_rect(window: &Window) -> Rect {
@@ -19,7 +19,7 @@ fn opener_rect(window: &Window) -> Rect {
 }
 
 fn screen_rect(window: &Window) -> Rect {
-    let screen = window.screen().map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+    let screen = prop(window, "screen");
     let or_zero = |v: f64| if v.is_finite() { v } else { 0.0 };
     Rect {
         left: or_zero(num(&screen, "availLeft")),
@@ -32,7 +32,12 @@ fn screen_rect(window: &Window) -> Rect {
 /// Whether `w` is a usable, open window: `closed` must read exactly `false`
 /// (null, a closed window, or a `closed` that is not a boolean count as blocked).
 pub fn is_open(w: &JsValue) -> bool {
-    w.is_object() && Reflect::get(w, &JsValue::from_str("closed")).ok().and_then(|v| v.as_bool()) == Some(false)
+    w.is_object() && closed(w) == Some(false)
+}
+
+/// `w.closed`, when it reads as a boolean.
+pub(crate) fn closed(w: &JsValue) -> Option<bool> {
+    prop(w, "closed").as_bool()
 }
 
 /// Opens `url` in a popup. Never awaits: call it straight from a click handler.
@@ -87,7 +92,7 @@ pub fn close_surely(w: Window, delay_ms: u32) {
         let run = move || {
             close(&w);
             if let Some(&gap) = CLOSE_RETRY_GAPS_MS.get(retry) {
-                if w.closed() == Ok(false) {
+                if is_open(&w) {
                     attempt(w, gap, retry + 1);
                 }
             }
@@ -95,7 +100,7 @@ pub fn close_surely(w: Window, delay_ms: u32) {
         if wait_ms == 0 {
             run();
         } else {
-            Timeout::new(wait_ms, run).forget();
+            timeout(wait_ms, Box::new(run)).forget();
         }
     }
     attempt(w, delay_ms, 0);

@@ -5,11 +5,12 @@
 
 use std::rc::Rc;
 
-use js_sys::Reflect;
-use wasm_bindgen::JsValue;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Storage, Window};
 
-use super::callback_page::{hand_off, page_query, strip_response, CallbackOptions, OnDone};
+use super::callback_page::{hand_off, own_origin, page_query, strip_response, CallbackOptions, OnDone};
+use super::js_data::prop;
 use crate::error::{ConnectError, ErrorCode};
 use crate::redirect::{
     finish, no_pending_flow, popup_unsupported_reason, response_state, storage_key, PendingRedirect, RedirectResult,
@@ -38,7 +39,7 @@ pub fn popup_support() -> PopupSupport {
 
 /// This tab's `sessionStorage`; same-tab flows cannot run without it.
 fn session_storage(window: &Window) -> Result<Storage, ConnectError> {
-    window.session_storage().ok().flatten().ok_or_else(|| {
+    Some(prop(window, "sessionStorage")).filter(JsValue::is_object).map(JsCast::unchecked_into).ok_or_else(|| {
         ConnectError::with_detail(
             ErrorCode::UnsupportedEnvironment,
             "sessionStorage is unavailable: same-tab flows need it",
@@ -49,17 +50,19 @@ fn session_storage(window: &Window) -> Result<Storage, ConnectError> {
 /// Removes the records of abandoned flows that have expired, and anything under the SDK's
 /// prefix that is not a record.
 fn sweep(storage: &Storage, now: f64) {
-    let len = storage.length().unwrap_or(0);
-    let keys: Vec<String> = (0..len).filter_map(|i| storage.key(i).ok().flatten()).collect();
-    for key in keys.iter().filter(|k| k.starts_with(STORAGE_PREFIX)) {
-        let text = storage.get_item(key).ok().flatten().unwrap_or_default();
+    // `Object.keys` of a `Storage` lists its keys (a prefixed key never shadows a `Storage`
+    // member), as a copy that removing does not disturb.
+    let keys = Object::keys(storage).into_iter().filter_map(|k| k.as_string());
+    for key in keys.filter(|k| k.starts_with(STORAGE_PREFIX)) {
+        let text = storage.get_item(&key).ok().flatten().unwrap_or_default();
         if PendingRedirect::decode(&text).is_none_or(|r| r.is_expired(now)) {
-            let _ = storage.remove_item(key);
+            let _ = storage.remove_item(&key);
         }
     }
 }
 
-/// Stores the flow's record and navigates this tab to `url` with `location.assign`.
+/// Stores the flow's record and navigates this tab to `url` (`location.href = url`, as
+/// `location.assign(url)` would).
 pub(crate) fn leave(window: &Window, record: &PendingRedirect, url: &str) -> Result<(), ConnectError> {
     let storage = session_storage(window)?;
     sweep(&storage, js_sys::Date::now());
@@ -70,7 +73,7 @@ pub(crate) fn leave(window: &Window, record: &PendingRedirect, url: &str) -> Res
             "sessionStorage refused the record (full or blocked)",
         )
     })?;
-    if window.location().assign(url).is_err() {
+    if window.location().set_href(url).is_err() {
         let _ = storage.remove_item(&key);
         return Err(ConnectError::invalid_options("the tab could not navigate to the URL"));
     }
@@ -119,8 +122,9 @@ pub(crate) fn start_complete_redirect(options: CallbackOptions, done: OnRedirect
         // Found and judged; an unreadable record is judged as none.
         Some(record) => done(finish(&query, record, now).map(Some)),
         None => {
-            let Ok(origin) = window.location().origin() else {
-                return done(Err(ConnectError::invalid_options("no page origin")));
+            let origin = match own_origin(&window) {
+                Ok(origin) => origin,
+                Err(e) => return done(Err(e)),
             };
             let done: OnDone = Box::new(move |handed| {
                 done(match handed {
@@ -155,4 +159,53 @@ pub async fn complete_redirect(options: CallbackOptions) -> Result<Option<Redire
     let filled = Rc::clone(&slot);
     start_complete_redirect(options, Box::new(move |r| filled.fill(r)));
     super::callback_page::SlotFuture(slot).await
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use crate::redirect::RecordFlow;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn record(state: &str, expires_at: f64) -> String {
+        PendingRedirect {
+            flow: RecordFlow::ConnectLink,
+            state: state.into(),
+            code_verifier: None,
+            redirect_uri: "https://app.example/cb".into(),
+            issuer: None,
+            expires_at,
+            app_state: None,
+        }
+        .encode()
+    }
+
+    /// The sweep removes expired records and whatever under the SDK's prefix is not a
+    /// record, and leaves live records and everyone else's keys alone.
+    #[wasm_bindgen_test]
+    fn sweep_removes_expired_records_and_junk_under_the_prefix_only() {
+        let storage = session_storage(&web_sys::window().unwrap()).unwrap();
+        let now = js_sys::Date::now();
+        let junk = [STORAGE_PREFIX, "junk"].concat();
+        let entries = [
+            (storage_key("live"), record("live", now + 60_000.0)),
+            (storage_key("old"), record("old", now - 1_000.0)),
+            (junk.clone(), "not a record".to_owned()),
+            ("someone-else".to_owned(), "kept".to_owned()),
+        ];
+        for (k, v) in &entries {
+            storage.set_item(k, v).unwrap();
+        }
+        sweep(&storage, now);
+        let left = |k: &str| storage.get_item(k).unwrap().is_some();
+        assert!(left(&storage_key("live")), "a live record stays");
+        assert!(!left(&storage_key("old")), "an expired record goes");
+        assert!(!left(&junk), "junk under the prefix goes");
+        assert!(left("someone-else"), "other keys stay");
+        for (k, _) in &entries {
+            storage.remove_item(k).unwrap();
+        }
+    }
 }

@@ -20,14 +20,13 @@ extern "C" {
     pub type JsConnectError;
 
     #[wasm_bindgen(constructor, js_class = ConnectError)]
-    fn new(code: &str, detail: Option<String>, provider: Option<String>) -> JsConnectError;
+    fn new(code: &str, detail: Option<&str>, provider: Option<&str>) -> JsConnectError;
 }
 
 /// A `ConnectError` instance for `e`.
 pub fn error(e: ConnectError) -> JsValue {
-    let e = e.into_info();
     let detail = e.detail.as_deref().map(crate::validate::js_detail);
-    JsConnectError::new(e.code.as_str(), detail, e.provider).into()
+    JsConnectError::new(e.code.as_str(), detail.as_deref(), e.provider.as_deref()).into()
 }
 
 /// A JS string or `null`.
@@ -35,8 +34,9 @@ pub fn opt(v: Option<impl AsRef<str>>) -> JsValue {
     v.map_or(JsValue::NULL, |s| JsValue::from_str(s.as_ref()))
 }
 
-/// A plain object from a result type's `JS_FIELDS` and the values in the same order.
-fn fields(names: &[&str], values: &[JsValue]) -> JsValue {
+/// A plain object from names (a result type's `JS_FIELDS`, or those of `object!`) and the
+/// values in the same order.
+pub fn fields(names: &[&str], values: &[JsValue]) -> JsValue {
     let o = Object::new();
     for (k, v) in names.iter().zip(values) {
         let _ = Reflect::set(&o, &JsValue::from_str(k), v);
@@ -44,22 +44,15 @@ fn fields(names: &[&str], values: &[JsValue]) -> JsValue {
     o.into()
 }
 
-/// A plain object from key/value pairs.
-pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in fields {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
-}
-
-fn s(v: &str) -> JsValue {
-    JsValue::from_str(v)
+/// A JS string. Like [`opt`], it takes result fields by value: each `String` is freed here,
+/// once, rather than by every caller's drop of what is left of its struct.
+pub fn s(v: impl AsRef<str>) -> JsValue {
+    JsValue::from_str(v.as_ref())
 }
 
 /// `onEvent`'s argument: `{ kind, detail }`.
 pub fn flow_event(e: &FlowEvent) -> JsValue {
-    object(&[("kind", s(e.kind.as_str())), ("detail", opt(e.detail.as_deref()))])
+    object! { "kind" => s(e.kind.as_str()), "detail" => opt(e.detail.as_deref()) }
 }
 
 /// Any flow's result.
@@ -86,19 +79,19 @@ pub fn redirect_result(r: RedirectResult) -> JsValue {
 /// `authorize()`'s result (docs/results.md#authorization).
 fn authorization(a: Authorization) -> JsValue {
     let verifier = opt(a.code_verifier.as_ref().map(|v| v.secret()));
-    fields(&Authorization::JS_FIELDS, &[s(&a.code), s(&a.state), verifier, s(&a.redirect_uri), opt(a.iss)])
+    fields(&Authorization::JS_FIELDS, &[s(a.code), s(a.state), verifier, s(a.redirect_uri), opt(a.iss)])
 }
 
 /// `connect()`'s result (docs/results.md#connection).
 fn connection(c: Connection) -> JsValue {
     let values =
-        [s(&c.provider), s(&c.connection_id), opt(c.external_id), opt(c.display_name), opt(c.return_url), s(&c.state)];
+        [s(c.provider), s(c.connection_id), opt(c.external_id), opt(c.display_name), opt(c.return_url), s(c.state)];
     fields(&Connection::JS_FIELDS, &values)
 }
 
 /// `openConnectLink()`'s result (docs/results.md#linked-tool).
 fn linked(l: LinkedTool) -> JsValue {
-    fields(&LinkedTool::JS_FIELDS, &[s(&l.tool), s(&l.connection_id)])
+    fields(&LinkedTool::JS_FIELDS, &[s(l.tool), s(l.connection_id)])
 }
 
 /// A token response (docs/results.md#tokens); `extra` keeps unknown fields as JSON values.
@@ -106,8 +99,8 @@ pub fn tokens(t: TokenResponse) -> JsValue {
     let num = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from_f64);
     let extra = js_sys::JSON::parse(&t.extra).unwrap_or_else(|_| Object::new().into());
     let values = [
-        s(&t.access_token),
-        s(&t.token_type),
+        s(t.access_token),
+        s(t.token_type),
         num(t.expires_in),
         num(t.expires_at),
         opt(t.refresh_token.as_deref()),
@@ -121,23 +114,29 @@ pub fn tokens(t: TokenResponse) -> JsValue {
 /// `parseVendoMessage()`'s result: the message with camelCase fields.
 pub fn vendo_message(m: VendoMessage) -> JsValue {
     match m {
-        VendoMessage::Done(d) => object(&[
-            ("type", s(crate::message::TYPE_DONE)),
-            ("provider", s(&d.provider)),
-            ("connectionId", s(&d.connection_id)),
-            ("externalId", opt(d.external_id)),
-            ("displayName", opt(d.display_name)),
-            ("returnUrl", opt(d.return_url)),
-            ("state", opt(d.state)),
-        ]),
-        VendoMessage::Error(e) => object(&[
-            ("type", s(crate::message::TYPE_ERROR)),
-            ("code", s(&e.code)),
-            ("detail", opt(e.detail)),
-            ("provider", opt(e.provider)),
-            ("state", opt(e.state)),
-        ]),
-        VendoMessage::Ack(a) => object(&[("type", s(crate::message::TYPE_ACK)), ("connectionId", s(&a.connection_id))]),
+        VendoMessage::Done(d) => {
+            object! {
+                "type" => s(crate::message::TYPE_DONE),
+                "provider" => s(d.provider),
+                "connectionId" => s(d.connection_id),
+                "externalId" => opt(d.external_id),
+                "displayName" => opt(d.display_name),
+                "returnUrl" => opt(d.return_url),
+                "state" => opt(d.state),
+            }
+        }
+        VendoMessage::Error(e) => {
+            object! {
+                "type" => s(crate::message::TYPE_ERROR),
+                "code" => s(e.code),
+                "detail" => opt(e.detail),
+                "provider" => opt(e.provider),
+                "state" => opt(e.state),
+            }
+        }
+        VendoMessage::Ack(a) => {
+            object! { "type" => s(crate::message::TYPE_ACK), "connectionId" => s(a.connection_id) }
+        }
     }
 }
 
@@ -145,26 +144,28 @@ pub fn vendo_message(m: VendoMessage) -> JsValue {
 pub fn callback(c: Callback) -> JsValue {
     match c {
         Callback::Authorization(AuthorizationResponse::Code { code, state, iss }) => {
-            object(&[("type", s("code")), ("code", s(&code)), ("state", opt(state)), ("iss", opt(iss))])
+            object! { "type" => s("code"), "code" => s(code), "state" => opt(state), "iss" => opt(iss) }
         }
         Callback::Authorization(AuthorizationResponse::Error { error, error_description, error_uri, state, iss }) => {
-            object(&[
-                ("type", s("error")),
-                ("error", s(&error)),
-                ("errorDescription", opt(error_description)),
-                ("errorUri", opt(error_uri)),
-                ("state", opt(state)),
-                ("iss", opt(iss)),
-            ])
+            object! {
+                "type" => s("error"),
+                "error" => s(error),
+                "errorDescription" => opt(error_description),
+                "errorUri" => opt(error_uri),
+                "state" => opt(state),
+                "iss" => opt(iss),
+            }
         }
-        Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, vc_state }) => object(&[
-            ("type", s("connect_link_ok")),
-            ("tool", s(&tool)),
-            ("connectionId", s(&connection_id)),
-            ("vcState", opt(vc_state)),
-        ]),
+        Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, vc_state }) => {
+            object! {
+                "type" => s("connect_link_ok"),
+                "tool" => s(tool),
+                "connectionId" => s(connection_id),
+                "vcState" => opt(vc_state),
+            }
+        }
         Callback::ConnectLink(ConnectLinkResponse::Error { error, vc_state }) => {
-            object(&[("type", s("connect_link_error")), ("error", s(&error)), ("vcState", opt(vc_state))])
+            object! { "type" => s("connect_link_error"), "error" => s(error), "vcState" => opt(vc_state) }
         }
     }
 }

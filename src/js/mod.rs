@@ -4,11 +4,26 @@
 //!
 //! The package's entry (`pkg-template/index.js`) reads the JS option objects and checks
 //! their *types* (JS conventions: camelCase, `null`/`undefined` for absent); it passes the
-//! values here in order. Every *value* rule and every default lives in the Rust API these
-//! functions call, so Rust and JS callers get the same rules and details. The wasm side is
-//! synchronous: the entry creates each Promise and passes its `resolve`/`reject`, awaits
-//! the app's link function, and sends token requests with `fetch`, so the npm wasm links
-//! no async executor and no option readers (docs/architecture.md#size).
+//! values here in order, in one array per call. Every *value* rule and every default lives
+//! in the Rust API these functions call, so Rust and JS callers get the same rules and
+//! details. The wasm side is synchronous: the entry creates each Promise and passes its
+//! `resolve`/`reject`, awaits the app's link function, and sends token requests with
+//! `fetch`, so the npm wasm links no async executor and no option readers
+//! (docs/architecture.md#size).
+//!
+//! These exports are private to the entry, so their shape is chosen for size: arrays and
+//! plain JS values in, one JS value out. A helper that fails *returns* its `ConnectError`
+//! and the entry throws it, so no export passes a Rust string or a `Result` through
+//! wasm-bindgen's per-export glue.
+
+/// A plain JS object: `object! { "name" => value, … }`. The names become one static list and
+/// the values an array, which [`convert::fields`] pairs up: smaller at each use than a list
+/// of (name, value) pairs.
+macro_rules! object {
+    ($($name:literal => $value:expr),* $(,)?) => {
+        $crate::js::convert::fields(&[$($name),*], &[$($value),*])
+    };
+}
 
 mod convert;
 
@@ -19,7 +34,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Window};
 
-use self::convert::{error, object, opt};
+use self::convert::{error, opt, s};
 use crate::browser::callback_page::start_callback;
 use crate::browser::driver::Running;
 use crate::browser::flows::{
@@ -30,12 +45,55 @@ use crate::browser::http::json_body;
 use crate::browser::redirect::start_complete_redirect;
 use crate::browser::{self, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions};
 use crate::error::{ConnectError, ErrorCode};
-use crate::geometry::PopupOptions;
 use crate::pkce::{pkce_challenge, Pkce, METHOD};
 use crate::protocol::Outcome;
 use crate::redirect::Mode;
 use crate::token::{parse_revoke_response, parse_token_response, BodyEncoding};
 use crate::validate::{sanitize_return_to, validate_redirect_uri};
+
+/// The entry's array of a call's values, read in order. For a flow it is `[mode,
+/// unsupported, common, …the flow's own values]`: `unsupported` is why popups cannot work
+/// here (the entry's `popupSupport()`), `common` the array [`common_options`] reads.
+struct Values {
+    array: Array,
+    next: u32,
+}
+
+impl Values {
+    fn new(array: Array) -> Self {
+        Values { array, next: 0 }
+    }
+
+    /// The next value.
+    fn any(&mut self) -> JsValue {
+        self.next += 1;
+        self.array.get(self.next - 1)
+    }
+
+    /// The next value if it is a string.
+    fn text(&mut self) -> Option<String> {
+        self.any().as_string()
+    }
+
+    /// The next value, a string the Rust API requires: absent reads as `""`, which its
+    /// checks refuse with the option's name.
+    fn required(&mut self) -> String {
+        self.next += 1;
+        string_at(&self.array, self.next - 1)
+    }
+
+    /// The next value, an array of strings.
+    fn strings(&mut self) -> Vec<String> {
+        strings(&self.any().unchecked_into())
+    }
+
+    /// A flow's head: its mode, why popups cannot work here, and its common options.
+    fn head(&mut self) -> (Result<Mode, ConnectError>, Option<String>, CommonOptions) {
+        let mode = Mode::parse(self.text().as_deref());
+        let unsupported = self.text();
+        (mode, unsupported, common_options(&self.any().unchecked_into()))
+    }
+}
 
 /// The common options (docs/options.md#common) from the entry's array `[timeoutMs,
 /// closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent,
@@ -44,57 +102,62 @@ use crate::validate::{sanitize_return_to, validate_redirect_uri};
 /// `PopupOptions::validate` refuses. `place` marks a `window` the entry opened blank in the
 /// click before the wasm loaded: it is sized and placed as a popup of ours would be.
 fn common_options(a: &Array) -> CommonOptions {
-    let d = CommonOptions::default();
-    let num = |i| a.get(i).as_f64();
-    let flag = |i| a.get(i).as_bool();
-    let size = |i, default: u32| {
-        num(i).map_or(default, |n: f64| if n.fract() == 0.0 && (0.0..=4e9).contains(&n) { n as u32 } else { 0 })
-    };
+    let mut o = CommonOptions::default();
     let some = |i| Some(a.get(i)).filter(|v| !v.is_undefined());
-    let on_event = some(9).map(|f| -> browser::EventHook {
+    let size = |n: f64| if n.fract() == 0.0 && (0.0..=4e9).contains(&n) { n as u32 } else { 0 };
+    if let Some(n) = a.get(0).as_f64() {
+        o.timeout_ms = n;
+    }
+    if let Some(n) = a.get(1).as_f64() {
+        o.closed_grace_ms = n;
+    }
+    if let Some(b) = a.get(2).as_bool() {
+        o.detect_close = b;
+    }
+    if let Some(b) = a.get(3).as_bool() {
+        o.close_popup = b;
+    }
+    if let Some(n) = a.get(4).as_f64() {
+        o.popup.width = size(n);
+    }
+    if let Some(n) = a.get(5).as_f64() {
+        o.popup.height = size(n);
+    }
+    if let Some(name) = a.get(6).as_string() {
+        o.popup.name = name;
+    }
+    o.window = some(7).map(JsCast::unchecked_into::<Window>);
+    o.signal = some(8).map(JsCast::unchecked_into::<AbortSignal>);
+    o.on_event = some(9).map(|f| -> browser::EventHook {
         let f: Function = f.unchecked_into();
         Rc::new(move |e| {
             // A throwing hook must not break the flow.
             let _ = f.call1(&JsValue::NULL, &convert::flow_event(e));
         })
     });
-    let options = CommonOptions {
-        timeout_ms: num(0).unwrap_or(d.timeout_ms),
-        closed_grace_ms: num(1).unwrap_or(d.closed_grace_ms),
-        detect_close: flag(2).unwrap_or(d.detect_close),
-        close_popup: flag(3).unwrap_or(d.close_popup),
-        popup: PopupOptions {
-            width: size(4, d.popup.width),
-            height: size(5, d.popup.height),
-            name: a.get(6).as_string().unwrap_or(d.popup.name),
-        },
-        window: some(7).map(JsCast::unchecked_into::<Window>),
-        signal: some(8).map(JsCast::unchecked_into::<AbortSignal>),
-        on_event,
-    };
-    if flag(10) == Some(true) {
-        if let (Some(page), Some(w)) = (web_sys::window(), options.window.as_ref()) {
-            if options.popup.validate().is_ok() {
-                browser::popup::place(&page, w, &options.popup);
+    if a.get(10).as_bool() == Some(true) {
+        if let (Some(page), Some(w)) = (web_sys::window(), o.window.as_ref()) {
+            if o.popup.validate().is_ok() {
+                browser::popup::place(&page, w, &o.popup);
             }
         }
     }
-    options
+    o
 }
 
 /// The strings of an array the entry checked to hold only strings.
 fn strings(a: &Array) -> Vec<String> {
-    a.iter().filter_map(|v| v.as_string()).collect()
+    (0..a.length()).map(|i| string_at(a, i)).collect()
+}
+
+/// Item `i` of an array the entry checked to hold only strings.
+fn string_at(a: &Array, i: u32) -> String {
+    a.get(i).as_string().unwrap_or_default()
 }
 
 /// Starts a flow and hands its result to `resolve`/`reject` (exactly one is called).
 fn run_flow(started: Result<Rc<Running>, ConnectError>, resolve: Function, reject: Function) -> Option<Rc<Running>> {
-    let settle = move |r: Result<Outcome, ConnectError>| {
-        let _ = match r {
-            Ok(o) => resolve.call1(&JsValue::NULL, &convert::outcome(o)),
-            Err(e) => reject.call1(&JsValue::NULL, &error(e)),
-        };
-    };
+    let settle = move |r: Result<Outcome, ConnectError>| settle(r.map(convert::outcome), &resolve, &reject);
     match started {
         Ok(running) => {
             running.on_settle(Box::new(settle));
@@ -107,30 +170,28 @@ fn run_flow(started: Result<Rc<Running>, ConnectError>, resolve: Function, rejec
     }
 }
 
-/// `connect(options)` (docs/flows.md#connect); the entry wraps it in a Promise.
+/// `connect(options)` (docs/flows.md#connect); the entry wraps it in a Promise. `values`:
+/// the head, then `[baseUrl, provider, appKey, returnTo, state]`.
 #[wasm_bindgen(js_name = connect, skip_typescript)]
-#[allow(clippy::too_many_arguments)]
-pub fn connect(
-    base_url: String,
-    provider: String,
-    app_key: Option<String>,
-    return_to: Option<String>,
-    state: Option<String>,
-    mode: Option<String>,
-    unsupported: Option<String>,
-    common: Array,
-    resolve: Function,
-    reject: Function,
-) {
-    let o = ConnectOptions { base_url, provider, app_key, return_to, state, common: common_options(&common) };
-    let allowed = Mode::parse(mode.as_deref()).and_then(|m| m.for_popup_only_flow(unsupported.as_deref()));
+pub fn connect(values: Array, resolve: Function, reject: Function) {
+    let mut v = Values::new(values);
+    let (mode, unsupported, common) = v.head();
+    let o = ConnectOptions {
+        base_url: v.required(),
+        provider: v.required(),
+        app_key: v.text(),
+        return_to: v.text(),
+        state: v.text(),
+        common,
+    };
+    let allowed = mode.and_then(|m| m.for_popup_only_flow(unsupported.as_deref()));
     run_flow(allowed.and_then(|()| start_connect(&o)), resolve, reject);
 }
 
 /// The mode a flow runs in, from the JS option and why popups cannot work here (the entry's
 /// `popupSupport()`): `Ok(true)` for this tab.
-fn same_tab(mode: Option<String>, unsupported: Option<String>) -> Result<bool, ConnectError> {
-    Mode::parse(mode.as_deref()).map(|m| m.same_tab(unsupported.as_deref()))
+fn same_tab(mode: Result<Mode, ConnectError>, unsupported: Option<String>) -> Result<bool, ConnectError> {
+    mode.map(|m| m.same_tab(unsupported.as_deref()))
 }
 
 /// `appState` as JSON text: `JSON.stringify` of the app's value, which must give one.
@@ -145,46 +206,38 @@ fn app_state_text(value: JsValue) -> Result<Option<String>, ConnectError> {
         .ok_or_else(|| ConnectError::must_be("app_state", "a JSON value (JSON.stringify must accept it)"))
 }
 
-/// A same-tab start: resolves `null` once the tab is leaving, or rejects.
-fn settle_leaving(left: Result<(), ConnectError>, resolve: &Function, reject: &Function) {
-    let _ = match left {
-        Ok(()) => resolve.call1(&JsValue::NULL, &JsValue::NULL),
+/// Calls `resolve` with the value, or `reject` with the `ConnectError`.
+fn settle(r: Result<JsValue, ConnectError>, resolve: &Function, reject: &Function) {
+    let _ = match r {
+        Ok(value) => resolve.call1(&JsValue::NULL, &value),
         Err(e) => reject.call1(&JsValue::NULL, &error(e)),
     };
 }
 
-/// `authorize(options)` (docs/flows.md#authorize); `extra_params` comes as name, value, name, value, ….
+/// A same-tab start: resolves `null` once the tab is leaving, or rejects.
+fn settle_leaving(left: Result<(), ConnectError>, resolve: &Function, reject: &Function) {
+    settle(left.map(|()| JsValue::NULL), resolve, reject);
+}
+
+/// `authorize(options)` (docs/flows.md#authorize). `values`: the head, then
+/// `[authorizationEndpoint, clientId, redirectUri, scope, extraParams, issuer, state, pkce,
+/// appState]`; `scope` is an array of strings, `extraParams` one of name, value, name, value, ….
 #[wasm_bindgen(js_name = authorize, skip_typescript)]
-#[allow(clippy::too_many_arguments)]
-pub fn authorize(
-    authorization_endpoint: String,
-    client_id: String,
-    redirect_uri: String,
-    scope: Array,
-    extra_params: Array,
-    issuer: Option<String>,
-    state: Option<String>,
-    pkce: Option<bool>,
-    mode: Option<String>,
-    unsupported: Option<String>,
-    app_state: JsValue,
-    common: Array,
-    resolve: Function,
-    reject: Function,
-) {
-    let mut extra = strings(&extra_params).into_iter();
-    let extra_params = std::iter::from_fn(|| Some((extra.next()?, extra.next()?))).collect();
+pub fn authorize(values: Array, resolve: Function, reject: Function) {
+    let mut v = Values::new(values);
+    let (mode, unsupported, common) = v.head();
     let o = AuthorizeOptions {
-        authorization_endpoint,
-        client_id,
-        redirect_uri,
-        scope: strings(&scope),
-        extra_params,
-        issuer,
-        state,
-        pkce: pkce_or_default(pkce),
-        common: common_options(&common),
+        authorization_endpoint: v.required(),
+        client_id: v.required(),
+        redirect_uri: v.required(),
+        scope: v.strings(),
+        extra_params: pairs(v.any().unchecked_into()),
+        issuer: v.text(),
+        state: v.text(),
+        pkce: pkce_or_default(v.any().as_bool()),
+        common,
     };
+    let app_state = v.any();
     match same_tab(mode, unsupported) {
         Ok(false) => drop(run_flow(start_authorize(o), resolve, reject)),
         redirect => {
@@ -194,38 +247,38 @@ pub fn authorize(
     }
 }
 
+/// Name, value, name, value, … (strings, checked by the entry) as `(name, value)` pairs.
+fn pairs(flat: Array) -> Vec<(String, String)> {
+    (0..flat.length() / 2).map(|i| (string_at(&flat, 2 * i), string_at(&flat, 2 * i + 1))).collect()
+}
+
 /// `pkce` as given, else the Rust default (on).
 fn pkce_or_default(pkce: Option<bool>) -> bool {
     pkce.unwrap_or(AuthorizeOptions::default().pkce)
 }
 
-/// `openConnectLink(link, options)` (docs/flows.md#connect-link). With a link string it
-/// returns `undefined`; with a link function (`link` is `None`) it returns
-/// `[redirectUri, minted]`: the entry calls the app's function with `redirectUri` inside
-/// the click, then `minted(url)`, or `minted(undefined, true)` when the function failed.
+/// `openConnectLink(link, options)` (docs/flows.md#connect-link). `values`: the head, then
+/// `[link, redirectUri, state, appState]`, `link` `undefined` for a link function. With a
+/// link string it returns `undefined`; with a link function it returns `[redirectUri,
+/// minted]`: the entry calls the app's function with `redirectUri` inside the click, then
+/// `minted(url)`, or `minted(undefined, true)` when the function failed.
 #[wasm_bindgen(js_name = openConnectLink, skip_typescript)]
-#[allow(clippy::too_many_arguments)]
-pub fn open_connect_link(
-    link: Option<String>,
-    redirect_uri: Option<String>,
-    state: Option<String>,
-    mode: Option<String>,
-    unsupported: Option<String>,
-    app_state: JsValue,
-    common: Array,
-    resolve: Function,
-    reject: Function,
-) -> JsValue {
-    let o = ConnectLinkOptions { redirect_uri, state, common: common_options(&common) };
+pub fn open_connect_link(values: Array, resolve: Function, reject: Function) -> JsValue {
+    let mut v = Values::new(values);
+    let (mode, unsupported, common) = v.head();
+    let link = v.text();
+    let o = ConnectLinkOptions { redirect_uri: v.text(), state: v.text(), common };
+    let app_state = v.any();
     match same_tab(mode, unsupported) {
         Ok(false) => {}
         redirect => {
             let started =
                 redirect.and_then(|_| app_state_text(app_state)).and_then(|a| start_link_redirect(link, &o, a));
             if let Ok(Some((pending, mint_for))) = started {
-                return minting(mint_for, move |minted| {
-                    settle_leaving(link_redirect_minted(pending, minted), &resolve, &reject)
-                });
+                return minting(
+                    mint_for,
+                    Box::new(move |minted| settle_leaving(link_redirect_minted(pending, minted), &resolve, &reject)),
+                );
             }
             settle_leaving(started.map(drop), &resolve, &reject);
             return JsValue::UNDEFINED;
@@ -235,12 +288,12 @@ pub fn open_connect_link(
     let mint_for = started.as_ref().ok().and_then(|(_, m)| m.clone());
     let Some(running) = run_flow(started.map(|(r, _)| r), resolve, reject) else { return JsValue::UNDEFINED };
     let Some(redirect) = mint_for else { return JsValue::UNDEFINED };
-    minting(redirect, move |minted| link_minted(&running, minted))
+    minting(redirect, Box::new(move |minted| link_minted(&running, minted)))
 }
 
 /// `[redirectUri, minted]` for the entry: it calls the app's link function with
 /// `redirectUri`, then `minted(url)`, or `minted(undefined, true)` when the function failed.
-fn minting(redirect_uri: String, then: impl FnOnce(Result<String, ConnectError>) + 'static) -> JsValue {
+fn minting(redirect_uri: String, then: Box<dyn FnOnce(Result<String, ConnectError>)>) -> JsValue {
     let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
         then(match url.as_string() {
             _ if failed => Err(ConnectError::with_detail(
@@ -251,41 +304,32 @@ fn minting(redirect_uri: String, then: impl FnOnce(Result<String, ConnectError>)
             None => Err(ConnectError::invalid_options("the link function must give a URL string")),
         })
     });
-    js_sys::Array::of2(&JsValue::from_str(&redirect_uri), &minted).into()
+    js_sys::Array::of2(&s(redirect_uri), &minted).into()
 }
 
 /// `completeRedirect(options)` (docs/flows.md#redirect-mode), for the redirect page in
 /// either mode: resolves `{ flow, …result, appState }`, or `null` when there is nothing for
-/// this page to finish.
+/// this page to finish. `values` as for [`callback_options`].
 #[wasm_bindgen(js_name = completeRedirect, skip_typescript)]
-pub fn complete_redirect(
-    opener_origin: Option<String>,
-    ack_timeout_ms: Option<f64>,
-    resolve: Function,
-    reject: Function,
-) {
-    let options = match callback_options(opener_origin, ack_timeout_ms) {
+pub fn complete_redirect(values: Array, resolve: Function, reject: Function) {
+    let options = match callback_options(values) {
         Ok(o) => o,
-        Err(e) => return drop(reject.call1(&JsValue::NULL, &error(e))),
+        Err(e) => return settle(Err(e), &resolve, &reject),
     };
     start_complete_redirect(
         options,
         Box::new(move |r| {
-            let _ = match r {
-                Ok(done) => resolve.call1(&JsValue::NULL, &done.map_or(JsValue::NULL, convert::redirect_result)),
-                Err(e) => reject.call1(&JsValue::NULL, &error(e)),
-            };
+            settle(r.map(|done| done.map_or(JsValue::NULL, convert::redirect_result)), &resolve, &reject)
         }),
     );
 }
 
-/// The callback page's options, checked.
-fn callback_options(
-    opener_origin: Option<String>,
-    ack_timeout_ms: Option<f64>,
-) -> Result<browser::CallbackOptions, ConnectError> {
-    let mut options = browser::CallbackOptions { opener_origin, ..Default::default() };
-    if let Some(ms) = ack_timeout_ms {
+/// The callback page's options, checked, from the flow head (unused: the page runs where
+/// it is) and `[openerOrigin, ackTimeoutMs]`.
+fn callback_options(values: Array) -> Result<browser::CallbackOptions, ConnectError> {
+    let mut v = Values { array: values, next: 3 };
+    let mut options = browser::CallbackOptions { opener_origin: v.text(), ..Default::default() };
+    if let Some(ms) = v.any().as_f64() {
         if !(0.0..=60_000.0).contains(&ms) {
             return Err(ConnectError::must_be("ack_timeout_ms", "0 to 60000"));
         }
@@ -296,29 +340,18 @@ fn callback_options(
 
 /// `completeCallback(options)` (docs/flows.md#callback-page), for the app's callback page.
 #[wasm_bindgen(js_name = completeCallback, skip_typescript)]
-pub fn complete_callback(
-    opener_origin: Option<String>,
-    ack_timeout_ms: Option<f64>,
-    resolve: Function,
-    reject: Function,
-) {
+pub fn complete_callback(values: Array, resolve: Function, reject: Function) {
     let done = move |r: Result<browser::CallbackOutcome, ConnectError>| {
-        let _ = match r {
-            Ok(out) => {
-                let via = match out.delivery {
-                    browser::Delivery::Opener => "opener",
-                    browser::Delivery::Channel => "broadcastChannel",
-                };
-                let value = object(&[
-                    ("delivery", JsValue::from_str(via)),
-                    ("acknowledged", JsValue::from_bool(out.acknowledged)),
-                ]);
-                resolve.call1(&JsValue::NULL, &value)
-            }
-            Err(e) => reject.call1(&JsValue::NULL, &error(e)),
-        };
+        let value = r.map(|out| {
+            let via = match out.delivery {
+                browser::Delivery::Opener => "opener",
+                browser::Delivery::Channel => "broadcastChannel",
+            };
+            object! { "delivery" => JsValue::from_str(via), "acknowledged" => JsValue::from_bool(out.acknowledged) }
+        });
+        settle(value, &resolve, &reject)
     };
-    match callback_options(opener_origin, ack_timeout_ms) {
+    match callback_options(values) {
         Ok(options) => start_callback(options, Box::new(done)),
         Err(e) => done(Err(e)),
     }
@@ -328,16 +361,17 @@ pub fn complete_callback(
 const EXCHANGE: u8 = 0;
 const REFRESH: u8 = 1;
 
-/// `tokenRequest(kind, fields, bodyEncoding)`: a token helper's checked request, `{ url,
-/// body, contentType, unreachable }` (docs/flows.md#tokens). `fields` are the helper's
-/// string options in the order of its Rust struct. The entry sends the request with
-/// `fetch` and hands the answer to `tokenResult`; `unreachable` is the error for a failed
-/// `fetch`.
+/// `tokenRequest(kind, values)`: a token helper's checked request, `[url, body,
+/// contentType, unreachable]`, or its `ConnectError` (docs/flows.md#tokens). `values` are
+/// `bodyEncoding`, then the helper's string options in the order of its Rust struct. The
+/// entry sends the request with `fetch` and hands the answer to `tokenResult`;
+/// `unreachable` is the error for a failed `fetch`.
 #[wasm_bindgen(js_name = tokenRequest, skip_typescript)]
-pub fn token_request(kind: u8, fields: Array, body_encoding: Option<String>) -> Result<JsValue, JsValue> {
-    let mut v = strings(&fields).into_iter();
-    let mut next = || v.next().unwrap_or_default();
-    let prepared = BodyEncoding::parse(body_encoding.as_deref()).and_then(|body_encoding| {
+pub fn token_request(kind: u8, values: Array) -> JsValue {
+    let mut v = Values::new(values);
+    let body_encoding = BodyEncoding::parse(v.text().as_deref());
+    let mut next = || v.required();
+    let prepared = body_encoding.and_then(|body_encoding| {
         let (endpoint, client_id) = (next(), next());
         match kind {
             EXCHANGE => browser::ExchangeCode {
@@ -357,91 +391,103 @@ pub fn token_request(kind: u8, fields: Array, body_encoding: Option<String>) -> 
                 .prepare(),
         }
     });
-    let p = prepared.map_err(error)?;
-    Ok(object(&[
-        ("url", JsValue::from_str(&p.endpoint)),
-        ("body", JsValue::from_str(&p.body)),
-        ("contentType", JsValue::from_str(p.encoding.content_type())),
-        ("unreachable", error(p.unreachable())),
-    ]))
+    match prepared {
+        Ok(p) => {
+            let unreachable = error(p.unreachable());
+            Array::of4(&s(p.endpoint), &s(p.body), &s(p.encoding.content_type()), &unreachable).into()
+        }
+        Err(e) => error(e),
+    }
 }
 
 /// `tokenResult(kind, status, json)`: judges a token endpoint's answer (`json` is
-/// `undefined` when the body was not JSON); throws the `ConnectError`.
+/// `undefined` when the body was not JSON): the tokens, `undefined` for a revocation, or the
+/// `ConnectError`.
 #[wasm_bindgen(js_name = tokenResult, skip_typescript)]
-pub fn token_result(kind: u8, status: u16, json: JsValue) -> Result<JsValue, JsValue> {
+pub fn token_result(kind: u8, status: u16, json: JsValue) -> JsValue {
     let body = json_body(&json);
     let body = body.as_ref().map(|b| b as _);
     match kind {
         EXCHANGE | REFRESH => parse_token_response(status, body, js_sys::Date::now()).map(convert::tokens),
         _ => parse_revoke_response(status, body).map(|()| JsValue::UNDEFINED),
     }
-    .map_err(error)
+    .unwrap_or_else(error)
 }
 
 // ---------------------------------------------------------------------------------------
-// Pure helpers (docs/flows.md#helpers). Synchronous; they throw `ConnectError` where docs/flows.md#helpers says so.
+// Pure helpers (docs/flows.md#helpers). Synchronous; where docs/flows.md#helpers says they
+// throw, they return the `ConnectError` and the entry throws it.
+
+/// The pure helpers behind one export, by their number here; `a` and `b` are the helper's
+/// arguments.
+#[wasm_bindgen(js_name = helper, skip_typescript)]
+pub fn helper(number: u8, a: JsValue, b: JsValue) -> JsValue {
+    match number {
+        0 => generate_pkce(),
+        1 => pkce_challenge_js(a),
+        2 => generate_state(),
+        3 => parse_vendo_message(a),
+        4 => parse_callback_url(a),
+        5 => validate_redirect_uri_js(a, b.unchecked_into()),
+        _ => sanitize_return_to_js(a),
+    }
+}
 
 /// `generatePkce()` → `{ codeVerifier, codeChallenge, codeChallengeMethod: "S256" }`.
-#[wasm_bindgen(js_name = generatePkce, skip_typescript)]
-pub fn generate_pkce() -> Result<JsValue, JsValue> {
-    let p = Pkce::generate().map_err(error)?;
-    Ok(object(&[
-        ("codeVerifier", JsValue::from_str(p.verifier.secret())),
-        ("codeChallenge", JsValue::from_str(&p.challenge)),
-        ("codeChallengeMethod", JsValue::from_str(METHOD)),
-    ]))
+fn generate_pkce() -> JsValue {
+    Pkce::generate().map_or_else(error, |p| {
+        object! {
+            "codeVerifier" => JsValue::from_str(p.verifier.secret()),
+            "codeChallenge" => s(p.challenge),
+            "codeChallengeMethod" => JsValue::from_str(METHOD),
+        }
+    })
 }
 
 /// `pkceChallenge(verifier)`: the S256 challenge; throws `invalid_options` outside RFC 7636 §4.1.
-#[wasm_bindgen(js_name = pkceChallenge, skip_typescript)]
-pub fn pkce_challenge_js(verifier: JsValue) -> Result<String, JsValue> {
-    let v = verifier.as_string().ok_or_else(|| error(ConnectError::invalid_options("verifier must be a string")))?;
-    pkce_challenge(&v).map_err(error)
+fn pkce_challenge_js(verifier: JsValue) -> JsValue {
+    let v = verifier.as_string().ok_or_else(|| ConnectError::invalid_options("verifier must be a string"));
+    v.and_then(|v| pkce_challenge(&v)).map_or_else(error, s)
 }
 
 /// `generateState()`: 256 fresh CSPRNG bits, base64url.
-#[wasm_bindgen(js_name = generateState, skip_typescript)]
-pub fn generate_state() -> Result<String, JsValue> {
-    crate::random::generate_state().map_err(error)
+fn generate_state() -> JsValue {
+    crate::random::generate_state().map_or_else(error, s)
 }
 
 /// `parseVendoMessage(data)`: the typed message, or `null`. Never throws.
-#[wasm_bindgen(js_name = parseVendoMessage, skip_typescript)]
-pub fn parse_vendo_message(data: JsValue) -> JsValue {
+fn parse_vendo_message(data: JsValue) -> JsValue {
     crate::message::parse_vendo_message(&browser::js_data::JsData(&data)).map_or(JsValue::NULL, convert::vendo_message)
 }
 
 /// `parseCallbackUrl(url)`: the typed callback; throws `invalid_response`.
-#[wasm_bindgen(js_name = parseCallbackUrl, skip_typescript)]
-pub fn parse_callback_url(url: JsValue) -> Result<JsValue, JsValue> {
-    let url = url.as_string().ok_or_else(|| error(ConnectError::invalid_response("url must be a string")))?;
-    crate::callback::parse_callback_url(&url).map(convert::callback).map_err(error)
+fn parse_callback_url(url: JsValue) -> JsValue {
+    let url = url.as_string().ok_or_else(|| ConnectError::invalid_response("url must be a string"));
+    url.and_then(|url| crate::callback::parse_callback_url(&url)).map_or_else(error, convert::callback)
 }
 
 /// `validateRedirectUri(uri, { allowedHosts })` → `{ ok, code }`; `code` is `null` when ok.
-#[wasm_bindgen(js_name = validateRedirectUri, skip_typescript)]
-pub fn validate_redirect_uri_js(uri: JsValue, hosts: Array) -> JsValue {
+fn validate_redirect_uri_js(uri: JsValue, hosts: Array) -> JsValue {
     let hosts = strings(&hosts);
     let verdict = match uri.as_string() {
         None => Err(crate::validate::RedirectUriRule::InvalidUrl),
         Some(uri) => validate_redirect_uri(&uri, &hosts).map(|_| ()),
     };
     match verdict {
-        Ok(()) => object(&[("ok", JsValue::TRUE), ("code", JsValue::NULL)]),
-        Err(rule) => object(&[("ok", JsValue::FALSE), ("code", JsValue::from_str(rule.code()))]),
+        Ok(()) => object! { "ok" => JsValue::TRUE, "code" => JsValue::NULL },
+        Err(rule) => object! { "ok" => JsValue::FALSE, "code" => JsValue::from_str(rule.code()) },
     }
 }
 
 /// `sanitizeReturnTo(path)`: the path when it is a safe same-origin path, else `null`.
-#[wasm_bindgen(js_name = sanitizeReturnTo, skip_typescript)]
-pub fn sanitize_return_to_js(path: JsValue) -> JsValue {
+fn sanitize_return_to_js(path: JsValue) -> JsValue {
     opt(path.as_string().and_then(|p| sanitize_return_to(&p)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geometry::PopupOptions;
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);
@@ -463,6 +509,35 @@ mod tests {
         assert_eq!(pkce_or_default(None), AuthorizeOptions::default().pkce, "and in JS");
         assert_eq!(browser::CallbackOptions::default().ack_timeout_ms, 2000);
         assert_eq!(BodyEncoding::default(), BodyEncoding::Form);
+    }
+
+    /// The entry's arrays are read in order: absent values are `None` (a required string
+    /// reads as `""`, which the Rust API refuses with the option's name), and so is a value
+    /// of another type.
+    #[wasm_bindgen_test]
+    fn values_are_read_in_the_order_the_entry_writes_them() {
+        let a = Array::of5(
+            &"redirect".into(),
+            &"an in-app browser".into(),
+            &Array::new(),
+            &JsValue::UNDEFINED,
+            &3.0.into(),
+        );
+        a.push(&Array::of2(&"a".into(), &"b".into()));
+        let mut v = Values::new(a);
+        let (mode, unsupported, common) = v.head();
+        assert_eq!(mode.unwrap(), Mode::Redirect);
+        assert_eq!(unsupported.as_deref(), Some("an in-app browser"));
+        assert_eq!(common.timeout_ms, CommonOptions::default().timeout_ms);
+        assert_eq!(v.required(), "");
+        assert_eq!(v.text(), None, "a number is not a string");
+        assert_eq!(v.strings(), ["a", "b"]);
+        assert!(v.any().is_undefined(), "past the end");
+        let flat = Array::of4(&"n1".into(), &"v1".into(), &"n2".into(), &"v2".into());
+        assert_eq!(pairs(flat), [("n1".into(), "v1".into()), ("n2".into(), "v2".into())]);
+
+        let mut bad_mode = Values::new(Array::of3(&"sideways".into(), &JsValue::UNDEFINED, &Array::new()));
+        assert_eq!(bad_mode.head().0.unwrap_err().code, ErrorCode::InvalidOptions);
     }
 
     #[wasm_bindgen_test]

@@ -1,0 +1,38 @@
+//! The RAII guards the driver, the callback page and the popup hold: an event listener
+//! removed when dropped, and a timeout (`gloo-timers`) cancelled when dropped.
+//!
+//! Listeners are plain `addEventListener` / `removeEventListener` through `web-sys`: the
+//! flows need no listener options (`once`, `passive`, `capture`), so no options object is
+//! built. Both take boxed closures, so one copy of the registration code serves every call.
+
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Event, EventTarget};
+
+/// A listener on `target` for `kind` events, registered until this is dropped.
+pub(crate) struct Listener {
+    target: EventTarget,
+    kind: &'static str,
+    callback: Closure<dyn FnMut(&Event)>,
+}
+
+impl Listener {
+    /// Registers `f` for `kind` events on `target`.
+    pub(crate) fn new(target: &EventTarget, kind: &'static str, f: Box<dyn FnMut(&Event)>) -> Self {
+        let callback = Closure::wrap(f);
+        let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
+        Listener { target: target.clone(), kind, callback }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+    }
+}
+
+/// Runs `f` once after `ms` milliseconds, unless the returned guard is dropped first.
+pub(crate) fn timeout(ms: u32, f: Box<dyn FnOnce()>) -> Timeout {
+    Timeout::new(ms, f)
+}
