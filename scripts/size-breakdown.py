@@ -29,7 +29,7 @@ for row in rows:
     head = first.group(0) if first else plain
     if head == "vendo_connect":
         parts = plain.split("::")
-        parts = [re.split(r"[<{(]", p)[0] for p in parts]
+        parts = [re.split(r"[<>{(]", p)[0] for p in parts]
         key = "vendo_connect::" + "::".join(parts[1:3] if parts[1] in ("browser", "js") else parts[1:2])
     elif name.startswith("data segment"):
         key = "data (strings, tables)"

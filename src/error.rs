@@ -295,7 +295,10 @@ mod tests {
         assert_eq!(std::mem::size_of::<ConnectError>(), std::mem::size_of::<usize>());
         assert_eq!(std::mem::size_of::<Result<(), ConnectError>>(), std::mem::size_of::<usize>());
         let e = ConnectError::with_detail(ErrorCode::Timeout, "d").for_provider("notion");
-        assert_eq!((&e.code, e.detail.as_deref(), e.provider.as_deref()), (&ErrorCode::Timeout, Some("d"), Some("notion")));
+        assert_eq!(
+            (&e.code, e.detail.as_deref(), e.provider.as_deref()),
+            (&ErrorCode::Timeout, Some("d"), Some("notion"))
+        );
         let info = e.clone().into_info();
         assert_eq!(ConnectError::from(info), e);
         assert_eq!(format!("{e:?}"), r#"ConnectError { code: Timeout, detail: Some("d"), provider: Some("notion") }"#);

@@ -99,7 +99,7 @@ impl CommonOptions {
 }
 
 fn browser_window() -> Result<Window, ConnectError> {
-    web_sys::window().ok_or_else(|| ConnectError::invalid_options("no window: flows need a browser page"))
+    super::window().ok_or_else(|| ConnectError::invalid_options("no window: flows need a browser page"))
 }
 
 /// What one flow needs to start, once every option has been checked.

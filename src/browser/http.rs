@@ -138,7 +138,7 @@ impl RevokeToken {
 /// when it is not JSON).
 async fn post(p: Prepared) -> Result<(u16, JsValue), ConnectError> {
     let network = |_| p.unreachable();
-    let window = web_sys::window().ok_or_else(|| ConnectError::invalid_options("no window: run this in a browser"))?;
+    let window = super::window().ok_or_else(|| ConnectError::invalid_options("no window: run this in a browser"))?;
     let headers = Object::new();
     let _ = Reflect::set(&headers, &"Content-Type".into(), &p.encoding.content_type().into());
     let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());

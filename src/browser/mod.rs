@@ -22,6 +22,22 @@ pub mod js_data;
 pub mod popup;
 pub mod redirect;
 
+use wasm_bindgen::prelude::wasm_bindgen;
+use web_sys::Window;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `window`, or `None` where `typeof window` is `undefined`.
+    #[wasm_bindgen(thread_local_v2, js_name = window)]
+    static WINDOW: Option<Window>;
+}
+
+/// The page's window; `None` off a page (a worker, Node). One `typeof window` read, where
+/// `web_sys::window()` searches four globals and checks `instanceof Window`.
+pub(crate) fn window() -> Option<Window> {
+    WINDOW.with(Option::clone)
+}
+
 pub use callback_page::{complete_callback, CallbackOptions, CallbackOutcome, Delivery};
 pub use driver::{EventHook, FlowEvent, FlowEventKind, FlowFuture};
 pub use flows::{

@@ -29,7 +29,7 @@ pub struct PopupSupport {
 /// Reads the user agent and `navigator.standalone` (set on iOS home-screen web apps) and
 /// says whether a popup can work here.
 pub fn popup_support() -> PopupSupport {
-    let reason = web_sys::window().and_then(|w| {
+    let reason = super::window().and_then(|w| {
         let navigator = w.navigator();
         let standalone = Reflect::get(&navigator, &JsValue::from_str("standalone")).ok() == Some(JsValue::TRUE);
         popup_unsupported_reason(&navigator.user_agent().unwrap_or_default(), standalone)
@@ -97,7 +97,7 @@ pub(crate) type OnRedirectDone = Box<dyn FnOnce(Result<Option<RedirectResult>, C
 ///    closes). If nobody does, it is `invalid_state`: a replay, a reload of the unstripped
 ///    URL, a tampered state, or a flow this tab never started.
 pub(crate) fn start_complete_redirect(options: CallbackOptions, done: OnRedirectDone) {
-    let Some(window) = web_sys::window() else {
+    let Some(window) = super::window() else {
         return done(Err(ConnectError::invalid_options("no window")));
     };
     let query = page_query(&window);

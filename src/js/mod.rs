@@ -136,7 +136,7 @@ fn common_options(a: &Array) -> CommonOptions {
         })
     });
     if a.get(10).as_bool() == Some(true) {
-        if let (Some(page), Some(w)) = (web_sys::window(), o.window.as_ref()) {
+        if let (Some(page), Some(w)) = (browser::window(), o.window.as_ref()) {
             if o.popup.validate().is_ok() {
                 browser::popup::place(&page, w, &o.popup);
             }
