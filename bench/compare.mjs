@@ -73,9 +73,12 @@ export async function startUp({ browser, origin, rounds }) {
   return summary;
 }
 
-/** `preload`: ours with its callback page preloading the module and the wasm, as the README advises. */
+/**
+ * `preload`: ours with its callback page preloading the module and the wasm, as the README
+ * advises; `plain`: the floor, our flow's steps in plain JS with no SDK (bench/public/plain.js).
+ */
 export async function clickToTokens({ browser, origin, tokenEndpoint, rounds }) {
-  const sides = ['ours', 'preload', 'peer'];
+  const sides = ['ours', 'preload', 'peer', 'plain'];
   const run = async (side) => {
     const r = await flowRound(browser, origin, side, tokenEndpoint);
     if (r.error || !r.ok) console.error(`bench: ${side} flow failed: ${r.error || 'no tokens'}`);

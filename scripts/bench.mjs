@@ -4,7 +4,8 @@
 //     popup blocker's budget), a full auto-approved Vendo round trip, the pure helpers;
 //   - side by side with oidc-client-ts (pinned, bundled with esbuild at bench time into
 //     target/bench/): start-up on a throttled phone profile, and click → tokens in hand
-//     against the same local oidc-provider (www/oidc.mjs), with the ratio ours/peer.
+//     against the same local oidc-provider (www/oidc.mjs), with the ratio ours/peer, and
+//     against the floor: the same flow's steps in plain JS with no SDK (bench/public/plain.js).
 // Env: BENCH_ROUNDS (own figures, 20), BENCH_PEER_ROUNDS (side by side, 7), BENCH_DEBUG=1 (every
 // round's raw data as JSON on stderr).
 import { existsSync } from 'node:fs';
@@ -42,12 +43,15 @@ try {
   // own callback pages (startServers' instance only knows the demo's callback.html).
   const oursCallback = `${web.origin}/cb-ours.html`;
   const peerCallback = `${web.origin}/cb-peer.html`;
-  const oidc = await startOidc({ port: 0, redirectUris: [oursCallback, `${oursCallback}?preload`, peerCallback], origins: [web.origin] });
+  const plainCallback = `${web.origin}/cb-plain.html`;
+  const oidc = await startOidc({
+    port: 0, redirectUris: [oursCallback, `${oursCallback}?preload`, peerCallback, plainCallback], origins: [web.origin],
+  });
   cleanup.push(() => oidc.close());
   const metadata = await (await fetch(`${oidc.issuer}/.well-known/openid-configuration`)).json();
   const scope = 'openid offline_access';
   web.setConfig({
-    issuer: oidc.issuer, clientId: CLIENT_ID, scope, oursCallback,
+    issuer: oidc.issuer, clientId: CLIENT_ID, scope, oursCallback, plainCallback,
     authorizationEndpoint: oidc.authorizationEndpoint, tokenEndpoint: oidc.tokenEndpoint,
     // Given the server's metadata, like ours is given its endpoints: no discovery request at click time.
     peerSettings: { authority: oidc.issuer, client_id: CLIENT_ID, redirect_uri: peerCallback, response_type: 'code', scope, metadata },
@@ -150,13 +154,20 @@ try {
   row('  ours, callback page preloads: click → tokens', flow.preload.total, flow.peer.total);
   row('    callback html → tokens in hand', flow.preload.callbackToTokens, flow.peer.callbackToTokens);
   row('      callback html → SDK usable on the callback', flow.preload.callbackUsable, flow.peer.callbackUsable);
-  for (const side of ['ours', 'preload', 'peer']) {
+  console.log(`${'  the floor: our flow in plain JS, no SDK (plain.js)'.padEnd(50)} ${'ours'.padStart(9)} ${'plain JS'.padStart(16)} ${'ours/plain'.padStart(10)}`);
+  row('  click → tokens in hand', flow.ours.total, flow.plain.total);
+  row('    callback html → tokens in hand', flow.ours.callbackToTokens, flow.plain.callbackToTokens);
+  row('    the same, ours with the callback page preloading', flow.preload.callbackToTokens, flow.plain.callbackToTokens);
+  row('      callback html → script usable on the callback', flow.ours.callbackUsable, flow.plain.callbackUsable);
+  row('      usable there → token request sent', flow.ours.handOff, flow.plain.handOff);
+  console.log(`  plain JS against oidc-client-ts: click → tokens ${ratio(flow.plain.total, flow.peer.total)}, callback html → tokens ${ratio(flow.plain.callbackToTokens, flow.peer.callbackToTokens)}`);
+  for (const side of ['ours', 'preload', 'peer', 'plain']) {
     const rs = flow[side].callbackResources.map((r) => `${path.basename(r.path)} ${r.cached ? 'from cache' : 'from network'} ${r.ms.toFixed(0)} ms`);
     console.log(`  ${side}: the callback page loads ${rs.join(', ')}`);
   }
   console.log('  (each line is its own median; fresh browser context per round, so login + consent every time;');
   console.log('   scripts and wasm cacheable, so the callback page finds them in the HTTP cache)');
-  for (const side of ['ours', 'preload', 'peer']) if (flow[side].failed) console.log(`  ${side}: ${flow[side].failed} of ${flow[side].failed + flow[side].n} flows failed`);
+  for (const side of ['ours', 'preload', 'peer', 'plain']) if (flow[side].failed) console.log(`  ${side}: ${flow[side].failed} of ${flow[side].failed + flow[side].n} flows failed`);
 } catch (err) {
   if (!interrupted) throw err; // an interruption closes the browser under the run: not an error of its own
 } finally {
