@@ -35,7 +35,7 @@ for row in rows:
         key = "data (strings, tables)"
     elif re.match(r"^(import|export|type|table|elem|global|memory|code|custom)\b", name):
         key = "wasm sections (imports, exports, types)"
-    elif " externref shim" in name or " multivalue shim" in name or head in exports:
+    elif head in exports:
         key = "vendo_connect::js exports (+ inlined flow starts)"
     elif head in ("core", "alloc", "std", "__rustc", "str", "char", "T", "D", "usize", "u8", "u16", "u32", "f64", "i64", "memcmp", "memcpy", "memset"):
         key = "std (core, alloc)"

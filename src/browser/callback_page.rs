@@ -22,7 +22,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, History, MessageEvent, Window};
 
 use super::guards::{timeout, Listener};
-use super::js_data::{message, prop, JsData};
+use super::js_data::{object, prop, JsData};
 use crate::error::ConnectError;
 use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
 use crate::protocol::envelope_state;
@@ -169,7 +169,7 @@ fn prepare(
 /// the ack can only arrive in a later task.
 fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
     let Prepared { window, query, target, state, route } = p;
-    let msg = message(&[("type", TYPE_CALLBACK), ("state", &state), ("query", &query)]);
+    let msg = object(&["type", "state", "query"], &[TYPE_CALLBACK.into(), state.as_str().into(), query.into()]);
     let posted = match &route {
         Route::Opener(opener) => opener
             .post_message(&msg, &target)

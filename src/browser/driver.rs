@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
 
 use super::guards::{timeout, Listener};
-use super::js_data::{message, prop, JsData};
+use super::js_data::{object, prop, JsData};
 use super::popup;
 use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{Ack, Action, Flow, FlowConfig, Incoming, Input, Protocol, POLL_MS};
@@ -287,9 +287,11 @@ impl Running {
     fn send_ack(&self, ack: &Ack) {
         let Ok(d) = self.0.try_borrow() else { return };
         let msg = match ack {
-            Ack::Vendo { connection_id } => message(&[("type", TYPE_ACK), ("connection_id", connection_id)]),
+            Ack::Vendo { connection_id } => {
+                object(&["type", "connection_id"], &[TYPE_ACK.into(), connection_id.into()])
+            }
             Ack::Callback { state } => {
-                let msg = message(&[("type", TYPE_CALLBACK_ACK), ("state", state)]);
+                let msg = object(&["type", "state"], &[TYPE_CALLBACK_ACK.into(), state.into()]);
                 if let Some(channel) = &d.channel {
                     let _ = channel.post_message(&msg);
                 }

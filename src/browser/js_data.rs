@@ -20,13 +20,14 @@ pub(crate) fn prop(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// A plain object of string fields: the messages the SDK posts.
-pub(crate) fn message(fields: &[(&str, &str)]) -> js_sys::Object {
-    let msg = js_sys::Object::new();
-    for (k, v) in fields {
-        let _ = Reflect::set(&msg, &JsValue::from_str(k), &JsValue::from_str(v));
+/// A plain object from names and the values in the same order: the messages the SDK posts,
+/// and (in the JS skin) every result object.
+pub(crate) fn object(names: &[&str], values: &[JsValue]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in names.iter().zip(values) {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
     }
-    msg
+    o.into()
 }
 
 /// A borrowed JS value read as message data.

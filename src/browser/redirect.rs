@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Storage, Window};
 
@@ -31,7 +31,7 @@ pub struct PopupSupport {
 pub fn popup_support() -> PopupSupport {
     let reason = super::window().and_then(|w| {
         let navigator = w.navigator();
-        let standalone = Reflect::get(&navigator, &JsValue::from_str("standalone")).ok() == Some(JsValue::TRUE);
+        let standalone = prop(&navigator, "standalone") == JsValue::TRUE;
         popup_unsupported_reason(&navigator.user_agent().unwrap_or_default(), standalone)
     });
     PopupSupport { popup: reason.is_none(), reason }

@@ -5,6 +5,7 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::browser::js_data::object;
 use crate::callback::{AuthorizationResponse, Callback, ConnectLinkResponse};
 use crate::error::ConnectError;
 use crate::flow::FlowEvent;
@@ -32,16 +33,6 @@ pub fn error(e: ConnectError) -> JsValue {
 /// A JS string or `null`.
 pub fn opt(v: Option<impl AsRef<str>>) -> JsValue {
     v.map_or(JsValue::NULL, |s| JsValue::from_str(s.as_ref()))
-}
-
-/// A plain object from names (a result type's `JS_FIELDS`, or those of `object!`) and the
-/// values in the same order.
-pub fn fields(names: &[&str], values: &[JsValue]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in names.iter().zip(values) {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
 }
 
 /// A JS string. Like [`opt`], it takes result fields by value: each `String` is freed here,
@@ -79,19 +70,19 @@ pub fn redirect_result(r: RedirectResult) -> JsValue {
 /// `authorize()`'s result (docs/results.md#authorization).
 fn authorization(a: Authorization) -> JsValue {
     let verifier = opt(a.code_verifier.as_ref().map(|v| v.secret()));
-    fields(&Authorization::JS_FIELDS, &[s(a.code), s(a.state), verifier, s(a.redirect_uri), opt(a.iss)])
+    object(&Authorization::JS_FIELDS, &[s(a.code), s(a.state), verifier, s(a.redirect_uri), opt(a.iss)])
 }
 
 /// `connect()`'s result (docs/results.md#connection).
 fn connection(c: Connection) -> JsValue {
     let values =
         [s(c.provider), s(c.connection_id), opt(c.external_id), opt(c.display_name), opt(c.return_url), s(c.state)];
-    fields(&Connection::JS_FIELDS, &values)
+    object(&Connection::JS_FIELDS, &values)
 }
 
 /// `openConnectLink()`'s result (docs/results.md#linked-tool).
 fn linked(l: LinkedTool) -> JsValue {
-    fields(&LinkedTool::JS_FIELDS, &[s(l.tool), s(l.connection_id)])
+    object(&LinkedTool::JS_FIELDS, &[s(l.tool), s(l.connection_id)])
 }
 
 /// A token response (docs/results.md#tokens); `extra` keeps unknown fields as JSON values.
@@ -108,7 +99,7 @@ pub fn tokens(t: TokenResponse) -> JsValue {
         opt(t.id_token.as_deref()),
         extra,
     ];
-    fields(&TokenResponse::JS_FIELDS, &values)
+    object(&TokenResponse::JS_FIELDS, &values)
 }
 
 /// `parseVendoMessage()`'s result: the message with camelCase fields.

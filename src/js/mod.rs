@@ -17,11 +17,11 @@
 //! wasm-bindgen's per-export glue.
 
 /// A plain JS object: `object! { "name" => value, … }`. The names become one static list and
-/// the values an array, which [`convert::fields`] pairs up: smaller at each use than a list
+/// the values an array, which [`crate::browser::js_data::object`] pairs up: smaller at each use than a list
 /// of (name, value) pairs.
 macro_rules! object {
     ($($name:literal => $value:expr),* $(,)?) => {
-        $crate::js::convert::fields(&[$($name),*], &[$($value),*])
+        $crate::browser::js_data::object(&[$($name),*], &[$($value),*])
     };
 }
 
