@@ -8,14 +8,30 @@ bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 
 . scripts/env.sh
 
 logs=$(mktemp -d)
-# Browsers, drivers and servers already running (not ours): the orphan check ignores them.
-watched='chromium|chromedriver|chrome_crashpad|www/server.mjs|wasm-bindgen-test-runner'
-before=$(pgrep -f "$watched" | sort || true)
+# Every process a suite starts inherits this run's mark in its environment, even one that
+# leaves the suite's session (Playwright starts Chromium with setsid). The orphan check and
+# the clean-up after each suite find the suites' processes by it, so a browser that
+# something else on the machine runs is never counted or stopped.
+export VENDO_TEST_RUN="$$-$(date +%s%N)"
 total_pass=0; total_fail=0
 table=()
 
 # cargo test and wasm-bindgen-test-runner: "test result: ok. N passed; M failed"
 count_rust() { awk '/test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$1"; }
+# The live (not zombie) processes whose environment carries `VAR=value` $1 (and not $2, if
+# given), as "pid args" lines.
+marked() {
+  local environ pid vars
+  for environ in /proc/[0-9]*/environ; do
+    pid=${environ#/proc/}; pid=${pid%/environ}
+    [ "$pid" != "$$" ] && [ "$pid" != "$BASHPID" ] || continue
+    vars=$(tr '\0' '\n' 2>/dev/null < "$environ") || continue
+    grep -qxF "$1" <<< "$vars" || continue
+    if [ -n "${2:-}" ] && grep -qxF "$2" <<< "$vars"; then continue; fi
+    ps -o pid=,stat=,args= -p "$pid" 2>/dev/null | awk '$2 !~ /^Z/ { $2 = ""; print }'
+  done
+}
+
 # node --test: "# pass N" / "# fail M"
 count_node() { awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$1"; }
 # the size report: "size: N passed, M failed"
@@ -27,17 +43,15 @@ run() {
   echo "=== $name: $*"
   # Each suite runs in a session of its own; whatever it leaves running (a browser whose
   # driver was killed, say) is stopped when it ends, on success, failure and timeout.
-  local sidfile="$logs/$name.sid"
-  setsid --wait bash -c 'echo $$ > "$0"; exec timeout --kill-after=10 "$@"' "$sidfile" "$limit" "$@" 2>&1 | tee "$log"
+  # Each carries a mark of its own, so what it leaves is found even outside its session.
+  local mark="VENDO_TEST_SUITE=$name-$VENDO_TEST_RUN"
+  env "$mark" setsid --wait timeout --kill-after=10 "$limit" "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
-  local sid left
-  sid=$(cat "$sidfile" 2>/dev/null || true)
-  if [ -n "$sid" ]; then
-    left=$(pgrep -s "$sid" | xargs -r -n1 ps -o stat= -p | grep -vc '^Z' || true)
-    if [ "$left" -gt 0 ]; then
-      echo "=== $name left $left processes running: stopped"
-      pkill -KILL -s "$sid" || true
-    fi
+  local left
+  left=$(marked "$mark")
+  if [ -n "$left" ]; then
+    echo "=== $name left $(wc -l <<< "$left") processes running: stopped"
+    awk '{ print $1 }' <<< "$left" | xargs -r kill -KILL 2>/dev/null || true
   fi
   read -r pass fail < <("$counter" "$log")
   if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then
@@ -77,19 +91,20 @@ else
   total_fail=$((total_fail + 2))
 fi
 
-# Every suite stops the browsers, drivers and servers it started: none may outlive it.
+# Every suite stops what it started: nothing with this run's mark may outlive the suites.
+# (Each suite's leftovers were stopped above, and reported; this also catches what the
+# builds between the suites started.)
 count_orphans() { awk '/^orphans: [0-9]+ passed/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$1"; }
 orphans() {
   sleep 2
-  local left pid
-  left=$(for pid in $(pgrep -f "$watched" | sort); do
-    grep -qx "$pid" <<< "$before" || ps -o pid=,stat=,args= -p "$pid" | awk '$2 !~ /^Z/' || true
-  done)
+  local left
+  # Less this check itself (it carries its own suite's mark) and the `tee` of its log.
+  left=$(marked "VENDO_TEST_RUN=$VENDO_TEST_RUN" "VENDO_TEST_SUITE=$VENDO_TEST_SUITE" | grep -vF " tee $logs/" || true)
   if [ -z "$left" ]; then echo "orphans: 1 passed, 0 failed"; else
     echo "left running after the suites:"; echo "$left"; echo "orphans: 0 passed, 1 failed"; return 1; fi
 }
-export -f orphans
-export watched before
+export -f orphans marked
+export logs
 run orphans count_orphans 60 bash -c orphans
 
 echo
