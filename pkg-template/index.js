@@ -24,10 +24,40 @@ const loadFailed = (cause) => {
   const text = String((cause && cause.message) || cause);
   const why = /Content.Security.Policy|unsafe-eval|wasm-eval/i.test(text)
     ? "the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to its script-src"
-    : /magic|MIME|content-type/i.test(text)
-      ? 'the server did not answer with the wasm file (application/wasm); a dev server may need the package excluded from its dependency pre-bundling'
+    : /copy/.test(text)
+      ? 'the server has neither the wasm nor its JS copy: serve node_modules/vendo-connect/ as it is published, or pass the wasm to init({ module_or_path })'
       : 'the wasm could not be fetched or compiled';
   return new ConnectError('load_failed', `${why} (${text})`);
+};
+
+/**
+ * The wasm for `init()` without arguments (docs/architecture.md#loading). In a page, the
+ * package's `vendo_connect_bg.wasm`, which bundlers emit through `new URL(…, import.meta.url)`,
+ * compiled while it streams. Where that URL does not answer with wasm (a dev server's 404 or
+ * HTML page, a bundler that does not emit assets, a fetch error), and outside a page (Node, a
+ * server render), its copy as a JS module: an `import()`, so that a bundler gives it a chunk
+ * of its own and setups that serve the wasm never download it.
+ */
+const wasmSource = async () => {
+  let missed = 'vendo_connect_bg.wasm';
+  if (browser) {
+    try {
+      // (Without import.meta, as in an iife bundle, this throws: the copy, then.)
+      missed = new URL('vendo_connect_bg.wasm', import.meta.url);
+      const response = await fetch(missed);
+      if (response.ok && response.headers.get('Content-Type') === 'application/wasm') return response;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (response.ok && String.fromCharCode(...bytes.subarray(0, 4)) === '\0asm') return bytes;
+      missed += ` answered ${response.status} ${response.headers.get('Content-Type')}`;
+    } catch (e) {
+      missed += `: ${e}`;
+    }
+  }
+  try {
+    return Uint8Array.from(atob((await import('./vendo_connect_wasm.js')).default), (c) => c.charCodeAt(0));
+  } catch (e) {
+    throw new Error(`${missed}; its JS copy, vendo_connect_wasm.js: ${e}`);
+  }
 };
 
 /**
@@ -37,14 +67,7 @@ const loadFailed = (cause) => {
  */
 export function init(options) {
   loading ??= (async () => {
-    let given = options;
-    if (given === undefined && !browser) {
-      // Node, a server render, a unit test: the wasm from the package itself.
-      const fs = globalThis.process?.getBuiltinModule?.('node:fs');
-      if (!fs) throw new Error('this runtime cannot read files: pass the wasm to init({ module_or_path })');
-      given = { module_or_path: fs.readFileSync(new URL('vendo_connect_bg.wasm', import.meta.url)) };
-    }
-    await wasm.default(given);
+    await wasm.default(options ?? { module_or_path: await wasmSource() });
     loaded = true;
   })().catch((e) => {
     throw (failure = loadFailed(e));
