@@ -168,5 +168,5 @@ cost() { # NAME APP_JS... -- BASE_JS...
   say "$name production build: JS + wasm a page loads $b → $a B gzipped: the package adds $added B"
 }
 cost "Vite 8" vite8/dist/assets/*.js vite8/dist/assets/*.wasm -- vite8/baseline/dist/assets/*.js
-cost "webpack 5" webpack/dist/*.js webpack/dist/*.wasm -- webpack/dist/baseline/*.js
+cost "webpack 5" webpack/dist/*.js webpack/dist/*.wasm -- webpack/baseline/dist/*.js
 say "done in $((SECONDS - start)) s"

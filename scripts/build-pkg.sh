@@ -57,9 +57,11 @@ esbuild "$gen/index.js" --bundle --format=esm --minify --legal-comments=none --l
 # The wasm's copy as a JS module, base64 (docs/architecture.md#loading): index.js imports it
 # with `import()` only where vendo_connect_bg.wasm does not arrive (a dev server that
 # pre-bundles, esbuild and Rollup, which emit no assets; Node and server renders).
+# esbuild drops comments inside import(): webpack's is put back (see wasmSource in index.js).
+sed -i 's#import("./vendo_connect_wasm.js")#import(/* webpackIgnore: true */"./vendo_connect_wasm.js")#' pkg/index.js
 grep -q 'new URL("vendo_connect_bg.wasm",import.meta.url)' pkg/index.js \
   || { echo "build-pkg: index.js lost the bundler-visible wasm URL" >&2; exit 1; }
-grep -q 'import("./vendo_connect_wasm.js")' pkg/index.js \
+grep -q 'import(/\* webpackIgnore: true \*/"./vendo_connect_wasm.js")' pkg/index.js \
   || { echo "build-pkg: index.js lost the import() of the wasm's copy" >&2; exit 1; }
 printf 'export default "%s";\n' "$(base64 -w0 pkg/vendo_connect_bg.wasm)" > pkg/vendo_connect_wasm.js
 

@@ -12,4 +12,4 @@ const build = (entry, dir) => ({
   output: { path: path.join(import.meta.dirname, dir), filename: 'main.js', clean: true },
 });
 
-export default [build('./main.js', 'dist'), build('../vite8/baseline/main.js', 'dist/baseline')];
+export default [build('./main.js', 'dist'), build('../vite8/baseline/main.js', 'baseline/dist')];
