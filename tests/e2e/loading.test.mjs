@@ -2,7 +2,9 @@
 // wasm is still loading opens its popup anyway (popup blocker on); a strict CSP with
 // 'wasm-unsafe-eval' works and one without it fails with a typed load_failed; synchronous
 // helpers before ready throw not_ready; in Node, importing does nothing and ready() loads the
-// wasm from the package.
+// wasm from the package. Where the wasm URL answers a 404 or an HTML page, the wasm's JS copy
+// (vendo_connect_wasm.js) is imported instead; where it answers with wasm, the copy is never
+// downloaded; where neither arrives, load_failed says what the URL answered and the fix.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
