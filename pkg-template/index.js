@@ -24,10 +24,49 @@ const loadFailed = (cause) => {
   const text = String((cause && cause.message) || cause);
   const why = /Content.Security.Policy|unsafe-eval|wasm-eval/i.test(text)
     ? "the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to its script-src"
-    : /magic|MIME|content-type/i.test(text)
-      ? 'the server did not answer with the wasm file (application/wasm); a dev server may need the package excluded from its dependency pre-bundling'
+    : /copy/.test(text)
+      ? 'the server has neither the wasm nor its JS copy: serve node_modules/vendo-connect/ as it is published, or pass the wasm to init({ module_or_path })'
       : 'the wasm could not be fetched or compiled';
   return new ConnectError('load_failed', `${why} (${text})`);
+};
+
+/**
+ * The wasm for `init()` without arguments (docs/architecture.md#loading). In a page, the
+ * package's `vendo_connect_bg.wasm`, which bundlers emit through `new URL(…, import.meta.url)`,
+ * compiled while it streams. Where that URL does not answer with wasm (a dev server that
+ * pre-bundled the package, a bundler that emits no assets: a 404, an HTML page, a fetch
+ * error), its copy as a JS module, imported only then: `import()` gives it a chunk of its own.
+ * Outside a page (Node, a server render), the file read from the package's folder.
+ */
+const wasmSource = async () => {
+  if (!browser) {
+    const fs = globalThis.process?.getBuiltinModule?.('node:fs');
+    if (!fs) throw new Error('this runtime cannot read files: pass the wasm to init({ module_or_path })');
+    // Not `new URL('…', import.meta.url)`, which webpack and Turbopack turn into a URL of
+    // their own for the browser even in a server bundle: the package file's own URL, edited.
+    return fs.readFileSync(new URL(import.meta.url.replace(/[^/]*$/, 'vendo_connect_bg.wasm')));
+  }
+  let missed;
+  try {
+    // (Without import.meta, as in an iife bundle, this throws: the copy, then.)
+    missed = new URL('vendo_connect_bg.wasm', import.meta.url);
+    const response = await fetch(missed);
+    if (response.ok && response.headers.get('Content-Type') === 'application/wasm') return response;
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (response.ok && String.fromCharCode(...bytes.subarray(0, 4)) === '\0asm') return bytes;
+    missed += ` answered ${response.status} ${response.headers.get('Content-Type')}`;
+  } catch (e) {
+    missed += `: ${e}`;
+  }
+  try {
+    // Vite's client builds always emit the wasm: there the copy is left out (with the
+    // preload helper an import() would add). webpack's always do too: it leaves the import
+    // to the browser rather than add its chunk-loading runtime.
+    return Uint8Array.from(atob((await (import.meta.env?.PROD && !import.meta.env.SSR ? 0
+      : import(/* webpackIgnore: true */ './vendo_connect_wasm.js'))).default), (c) => c.charCodeAt(0));
+  } catch (e) {
+    throw new Error(`${missed}; its JS copy, vendo_connect_wasm.js: ${e}`);
+  }
 };
 
 /**
@@ -37,14 +76,7 @@ const loadFailed = (cause) => {
  */
 export function init(options) {
   loading ??= (async () => {
-    let given = options;
-    if (given === undefined && !browser) {
-      // Node, a server render, a unit test: the wasm from the package itself.
-      const fs = globalThis.process?.getBuiltinModule?.('node:fs');
-      if (!fs) throw new Error('this runtime cannot read files: pass the wasm to init({ module_or_path })');
-      given = { module_or_path: fs.readFileSync(new URL('vendo_connect_bg.wasm', import.meta.url)) };
-    }
-    await wasm.default(given);
+    await wasm.default(options ?? { module_or_path: await wasmSource() });
     loaded = true;
   })().catch((e) => {
     throw (failure = loadFailed(e));

@@ -25,7 +25,7 @@ cargo rustc --quiet --release --target wasm32-unknown-unknown --lib --crate-type
 gen=target/pkg-gen
 rm -rf "$gen" pkg
 mkdir -p "$gen" pkg target/size
-wasm-bindgen --target web --encode-into always --keep-debug --out-dir "$gen" --out-name vendo_connect \
+wasm-bindgen --target web --omit-default-module-path --encode-into always --keep-debug --out-dir "$gen" --out-name vendo_connect \
   target/wasm32-unknown-unknown/release/vendo_connect.wasm
 features=(--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-multivalue)
@@ -53,7 +53,17 @@ sed "s#__CONNECT_ERROR__#./$snippet#" pkg-template/index.js | UNSUPPORTED="$unsu
   let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
     process.stdout.write(s.replace("__POPUP_UNSUPPORTED__", () => process.env.UNSUPPORTED)));' > "$gen/index.js"
 esbuild "$gen/index.js" --bundle --format=esm --minify --legal-comments=none --log-level=warning \
-  --outfile=pkg/index.js
+  --external:./vendo_connect_wasm.js --outfile=pkg/index.js
+# The wasm's copy as a JS module, base64 (docs/architecture.md#loading): index.js imports it
+# with `import()` only where vendo_connect_bg.wasm does not arrive (a dev server that
+# pre-bundles, esbuild and Rollup, which emit no assets; Node and server renders).
+# esbuild drops comments inside import(): webpack's is put back (see wasmSource in index.js).
+sed -i 's#import("./vendo_connect_wasm.js")#import(/* webpackIgnore: true */"./vendo_connect_wasm.js")#' pkg/index.js
+grep -q 'new URL("vendo_connect_bg.wasm",import.meta.url)' pkg/index.js \
+  || { echo "build-pkg: index.js lost the bundler-visible wasm URL" >&2; exit 1; }
+grep -q 'import(/\* webpackIgnore: true \*/"./vendo_connect_wasm.js")' pkg/index.js \
+  || { echo "build-pkg: index.js lost the import() of the wasm's copy" >&2; exit 1; }
+printf 'export default "%s";\n' "$(base64 -w0 pkg/vendo_connect_bg.wasm)" > pkg/vendo_connect_wasm.js
 
 cp pkg-template/package.json pkg-template/README.md pkg-template/index.d.ts LICENSE pkg/
 # `vendo-connect/react` (a subpath of its own: users who don't import it load none of it).
@@ -68,6 +78,6 @@ files=$(cd pkg && npm pack --dry-run --json --loglevel=error | node -e '
   let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
     for (const f of JSON.parse(s)[0].files) console.log(f.path);
   });')
-unexpected=$(printf '%s\n' "$files" | grep -Ev '^(package\.json|README\.md|LICENSE|index\.js|index\.d\.ts|react\.js|react\.d\.ts|vendo_connect_bg\.wasm)$' || true)
+unexpected=$(printf '%s\n' "$files" | grep -Ev '^(package\.json|README\.md|LICENSE|index\.js|index\.d\.ts|react\.js|react\.d\.ts|vendo_connect_bg\.wasm|vendo_connect_wasm\.js)$' || true)
 [ -z "$unexpected" ] || { echo "build-pkg: unexpected files in the tarball: $unexpected" >&2; exit 1; }
 echo "pkg: built $(printf '%s\n' "$files" | wc -l) files into pkg/"

@@ -2,7 +2,9 @@
 // wasm is still loading opens its popup anyway (popup blocker on); a strict CSP with
 // 'wasm-unsafe-eval' works and one without it fails with a typed load_failed; synchronous
 // helpers before ready throw not_ready; in Node, importing does nothing and ready() loads the
-// wasm from the package.
+// wasm from the package. Where the wasm URL answers a 404 or an HTML page, the wasm's JS copy
+// (vendo_connect_wasm.js) is imported instead; where it answers with wasm, the copy is never
+// downloaded; where neither arrives, load_failed says what the URL answered and the fix.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -12,6 +14,7 @@ import { closed } from './harness.mjs';
 import { setup } from './support.mjs';
 
 const pkg = new URL('../../pkg/', import.meta.url);
+const requested = []; // every /pkg/ path the pages asked for
 let ctx;
 let app;
 let origin;
@@ -35,8 +38,14 @@ before(async () => {
     const csp = url.searchParams.get('csp');
     try {
       if (url.pathname.startsWith('/pkg/')) {
-        const body = await readFile(new URL(url.pathname.slice(5), pkg));
+        requested.push(url.pathname);
         const wasm = url.pathname.endsWith('.wasm');
+        // How the wasm and its JS copy are answered (a dev server's 404 or HTML fallback, …).
+        const as = wasm ? globalThis.wasmAs : url.pathname.endsWith('_wasm.js') ? globalThis.copyAs : undefined;
+        if (as === 404) return res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+        if (as === 'html') return res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>app</title>');
+        if (as === 'octet') return res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(await readFile(new URL(url.pathname.slice(5), pkg)));
+        const body = await readFile(new URL(url.pathname.slice(5), pkg));
         const slow = wasm ? Number(globalThis.wasmDelay || 0) : 0;
         setTimeout(() => {
           res.writeHead(200, { 'Content-Type': wasm ? 'application/wasm' : 'text/javascript', 'Cache-Control': 'no-store' });
@@ -192,6 +201,7 @@ test("without 'wasm-unsafe-eval' ready() and every flow reject with load_failed 
   assert.equal(err?.code, 'load_failed', JSON.stringify(err));
   assert.ok(err.isConnectError);
   assert.match(err.detail, /wasm-unsafe-eval/);
+  assert.ok(!requested.includes('/pkg/vendo_connect_wasm.js'), 'a compile refused by the CSP does not fetch the JS copy');
   await p.evaluate(connectAction());
   await p.click('#go');
   await p.waitForFunction(() => window.out.length === 1);
@@ -217,7 +227,7 @@ test('a flow clicked while a failing load is under way closes its blank popup', 
   }
 });
 
-test('Node: importing neither throws nor fetches; ready() loads the wasm from the package; flows reject with a typed error', () => {
+test('Node: importing neither throws nor fetches; ready() reads the wasm from the package folder; flows reject with a typed error', () => {
   const script = `
     let fetched = 0;
     globalThis.fetch = () => { fetched++; throw new Error('no fetch'); };
@@ -236,4 +246,55 @@ test('Node: importing neither throws nor fetches; ready() loads the wasm from th
     fetched: 0, before: 'not_ready', state: 43, pkce: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     flow: 'unsupported_environment', cb: 'unsupported_environment', vendo: { type: 'vendo:connection:ack', connectionId: 'c' },
   });
+});
+
+/** Opens the page with the wasm and its copy answered as given; returns what ready() gave and which /pkg/ files were asked for. */
+async function loadWith(wasmAs, copyAs) {
+  globalThis.wasmAs = wasmAs;
+  globalThis.copyAs = copyAs;
+  requested.length = 0;
+  try {
+    const p = await open();
+    const r = await p.evaluate(() => window.sdk.ready().then(() => 'ready', (e) => ({ code: e.code, detail: e.detail })));
+    return { p, r, asked: [...requested] };
+  } finally {
+    globalThis.wasmAs = undefined;
+    globalThis.copyAs = undefined;
+  }
+}
+
+test('the wasm served: its JS copy is never downloaded', async () => {
+  const { p, r, asked } = await loadWith();
+  assert.equal(r, 'ready');
+  assert.deepEqual(asked, ['/pkg/index.js', '/pkg/vendo_connect_bg.wasm']);
+  await p.close();
+});
+
+for (const [what, as] of [['a 404 (a dev server that pre-bundled the package)', 404], ['an HTML page (a dev server\'s SPA fallback)', 'html']]) {
+  test(`the wasm answered with ${what}: the JS copy is imported, and a click connects`, async () => {
+    const { p, r, asked } = await loadWith(as);
+    assert.equal(r, 'ready', JSON.stringify(r));
+    assert.deepEqual(asked, ['/pkg/index.js', '/pkg/vendo_connect_bg.wasm', '/pkg/vendo_connect_wasm.js']);
+    await p.evaluate(connectAction());
+    const [popup] = await Promise.all([p.waitForEvent('popup'), p.click('#go')]);
+    await popup.click('#approve');
+    await p.waitForFunction(() => window.out.length === 1, null, { timeout: 15_000 });
+    assert.match((await p.evaluate(() => window.out[0])).ok ?? '', /^[0-9a-f-]{36}$/);
+    await p.close();
+  });
+}
+
+test('the wasm served as application/octet-stream: its bytes are used (checked by their magic number), not the copy', async () => {
+  const { p, r, asked } = await loadWith('octet');
+  assert.equal(r, 'ready');
+  assert.ok(!asked.includes('/pkg/vendo_connect_wasm.js'), JSON.stringify(asked));
+  await p.close();
+});
+
+test('neither the wasm nor its copy: load_failed names both answers and the fix', async () => {
+  const { p, r } = await loadWith(404, 404);
+  assert.equal(r.code, 'load_failed');
+  assert.match(r.detail, /^the server has neither the wasm nor its JS copy: serve node_modules\/vendo-connect\/ as it is published, or pass the wasm to init\(\{ module_or_path \}\)/);
+  assert.match(r.detail, /\/pkg\/vendo_connect_bg\.wasm answered 404 text\/plain; its JS copy, vendo_connect_wasm\.js: /);
+  await p.close();
 });

@@ -1,0 +1,2 @@
+// Astro, static output: nothing for vendo-connect.
+export default {};
