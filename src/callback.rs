@@ -5,9 +5,9 @@
 //! A recognised parameter given twice is an error (RFC 6749 §3.1: parameters must not be
 //! repeated); unknown parameters are ignored. Errors never echo the code.
 
+use crate::ascii::split_at_str;
 use crate::error::ConnectError;
 use crate::query::{named_values, Refused};
-use crate::url::split_at_str;
 
 /// A parsed callback.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -15,7 +15,7 @@
 
 use crate::error::{ConnectError, ErrorCode};
 use crate::message::MessageData;
-use crate::protocol::Outcome;
+use crate::results::Outcome;
 
 /// After an ack, how long the popup gets to read it before it is closed (seed 004's
 /// callback page waits for the ack; docs/decisions.md#ack-then-close).
@@ -302,7 +302,7 @@ pub fn close_delay(age_ms: f64, acked: bool) -> u32 {
 mod tests {
     use super::*;
     use crate::message::Field;
-    use crate::protocol::LinkedTool;
+    use crate::results::LinkedTool;
 
     /// Test data: a `type` field only.
     struct Data(&'static str);

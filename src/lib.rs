@@ -90,6 +90,7 @@
 //! only to your own server).
 #![deny(missing_docs)]
 
+mod ascii;
 pub mod callback;
 pub mod error;
 pub mod flow;
@@ -101,6 +102,7 @@ pub mod query;
 pub mod random;
 pub mod redirect;
 pub mod request;
+pub mod results;
 pub mod token;
 pub mod url;
 pub mod validate;

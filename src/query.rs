@@ -7,9 +7,7 @@
 //! rather than patched with U+FFFD, so nothing unreadable is ever compared or passed on.
 //! The tests hold both directions to the `form_urlencoded` crate.
 
-use crate::url::split_at_str;
-
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+use crate::ascii::{hex_digit, hex_value, split_at_str};
 
 /// Appends `name=value`, `&`-separated from what `out` already holds.
 pub fn append_pair(out: &mut String, name: &str, value: &str) {
@@ -37,8 +35,8 @@ fn encode(out: &mut String, s: &str) {
 /// Appends `b` as `%XX` (uppercase hex).
 pub(crate) fn push_percent_encoded(out: &mut String, b: u8) {
     out.push('%');
-    out.push(char::from(HEX[usize::from(b >> 4)]));
-    out.push(char::from(HEX[usize::from(b & 15)]));
+    out.push(hex_digit(b >> 4).to_ascii_uppercase());
+    out.push(hex_digit(b).to_ascii_uppercase());
 }
 
 /// The `&`-separated parts of a query as written, empty ones skipped.
@@ -71,7 +69,7 @@ pub fn decode(s: &str, plus_as_space: bool) -> Option<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        let hex = |at: usize| bytes.get(at).and_then(|h| char::from(*h).to_digit(16));
+        let hex = |at: usize| bytes.get(at).copied().and_then(hex_value);
         match (b, hex(i + 1), hex(i + 2)) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);

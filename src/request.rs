@@ -3,10 +3,11 @@
 //! percent-encoded (`application/x-www-form-urlencoded`); reserved parameters cannot be
 //! overridden.
 
+use crate::ascii::split_at_str;
 use crate::error::ConnectError;
 use crate::pkce::METHOD;
 use crate::query::{append_pair, decode, parts, push_percent_encoded, raw_pairs};
-use crate::url::{split_at_str, HttpUrl};
+use crate::url::HttpUrl;
 use crate::validate::BaseUrl;
 
 /// The parameters of `GET {baseUrl}/api/oauth/{provider}/authorize`.

@@ -4,8 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use vendo_connect::flow::FlowEventKind;
-use vendo_connect::protocol::{Authorization, Connection, LinkedTool};
 use vendo_connect::redirect::{Mode, RecordFlow, RedirectResult};
+use vendo_connect::results::{Authorization, Connection, LinkedTool};
 use vendo_connect::token::TokenResponse;
 use vendo_connect::ErrorCode;
 

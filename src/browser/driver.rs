@@ -26,7 +26,7 @@ use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{Ack, Action, Flow, FlowConfig, Incoming, Input, Protocol, POLL_MS};
 pub use crate::flow::{FlowEvent, FlowEventKind};
 use crate::message::{TYPE_ACK, TYPE_CALLBACK_ACK};
-use crate::protocol::{FlowResult, Outcome};
+use crate::results::{FlowResult, Outcome};
 
 /// The debug hook (`onEvent` in JS).
 pub type EventHook = Rc<dyn Fn(&FlowEvent)>;

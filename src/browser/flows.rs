@@ -20,11 +20,10 @@ use crate::flow::{FlowConfig, Input, Protocol};
 use crate::geometry::PopupOptions;
 use crate::message::channel_name;
 use crate::pkce::CodeVerifier;
-use crate::protocol::{
-    Authorization, AuthorizationProtocol, ConnectLinkProtocol, Connection, LinkedTool, VendoProtocol,
-};
+use crate::protocol::{AuthorizationProtocol, ConnectLinkProtocol, VendoProtocol};
 use crate::redirect::{PendingRedirect, RecordFlow};
 use crate::request::{authorization_url, vendo_authorize_url, with_query_param, AuthorizationRequest, VendoAuthorize};
+use crate::results::{Authorization, Connection, LinkedTool};
 use crate::url::HttpUrl;
 use crate::validate::{
     state_or_fresh, validate_base_url, validate_endpoint, validate_provider_slug, validate_return_to, validate_state,

@@ -46,8 +46,8 @@ use crate::browser::redirect::start_complete_redirect;
 use crate::browser::{self, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions};
 use crate::error::{ConnectError, ErrorCode};
 use crate::pkce::{pkce_challenge, Pkce, METHOD};
-use crate::protocol::Outcome;
 use crate::redirect::Mode;
+use crate::results::Outcome;
 use crate::token::{parse_revoke_response, parse_token_response, BodyEncoding};
 use crate::validate::{sanitize_return_to, validate_redirect_uri};
 
