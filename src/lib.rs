@@ -89,6 +89,7 @@
 //! `Serialize`/`Deserialize` (an `Authorization` then carries its code verifier: send it
 //! only to your own server).
 #![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
 
 mod ascii;
 pub mod callback;

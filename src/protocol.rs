@@ -13,6 +13,7 @@ use crate::pkce::CodeVerifier;
 use crate::results::{Authorization, Connection, LinkedTool, Outcome};
 
 /// The Vendo popup protocol: `vendo:oauth:done` / `vendo:oauth:error` (seed 004).
+#[derive(Debug)]
 pub struct VendoProtocol {
     /// The flow's state; a message carrying another state is ignored.
     pub state: String,
@@ -85,6 +86,7 @@ fn wrong_kind() -> Result<Outcome, ConnectError> {
 }
 
 /// OAuth 2.1 authorization responses (RFC 6749 §4.1.2, §4.1.2.1; RFC 9207).
+#[derive(Debug)]
 pub struct AuthorizationProtocol {
     /// The flow's state; compared exactly and required.
     pub state: String,
@@ -150,6 +152,7 @@ fn check_issuer(expected: Option<&str>, iss: Option<&str>, required: bool) -> Re
 }
 
 /// Hosted connect-link callbacks (`status`/`tool`/`connection_id`/`error`, seed 000).
+#[derive(Debug)]
 pub struct ConnectLinkProtocol {
     /// The `vc_state` the SDK added to the redirect URI; `None` for a link minted
     /// elsewhere, whose callback carries none.
@@ -341,6 +344,40 @@ mod tests {
             p.judge(&envelope("X", "status=ok&tool=t&connection_id=c&vc_state=X")),
             Verdict::Ignore("state does not match")
         );
+    }
+
+    #[test]
+    fn debug_output_carries_no_secret() {
+        use crate::flow::{Flow, FlowConfig, Incoming, Input};
+        let verifier = "v".repeat(43);
+        let config = FlowConfig {
+            expected_origin: "https://app.example".into(),
+            accept_channel: true,
+            opened_at: 0.0,
+            timeout_ms: 1.0,
+            closed_grace_ms: 1.0,
+            detect_close: true,
+            close_popup: true,
+        };
+        let flow = Flow::new(Box::new(oauth(None)), config);
+        let data = envelope("S", "code=the-code&state=S");
+        let input = Input::Message(Incoming {
+            origin: "https://app.example",
+            from_popup: true,
+            via_channel: false,
+            data: &data,
+        });
+        let request = crate::token::TokenRequest::ExchangeCode {
+            client_id: "client",
+            code: "the-code",
+            code_verifier: &verifier,
+            redirect_uri: "https://app.example/cb",
+        };
+        for text in [format!("{flow:?}"), format!("{input:?}"), format!("{request:?}"), format!("{:?}", oauth(None))] {
+            assert!(!text.contains(&verifier) && !text.contains("the-code"), "{text}");
+        }
+        assert!(format!("{input:?}").contains("https://app.example"), "the origin is shown");
+        assert!(format!("{request:?}").contains("client"), "the client id is shown");
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn decode(s: &str, plus_as_space: bool) -> Option<String> {
         let hex = |at: usize| bytes.get(at).copied().and_then(hex_value);
         match (b, hex(i + 1), hex(i + 2)) {
             (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
+                out.push(h * 16 + l);
                 i += 3;
                 continue;
             }

@@ -11,6 +11,7 @@ use crate::url::HttpUrl;
 use crate::validate::BaseUrl;
 
 /// The parameters of `GET {baseUrl}/api/oauth/{provider}/authorize`.
+#[derive(Debug)]
 pub struct VendoAuthorize<'a> {
     /// The validated base URL.
     pub base: &'a BaseUrl,
@@ -58,6 +59,7 @@ fn encode_segment(out: &mut String, s: &str) {
 }
 
 /// An OAuth 2.1 authorization request.
+#[derive(Debug)]
 pub struct AuthorizationRequest<'a> {
     /// The validated authorization endpoint (may carry its own query).
     pub endpoint: &'a HttpUrl,

@@ -73,6 +73,18 @@ pub enum TokenRequest<'a> {
     },
 }
 
+/// The grant and the client, never the code, verifier or token it carries.
+impl fmt::Debug for TokenRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, client_id) = match self {
+            TokenRequest::ExchangeCode { client_id, .. } => ("ExchangeCode", client_id),
+            TokenRequest::Refresh { client_id, .. } => ("Refresh", client_id),
+            TokenRequest::Revoke { client_id, .. } => ("Revoke", client_id),
+        };
+        f.debug_struct(name).field("client_id", client_id).finish_non_exhaustive()
+    }
+}
+
 impl TokenRequest<'_> {
     fn pairs(&self) -> Vec<(&str, &str)> {
         match self {

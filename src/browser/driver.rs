@@ -56,6 +56,16 @@ enum FutureState {
     Running(Rc<Running>),
 }
 
+impl<T> std::fmt::Debug for FlowFuture<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            FutureState::Failed(_) => "failed",
+            FutureState::Running(_) => "running",
+        };
+        f.debug_struct("FlowFuture").field("state", &state).finish()
+    }
+}
+
 impl<T> FlowFuture<T> {
     pub(crate) fn failed(e: ConnectError) -> Self {
         FlowFuture { state: FutureState::Failed(Some(e)), _result: PhantomData }

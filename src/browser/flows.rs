@@ -409,6 +409,16 @@ pub enum LinkSource {
     Factory(LinkFactory),
 }
 
+/// The kind of source only: a minted link may carry a one-time token.
+impl std::fmt::Debug for LinkSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LinkSource::Url(_) => "LinkSource::Url([redacted])",
+            LinkSource::Factory(_) => "LinkSource::Factory",
+        })
+    }
+}
+
 /// Options of [`open_connect_link`] (docs/options.md#connect-link).
 #[derive(Clone, Debug, Default)]
 pub struct ConnectLinkOptions {
