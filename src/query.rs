@@ -84,11 +84,6 @@ pub fn decode(s: &str, plus_as_space: bool) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The decoded pairs of a query; `None` when a name or value is not UTF-8.
-pub fn pairs(query: &str) -> Option<Vec<(String, String)>> {
-    raw_pairs(query).map(|(n, v)| Some((decode(n, true)?, decode(v, true)?))).collect()
-}
-
 /// Why [`named_values`] refused a query.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Refused {
@@ -131,6 +126,12 @@ pub(crate) fn named_values(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Every pair of a query, decoded the way the readers decode them (what
+    /// `form_urlencoded::parse` returns); `None` when a name or value is not UTF-8.
+    fn pairs(query: &str) -> Option<Vec<(String, String)>> {
+        raw_pairs(query).map(|(n, v)| Some((decode(n, true)?, decode(v, true)?))).collect()
+    }
 
     #[test]
     fn known_forms() {
