@@ -24,7 +24,8 @@ export function initSync(module: { module: BufferSource | WebAssembly.Module }):
 export type SdkErrorCode =
   | 'popup_blocked' | 'popup_closed' | 'timeout' | 'aborted' | 'superseded'
   | 'invalid_options' | 'network_error' | 'invalid_response' | 'crypto_unavailable'
-  | 'not_ready' | 'load_failed' | 'unsupported_environment' | 'popup_unsupported';
+  | 'not_ready' | 'load_failed' | 'unsupported_environment' | 'popup_unsupported'
+  | 'link_factory_failed';
 /** Codes a Vendo server sends in `vendo:oauth:error` (seed 004). */
 export type VendoErrorCode =
   | 'provider_unknown' | 'missing_params' | 'oauth_state_invalid' | 'oauth_exchange_failed'

@@ -78,6 +78,10 @@ error_codes! {
     /// `mode: 'auto'` for `connect()` where popups cannot work (an in-app browser, an iOS
     /// home-screen app); the reason is in the detail (docs/flows.md#redirect-mode).
     PopupUnsupported = "popup_unsupported",
+    /// `openConnectLink`'s link function threw or rejected. JS rejects with the function's
+    /// own error instead (docs/decisions.md#link-function-failures); this code is what the
+    /// `onEvent` hook's `rejected` event reports.
+    LinkFactoryFailed = "link_factory_failed",
     // --- Vendo callback codes (seed 004) ---
     /// Vendo: the slug is not in the catalog.
     ProviderUnknown = "provider_unknown",

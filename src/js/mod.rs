@@ -296,10 +296,7 @@ pub fn open_connect_link(values: Array, resolve: Function, reject: Function) -> 
 fn minting(redirect_uri: String, then: Box<dyn FnOnce(Result<String, ConnectError>)>) -> JsValue {
     let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
         then(match url.as_string() {
-            _ if failed => Err(ConnectError::with_detail(
-                ErrorCode::Other("link_factory_failed".into()),
-                "the link function failed",
-            )),
+            _ if failed => Err(ConnectError::with_detail(ErrorCode::LinkFactoryFailed, "the link function failed")),
             Some(url) => Ok(url),
             None => Err(ConnectError::invalid_options("the link function must give a URL string")),
         })
