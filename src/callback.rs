@@ -110,6 +110,10 @@ impl Params {
         }
     }
 
+    fn has(&self, name: &str) -> bool {
+        KNOWN.iter().position(|k| *k == name).is_some_and(|i| self.0[i].is_some())
+    }
+
     fn take(&mut self, name: &str) -> Option<String> {
         KNOWN.iter().position(|k| *k == name).and_then(|i| self.0[i].take())
     }
@@ -135,12 +139,12 @@ pub fn parse_callback_query(query: &str) -> Result<Callback, ConnectError> {
             Ok(Callback::ConnectLink(ConnectLinkResponse::Error { error, vc_state: p.take("vc_state") }))
         }
         Some(_) => Err(ConnectError::invalid_response("the callback status is not ok or error")),
-        None if p.0[0].is_some() => Ok(Callback::Authorization(AuthorizationResponse::Code {
+        None if p.has("code") => Ok(Callback::Authorization(AuthorizationResponse::Code {
             code: p.required("code")?,
             state: p.take("state"),
             iss: p.take("iss"),
         })),
-        None if p.0[3].is_some() => Ok(Callback::Authorization(AuthorizationResponse::Error {
+        None if p.has("error") => Ok(Callback::Authorization(AuthorizationResponse::Error {
             error: p.required("error")?,
             error_description: p.take("error_description"),
             error_uri: p.take("error_uri"),

@@ -32,16 +32,17 @@ pub enum Mode {
 impl Mode {
     /// The JS spellings, in declaration order (`index.d.ts` is tested against them).
     pub const JS_VALUES: [&'static str; 3] = ["popup", "redirect", "auto"];
+    /// Every mode, in the order of [`Mode::JS_VALUES`].
+    pub const ALL: [Mode; 3] = [Mode::Popup, Mode::Redirect, Mode::Auto];
 
     /// Parses the JS option; absent is [`Mode::Popup`].
     pub fn parse(mode: Option<&str>) -> Result<Mode, ConnectError> {
-        match mode.map(|m| Self::JS_VALUES.iter().position(|v| *v == m)) {
-            None => Ok(Mode::Popup),
-            Some(Some(0)) => Ok(Mode::Popup),
-            Some(Some(1)) => Ok(Mode::Redirect),
-            Some(Some(2)) => Ok(Mode::Auto),
-            Some(_) => Err(ConnectError::must_be("mode", "'popup', 'redirect' or 'auto'")),
-        }
+        let Some(mode) = mode else { return Ok(Mode::Popup) };
+        Self::JS_VALUES
+            .iter()
+            .zip(Self::ALL)
+            .find_map(|(name, m)| (*name == mode).then_some(m))
+            .ok_or_else(|| ConnectError::must_be("mode", "'popup', 'redirect' or 'auto'"))
     }
 
     /// Whether the flow runs in this tab, given why popups would not work here (if they

@@ -125,7 +125,7 @@ pub fn authorization_url(req: &AuthorizationRequest<'_>) -> Result<String, Conne
 
 fn without_query(url: &str) -> &str {
     let end = url.bytes().position(|b| matches!(b, b'?' | b'#')).unwrap_or(url.len());
-    url.get(..end).unwrap_or(url)
+    &url[..end]
 }
 
 /// `url` (validated, without a fragment) with `name=value` set: an existing `name` is
