@@ -1,5 +1,5 @@
 //! Callback URL parsing (docs/flows.md#callback-page, §3): an OAuth authorization response (RFC 6749
-//! §4.1.2 / §4.1.2.1, RFC 9207 `iss`) or a hosted connect-link callback (seed 000:
+//! §4.1.2 / §4.1.2.1, RFC 9207 `iss`) or a hosted connect-link callback (docs/wire.md#callback-query:
 //! `status` / `tool` / `connection_id` / `error`, plus the SDK's `vc_state`).
 //!
 //! A recognised parameter given twice is an error (RFC 6749 §3.1: parameters must not be
@@ -78,7 +78,7 @@ impl Callback {
     }
 }
 
-/// The `error` codes of a connect-link callback (seed 000's table), all of them known
+/// The `error` codes of a connect-link callback (docs/errors.md#vocobase-codes), all of them known
 /// [`crate::ErrorCode`]s.
 pub const CONNECT_LINK_ERRORS: [&str; 9] = [
     "oauth_denied",

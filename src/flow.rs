@@ -17,8 +17,8 @@ use crate::error::{ConnectError, ErrorCode};
 use crate::message::MessageData;
 use crate::results::Outcome;
 
-/// After an ack, how long the popup gets to read it before it is closed (seed 004's
-/// callback page waits for the ack; docs/decisions.md#ack-then-close).
+/// After an ack, how long the popup gets to read it before it is closed (Vendo's callback
+/// page waits for the ack; docs/flows.md#ack-then-close, docs/decisions.md#ack-then-close).
 pub const ACK_CLOSE_DELAY_MS: f64 = 300.0;
 /// A popup is never closed before it is this old: Chromium drops a `close()` that arrives
 /// while the popup's first cross-origin navigation commits (docs/decisions.md#ack-then-close).

@@ -1,6 +1,6 @@
 //! What each flow accepts as its answer: the [`Protocol`] judges for the Vendo popup
-//! protocol (docs/flows.md#connect, seed 004), OAuth 2.1 authorization responses (docs/flows.md#authorize, RFC 6749
-//! §4.1.2, RFC 9207) and hosted connect-link callbacks (docs/flows.md#connect-link, seed 000).
+//! protocol (docs/flows.md#connect, docs/wire.md#messages), OAuth 2.1 authorization responses (docs/flows.md#authorize, RFC 6749
+//! §4.1.2, RFC 9207) and hosted connect-link callbacks (docs/flows.md#connect-link, docs/wire.md#callback-query).
 //!
 //! Every judge fails closed: anything that is not exactly this flow's answer is ignored,
 //! and a well-formed answer that breaks a rule (wrong `iss`, wrong kind) rejects.
@@ -12,7 +12,7 @@ use crate::message::{parse_callback_envelope, parse_vendo_message, MessageData, 
 use crate::pkce::CodeVerifier;
 use crate::results::{Authorization, Connection, LinkedTool, Outcome};
 
-/// The Vendo popup protocol: `vendo:oauth:done` / `vendo:oauth:error` (seed 004).
+/// The Vendo popup protocol: `vendo:oauth:done` / `vendo:oauth:error` (docs/wire.md#messages).
 #[derive(Debug)]
 pub struct VendoProtocol {
     /// The flow's state; a message carrying another state is ignored.
@@ -151,7 +151,7 @@ fn check_issuer(expected: Option<&str>, iss: Option<&str>, required: bool) -> Re
     }
 }
 
-/// Hosted connect-link callbacks (`status`/`tool`/`connection_id`/`error`, seed 000).
+/// Hosted connect-link callbacks (`status`/`tool`/`connection_id`/`error`, docs/wire.md#callback-query).
 #[derive(Debug)]
 pub struct ConnectLinkProtocol {
     /// The `vc_state` the SDK added to the redirect URI; `None` for a link minted
@@ -166,7 +166,7 @@ impl Protocol for ConnectLinkProtocol {
 }
 
 /// The result of a connect-link callback whose state was matched already, for both modes
-/// (seed 000's `status` contract).
+/// (docs/wire.md#callback-query).
 pub fn conclude_connect_link(cb: Callback) -> Result<Outcome, ConnectError> {
     match cb {
         Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, .. }) => {

@@ -56,7 +56,7 @@ impl Mode {
     }
 
     /// `connect()` has no same-tab mode: the Vendo protocol reports only through
-    /// `window.opener` (seed 004). `Redirect` is `invalid_options`; `Auto` where popups
+    /// `window.opener` (docs/wire.md#messages, docs/flows.md#redirect-mode). `Redirect` is `invalid_options`; `Auto` where popups
     /// cannot work is `popup_unsupported`, rather than a popup that would never report.
     pub fn for_popup_only_flow(self, popup_unsupported: Option<&str>) -> Result<(), ConnectError> {
         match (self, popup_unsupported) {

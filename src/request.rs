@@ -1,4 +1,4 @@
-//! URL builders: the Vendo authorize entry (docs/flows.md#connect, seed 004) and the OAuth 2.1
+//! URL builders: the Vendo authorize entry (docs/flows.md#connect, docs/wire.md#authorize-url) and the OAuth 2.1
 //! authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, docs/flows.md#authorize). Every value is
 //! percent-encoded (`application/x-www-form-urlencoded`); reserved parameters cannot be
 //! overridden.
