@@ -24,13 +24,14 @@ export function initSync(module: { module: BufferSource | WebAssembly.Module }):
 export type SdkErrorCode =
   | 'popup_blocked' | 'popup_closed' | 'timeout' | 'aborted' | 'superseded'
   | 'invalid_options' | 'network_error' | 'invalid_response' | 'crypto_unavailable'
-  | 'not_ready' | 'load_failed' | 'unsupported_environment' | 'popup_unsupported';
-/** Codes a Vendo server sends in `vendo:oauth:error` (seed 004). */
+  | 'not_ready' | 'load_failed' | 'unsupported_environment' | 'popup_unsupported'
+  | 'link_factory_failed';
+/** Codes a Vendo server sends in `vendo:oauth:error` (docs/errors.md#vendo-codes). */
 export type VendoErrorCode =
   | 'provider_unknown' | 'missing_params' | 'oauth_state_invalid' | 'oauth_exchange_failed'
   | 'db_insert_failed' | 'encryption_key_unavailable' | 'missing_cstate'
   | 'missing_composio_account_id' | 'composio_get_failed' | 'composio_not_active';
-/** Codes of a hosted connect-link callback (seed 000). */
+/** Codes of a hosted connect-link callback (docs/errors.md#vocobase-codes). */
 export type ConnectLinkErrorCode =
   | 'oauth_denied' | 'customer_archived' | 'invalid_state' | 'tool_not_found' | 'tool_not_available'
   | 'provider_mismatch' | 'connection_failed' | 'token_smoke_test_failed' | 'invalid_hmac';
@@ -219,7 +220,7 @@ export interface TokenResponse {
 
 export interface PkcePair { codeVerifier: string; codeChallenge: string; codeChallengeMethod: 'S256' }
 
-/** Typed Vendo popup messages (seed 004), camelCase. */
+/** Typed Vendo popup messages (docs/wire.md#messages), camelCase. */
 export interface VendoDoneMessage {
   type: 'vendo:oauth:done'; provider: string; connectionId: string; externalId: string | null;
   displayName: string | null; returnUrl: string | null; state: string | null;
@@ -239,7 +240,7 @@ export interface ConnectLinkOkCallback { type: 'connect_link_ok'; tool: string; 
 export interface ConnectLinkErrorCallback { type: 'connect_link_error'; error: string; vcState: string | null }
 export type CallbackParams = CodeCallback | ErrorCallback | ConnectLinkOkCallback | ConnectLinkErrorCallback;
 
-/** Which redirect-URI rule failed (seed 000). */
+/** Which redirect-URI rule failed (docs/errors.md#redirect-uri-rule-codes). */
 export type RedirectUriRuleCode = 'invalid_url' | 'not_https' | 'userinfo' | 'fragment' | 'non_default_port' | 'host_not_allowed';
 export interface RedirectUriOptions { allowedHosts: string[] }
 export type RedirectUriVerdict = { ok: true; code: null } | { ok: false; code: RedirectUriRuleCode };

@@ -1,13 +1,13 @@
 //! Callback URL parsing (docs/flows.md#callback-page, §3): an OAuth authorization response (RFC 6749
-//! §4.1.2 / §4.1.2.1, RFC 9207 `iss`) or a hosted connect-link callback (seed 000:
+//! §4.1.2 / §4.1.2.1, RFC 9207 `iss`) or a hosted connect-link callback (docs/wire.md#callback-query:
 //! `status` / `tool` / `connection_id` / `error`, plus the SDK's `vc_state`).
 //!
 //! A recognised parameter given twice is an error (RFC 6749 §3.1: parameters must not be
 //! repeated); unknown parameters are ignored. Errors never echo the code.
 
+use crate::ascii::split_at_str;
 use crate::error::ConnectError;
 use crate::query::{named_values, Refused};
-use crate::url::split_at_str;
 
 /// A parsed callback.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,7 +78,7 @@ impl Callback {
     }
 }
 
-/// The `error` codes of a connect-link callback (seed 000's table), all of them known
+/// The `error` codes of a connect-link callback (docs/errors.md#vocobase-codes), all of them known
 /// [`crate::ErrorCode`]s.
 pub const CONNECT_LINK_ERRORS: [&str; 9] = [
     "oauth_denied",
@@ -110,6 +110,10 @@ impl Params {
         }
     }
 
+    fn has(&self, name: &str) -> bool {
+        KNOWN.iter().position(|k| *k == name).is_some_and(|i| self.0[i].is_some())
+    }
+
     fn take(&mut self, name: &str) -> Option<String> {
         KNOWN.iter().position(|k| *k == name).and_then(|i| self.0[i].take())
     }
@@ -135,12 +139,12 @@ pub fn parse_callback_query(query: &str) -> Result<Callback, ConnectError> {
             Ok(Callback::ConnectLink(ConnectLinkResponse::Error { error, vc_state: p.take("vc_state") }))
         }
         Some(_) => Err(ConnectError::invalid_response("the callback status is not ok or error")),
-        None if p.0[0].is_some() => Ok(Callback::Authorization(AuthorizationResponse::Code {
+        None if p.has("code") => Ok(Callback::Authorization(AuthorizationResponse::Code {
             code: p.required("code")?,
             state: p.take("state"),
             iss: p.take("iss"),
         })),
-        None if p.0[3].is_some() => Ok(Callback::Authorization(AuthorizationResponse::Error {
+        None if p.has("error") => Ok(Callback::Authorization(AuthorizationResponse::Error {
             error: p.required("error")?,
             error_description: p.take("error_description"),
             error_uri: p.take("error_uri"),

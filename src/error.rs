@@ -78,7 +78,11 @@ error_codes! {
     /// `mode: 'auto'` for `connect()` where popups cannot work (an in-app browser, an iOS
     /// home-screen app); the reason is in the detail (docs/flows.md#redirect-mode).
     PopupUnsupported = "popup_unsupported",
-    // --- Vendo callback codes (seed 004) ---
+    /// `openConnectLink`'s link function threw or rejected. JS rejects with the function's
+    /// own error instead (docs/decisions.md#link-function-failures); this code is what the
+    /// `onEvent` hook's `rejected` event reports.
+    LinkFactoryFailed = "link_factory_failed",
+    // --- Vendo callback codes (docs/errors.md#vendo-codes) ---
     /// Vendo: the slug is not in the catalog.
     ProviderUnknown = "provider_unknown",
     /// Vendo: the callback lacked `code`/`state`.
@@ -99,7 +103,7 @@ error_codes! {
     ComposioGetFailed = "composio_get_failed",
     /// Vendo (Composio): the connected account is not active.
     ComposioNotActive = "composio_not_active",
-    // --- Vocobase connect-link callback codes (seed 000) ---
+    // --- Vocobase connect-link callback codes (docs/errors.md#vocobase-codes) ---
     /// Vocobase: the customer rejected the consent screen.
     OauthDenied = "oauth_denied",
     /// Vocobase: the customer was archived between mint and authorize.

@@ -15,10 +15,10 @@
 
 use crate::error::{ConnectError, ErrorCode};
 use crate::message::MessageData;
-use crate::protocol::Outcome;
+use crate::results::Outcome;
 
-/// After an ack, how long the popup gets to read it before it is closed (seed 004's
-/// callback page waits for the ack; docs/decisions.md#ack-then-close).
+/// After an ack, how long the popup gets to read it before it is closed (Vendo's callback
+/// page waits for the ack; docs/flows.md#ack-then-close, docs/decisions.md#ack-then-close).
 pub const ACK_CLOSE_DELAY_MS: f64 = 300.0;
 /// A popup is never closed before it is this old: Chromium drops a `close()` that arrives
 /// while the popup's first cross-origin navigation commits (docs/decisions.md#ack-then-close).
@@ -127,7 +127,19 @@ pub struct Incoming<'a> {
     pub data: &'a dyn MessageData,
 }
 
+/// The origin and the source checks, not the data: it may hold a code or a token.
+impl std::fmt::Debug for Incoming<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Incoming")
+            .field("origin", &self.origin)
+            .field("from_popup", &self.from_popup)
+            .field("via_channel", &self.via_channel)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One event fed to the machine.
+#[derive(Debug)]
 pub enum Input<'a> {
     /// A `message` event on the opener window or the flow's channel.
     Message(Incoming<'a>),
@@ -191,6 +203,17 @@ pub struct Flow {
     config: FlowConfig,
     closed_since: Option<f64>,
     settled: bool,
+}
+
+/// The machine's state, not its protocol (which holds the state and may hold a verifier).
+impl std::fmt::Debug for Flow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Flow")
+            .field("config", &self.config)
+            .field("closed_since", &self.closed_since)
+            .field("settled", &self.settled)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Flow {
@@ -302,7 +325,7 @@ pub fn close_delay(age_ms: f64, acked: bool) -> u32 {
 mod tests {
     use super::*;
     use crate::message::Field;
-    use crate::protocol::LinkedTool;
+    use crate::results::LinkedTool;
 
     /// Test data: a `type` field only.
     struct Data(&'static str);

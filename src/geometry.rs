@@ -86,7 +86,7 @@ pub fn features(r: Rect) -> String {
         if v < 0.0 {
             out.push('-');
         }
-        crate::url::push_decimal(&mut out, v.abs().min(f64::from(u32::MAX)) as u64);
+        crate::ascii::push_decimal(&mut out, v.abs().min(f64::from(u32::MAX)) as u64);
     }
     out
 }

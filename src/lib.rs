@@ -89,7 +89,9 @@
 //! `Serialize`/`Deserialize` (an `Authorization` then carries its code verifier: send it
 //! only to your own server).
 #![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
 
+mod ascii;
 pub mod callback;
 pub mod error;
 pub mod flow;
@@ -101,6 +103,7 @@ pub mod query;
 pub mod random;
 pub mod redirect;
 pub mod request;
+pub mod results;
 pub mod token;
 pub mod url;
 pub mod validate;

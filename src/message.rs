@@ -1,5 +1,5 @@
 //! Typed popup messages: Vendo's `vendo:oauth:done` / `vendo:oauth:error` /
-//! `vendo:connection:ack` (seed 004, docs/flows.md#connect) and this SDK's own callback envelope
+//! `vendo:connection:ack` (docs/wire.md#messages, docs/flows.md#connect) and this SDK's own callback envelope
 //! between the app's callback page and the opener (docs/flows.md#callback-page).
 //!
 //! Parsers read through [`MessageData`], so they are pure and testable natively, while the
@@ -85,7 +85,7 @@ pub enum VendoMessage {
     Ack(VendoAck),
 }
 
-/// `vendo:oauth:done` (seed 004).
+/// `vendo:oauth:done` (docs/wire.md#done-message).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VendoDone {
     /// The provider slug.
@@ -102,7 +102,7 @@ pub struct VendoDone {
     pub state: Option<String>,
 }
 
-/// `vendo:oauth:error` (seed 004).
+/// `vendo:oauth:error` (docs/wire.md#error-message).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VendoFailure {
     /// The server's (or provider's) code.
@@ -115,7 +115,7 @@ pub struct VendoFailure {
     pub state: Option<String>,
 }
 
-/// `vendo:connection:ack` (seed 004).
+/// `vendo:connection:ack` (docs/wire.md#ack-message).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VendoAck {
     /// The acknowledged connection.
@@ -235,7 +235,7 @@ mod tests {
     }
 
     #[test]
-    fn seed_payloads_parse() {
+    fn documented_payloads_parse() {
         let Some(VendoMessage::Done(d)) = parse_vendo_message(&done()) else { panic!() };
         assert_eq!(d.provider, "notion");
         assert_eq!(d.return_url.as_deref(), Some("/connections/notion"));

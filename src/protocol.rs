@@ -1,6 +1,6 @@
 //! What each flow accepts as its answer: the [`Protocol`] judges for the Vendo popup
-//! protocol (docs/flows.md#connect, seed 004), OAuth 2.1 authorization responses (docs/flows.md#authorize, RFC 6749
-//! §4.1.2, RFC 9207) and hosted connect-link callbacks (docs/flows.md#connect-link, seed 000).
+//! protocol (docs/flows.md#connect, docs/wire.md#messages), OAuth 2.1 authorization responses (docs/flows.md#authorize, RFC 6749
+//! §4.1.2, RFC 9207) and hosted connect-link callbacks (docs/flows.md#connect-link, docs/wire.md#callback-query).
 //!
 //! Every judge fails closed: anything that is not exactly this flow's answer is ignored,
 //! and a well-formed answer that breaks a rule (wrong `iss`, wrong kind) rejects.
@@ -10,93 +10,10 @@ use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{Ack, Protocol, Verdict};
 use crate::message::{parse_callback_envelope, parse_vendo_message, MessageData, VendoMessage};
 use crate::pkce::CodeVerifier;
+use crate::results::{Authorization, Connection, LinkedTool, Outcome};
 
-/// What any flow settles with: one closed enum, so the engine is compiled once.
-#[derive(Debug, PartialEq)]
-pub enum Outcome {
-    /// `connect`'s result.
-    Connection(Connection),
-    /// `authorize`'s result.
-    Authorization(Authorization),
-    /// `open_connect_link`'s result.
-    ConnectLink(LinkedTool),
-}
-
-/// A flow result type: how it is taken out of an [`Outcome`].
-pub trait FlowResult: Sized {
-    /// `Some` when the outcome is of this flow's kind.
-    fn from_outcome(o: Outcome) -> Option<Self>;
-}
-
-impl FlowResult for Outcome {
-    fn from_outcome(o: Outcome) -> Option<Self> {
-        Some(o)
-    }
-}
-
-impl FlowResult for Connection {
-    fn from_outcome(o: Outcome) -> Option<Self> {
-        match o {
-            Outcome::Connection(c) => Some(c),
-            _ => None,
-        }
-    }
-}
-
-impl FlowResult for Authorization {
-    fn from_outcome(o: Outcome) -> Option<Self> {
-        match o {
-            Outcome::Authorization(a) => Some(a),
-            _ => None,
-        }
-    }
-}
-
-impl FlowResult for LinkedTool {
-    fn from_outcome(o: Outcome) -> Option<Self> {
-        match o {
-            Outcome::ConnectLink(l) => Some(l),
-            _ => None,
-        }
-    }
-}
-
-impl Connection {
-    /// The JS result's fields, in order (docs/results.md#connection; `index.d.ts` is tested
-    /// against this list).
-    pub const JS_FIELDS: [&'static str; 6] =
-        ["provider", "connectionId", "externalId", "displayName", "returnUrl", "state"];
-}
-
-impl Authorization {
-    /// The JS result's fields, in order (docs/results.md#authorization).
-    pub const JS_FIELDS: [&'static str; 5] = ["code", "state", "codeVerifier", "redirectUri", "iss"];
-}
-
-impl LinkedTool {
-    /// The JS result's fields, in order (docs/results.md#linked-tool).
-    pub const JS_FIELDS: [&'static str; 2] = ["tool", "connectionId"];
-}
-
-/// A Vendo connection (docs/results.md#connection).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Connection {
-    /// The provider slug the server reports.
-    pub provider: String,
-    /// Vendo's connection id.
-    pub connection_id: String,
-    /// The external id (`vendo_conn_…`), if sent.
-    pub external_id: Option<String>,
-    /// A human label for the account, if sent.
-    pub display_name: Option<String>,
-    /// The `returnTo` path echoed back, if any.
-    pub return_url: Option<String>,
-    /// The flow's state.
-    pub state: String,
-}
-
-/// The Vendo popup protocol: `vendo:oauth:done` / `vendo:oauth:error` (seed 004).
+/// The Vendo popup protocol: `vendo:oauth:done` / `vendo:oauth:error` (docs/wire.md#messages).
+#[derive(Debug)]
 pub struct VendoProtocol {
     /// The flow's state; a message carrying another state is ignored.
     pub state: String,
@@ -139,32 +56,6 @@ impl Protocol for VendoProtocol {
     }
 }
 
-/// An authorization code, with what the token request needs (docs/results.md#authorization).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Authorization {
-    /// The authorization code.
-    pub code: String,
-    /// The state, equal to the flow's.
-    pub state: String,
-    /// The code verifier (redacted in `Debug`), when PKCE was on.
-    pub code_verifier: Option<CodeVerifier>,
-    /// The redirect URI to repeat in the token request (RFC 6749 §4.1.3).
-    pub redirect_uri: String,
-    /// The `iss` parameter (RFC 9207), if sent.
-    pub iss: Option<String>,
-}
-
-/// A hosted connect link's success (docs/results.md#linked-tool).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct LinkedTool {
-    /// The connector slug.
-    pub tool: String,
-    /// The persistent connection id.
-    pub connection_id: String,
-}
-
 /// Redirect flows: the app's callback page posts `{ type: "vendo-connect:callback",
 /// state, query }` (docs/flows.md#callback-page) and the opener parses `query` itself. The envelope's state
 /// and the state inside the query must both be this flow's (`""`/absent for a stateless
@@ -195,6 +86,7 @@ fn wrong_kind() -> Result<Outcome, ConnectError> {
 }
 
 /// OAuth 2.1 authorization responses (RFC 6749 §4.1.2, §4.1.2.1; RFC 9207).
+#[derive(Debug)]
 pub struct AuthorizationProtocol {
     /// The flow's state; compared exactly and required.
     pub state: String,
@@ -259,7 +151,8 @@ fn check_issuer(expected: Option<&str>, iss: Option<&str>, required: bool) -> Re
     }
 }
 
-/// Hosted connect-link callbacks (`status`/`tool`/`connection_id`/`error`, seed 000).
+/// Hosted connect-link callbacks (`status`/`tool`/`connection_id`/`error`, docs/wire.md#callback-query).
+#[derive(Debug)]
 pub struct ConnectLinkProtocol {
     /// The `vc_state` the SDK added to the redirect URI; `None` for a link minted
     /// elsewhere, whose callback carries none.
@@ -273,7 +166,7 @@ impl Protocol for ConnectLinkProtocol {
 }
 
 /// The result of a connect-link callback whose state was matched already, for both modes
-/// (seed 000's `status` contract).
+/// (docs/wire.md#callback-query).
 pub fn conclude_connect_link(cb: Callback) -> Result<Outcome, ConnectError> {
     match cb {
         Callback::ConnectLink(ConnectLinkResponse::Ok { tool, connection_id, .. }) => {
@@ -454,57 +347,45 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_carries_no_secret() {
+        use crate::flow::{Flow, FlowConfig, Incoming, Input};
+        let verifier = "v".repeat(43);
+        let config = FlowConfig {
+            expected_origin: "https://app.example".into(),
+            accept_channel: true,
+            opened_at: 0.0,
+            timeout_ms: 1.0,
+            closed_grace_ms: 1.0,
+            detect_close: true,
+            close_popup: true,
+        };
+        let flow = Flow::new(Box::new(oauth(None)), config);
+        let data = envelope("S", "code=the-code&state=S");
+        let input = Input::Message(Incoming {
+            origin: "https://app.example",
+            from_popup: true,
+            via_channel: false,
+            data: &data,
+        });
+        let request = crate::token::TokenRequest::ExchangeCode {
+            client_id: "client",
+            code: "the-code",
+            code_verifier: &verifier,
+            redirect_uri: "https://app.example/cb",
+        };
+        for text in [format!("{flow:?}"), format!("{input:?}"), format!("{request:?}"), format!("{:?}", oauth(None))] {
+            assert!(!text.contains(&verifier) && !text.contains("the-code"), "{text}");
+        }
+        assert!(format!("{input:?}").contains("https://app.example"), "the origin is shown");
+        assert!(format!("{request:?}").contains("client"), "the client id is shown");
+    }
+
+    #[test]
     fn envelope_state_picks_vc_state_then_state() {
         assert_eq!(envelope_state("status=ok&vc_state=V&state=S").as_deref(), Some("V"));
         assert_eq!(envelope_state("code=c&state=S").as_deref(), Some("S"));
         assert_eq!(envelope_state("status=ok&tool=t").as_deref(), Some(""));
         assert_eq!(envelope_state("code=c&state=S&state=T"), None);
         assert_eq!(envelope_state("vc_state=a&vc_state=b"), None);
-    }
-}
-
-#[cfg(all(test, feature = "serde", not(target_arch = "wasm32")))]
-mod serde_tests {
-    use super::*;
-    use crate::token::TokenResponse;
-
-    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(v: &T) -> String {
-        let json = serde_json::to_string(v).unwrap();
-        assert_eq!(&serde_json::from_str::<T>(&json).unwrap(), v, "{json}");
-        json
-    }
-
-    #[test]
-    fn results_and_errors_round_trip_through_serde() {
-        round_trip(&Connection {
-            provider: "notion".into(),
-            connection_id: "c".into(),
-            external_id: None,
-            display_name: Some("Acme".into()),
-            return_url: None,
-            state: "s".into(),
-        });
-        round_trip(&LinkedTool { tool: "t".into(), connection_id: "c".into() });
-        let a = Authorization {
-            code: "code".into(),
-            state: "s".into(),
-            code_verifier: Some(CodeVerifier::new("v".repeat(43)).unwrap()),
-            redirect_uri: "https://app.example/cb".into(),
-            iss: None,
-        };
-        assert!(round_trip(&a).contains(&"v".repeat(43)), "the verifier travels as a plain string");
-        let e = ConnectError::with_detail(ErrorCode::PopupClosed, "closed").for_provider("notion");
-        assert!(round_trip(&e).contains("\"popup_closed\""), "codes travel as their wire spelling");
-        round_trip(&ConnectError::new(ErrorCode::Other("brand_new".into())));
-        round_trip(&TokenResponse {
-            access_token: "a".into(),
-            token_type: "Bearer".into(),
-            expires_in: Some(60.0),
-            expires_at: Some(1.0),
-            refresh_token: None,
-            scope: None,
-            id_token: None,
-            extra: "{}".into(),
-        });
     }
 }

@@ -7,9 +7,7 @@
 //! rather than patched with U+FFFD, so nothing unreadable is ever compared or passed on.
 //! The tests hold both directions to the `form_urlencoded` crate.
 
-use crate::url::split_at_str;
-
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+use crate::ascii::{hex_digit, hex_value, split_at_str};
 
 /// Appends `name=value`, `&`-separated from what `out` already holds.
 pub fn append_pair(out: &mut String, name: &str, value: &str) {
@@ -37,8 +35,8 @@ fn encode(out: &mut String, s: &str) {
 /// Appends `b` as `%XX` (uppercase hex).
 pub(crate) fn push_percent_encoded(out: &mut String, b: u8) {
     out.push('%');
-    out.push(char::from(HEX[usize::from(b >> 4)]));
-    out.push(char::from(HEX[usize::from(b & 15)]));
+    out.push(hex_digit(b >> 4).to_ascii_uppercase());
+    out.push(hex_digit(b).to_ascii_uppercase());
 }
 
 /// The `&`-separated parts of a query as written, empty ones skipped.
@@ -71,10 +69,10 @@ pub fn decode(s: &str, plus_as_space: bool) -> Option<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        let hex = |at: usize| bytes.get(at).and_then(|h| char::from(*h).to_digit(16));
+        let hex = |at: usize| bytes.get(at).copied().and_then(hex_value);
         match (b, hex(i + 1), hex(i + 2)) {
             (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
+                out.push(h * 16 + l);
                 i += 3;
                 continue;
             }
@@ -84,11 +82,6 @@ pub fn decode(s: &str, plus_as_space: bool) -> Option<String> {
         i += 1;
     }
     String::from_utf8(out).ok()
-}
-
-/// The decoded pairs of a query; `None` when a name or value is not UTF-8.
-pub fn pairs(query: &str) -> Option<Vec<(String, String)>> {
-    raw_pairs(query).map(|(n, v)| Some((decode(n, true)?, decode(v, true)?))).collect()
 }
 
 /// Why [`named_values`] refused a query.
@@ -133,6 +126,12 @@ pub(crate) fn named_values(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Every pair of a query, decoded the way the readers decode them (what
+    /// `form_urlencoded::parse` returns); `None` when a name or value is not UTF-8.
+    fn pairs(query: &str) -> Option<Vec<(String, String)>> {
+        raw_pairs(query).map(|(n, v)| Some((decode(n, true)?, decode(v, true)?))).collect()
+    }
 
     #[test]
     fn known_forms() {

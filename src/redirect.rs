@@ -8,12 +8,13 @@
 //! before it is judged (so it is usable once), and swept once expired
 //! (docs/security.md#redirect-mode).
 
+use crate::ascii::{decimal, push_decimal, split_at_str};
 use crate::callback::{parse_callback_query, Callback};
 use crate::error::{ConnectError, ErrorCode};
 use crate::pkce::CodeVerifier;
-use crate::protocol::{conclude_authorization, conclude_connect_link, envelope_state, Outcome};
+use crate::protocol::{conclude_authorization, conclude_connect_link, envelope_state};
 use crate::query::{append_pair, named_values, Refused};
-use crate::url::split_at_str;
+use crate::results::Outcome;
 
 /// How a flow reaches the person (docs/options.md#mode).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,16 +32,17 @@ pub enum Mode {
 impl Mode {
     /// The JS spellings, in declaration order (`index.d.ts` is tested against them).
     pub const JS_VALUES: [&'static str; 3] = ["popup", "redirect", "auto"];
+    /// Every mode, in the order of [`Mode::JS_VALUES`].
+    pub const ALL: [Mode; 3] = [Mode::Popup, Mode::Redirect, Mode::Auto];
 
     /// Parses the JS option; absent is [`Mode::Popup`].
     pub fn parse(mode: Option<&str>) -> Result<Mode, ConnectError> {
-        match mode.map(|m| Self::JS_VALUES.iter().position(|v| *v == m)) {
-            None => Ok(Mode::Popup),
-            Some(Some(0)) => Ok(Mode::Popup),
-            Some(Some(1)) => Ok(Mode::Redirect),
-            Some(Some(2)) => Ok(Mode::Auto),
-            Some(_) => Err(ConnectError::must_be("mode", "'popup', 'redirect' or 'auto'")),
-        }
+        let Some(mode) = mode else { return Ok(Mode::Popup) };
+        Self::JS_VALUES
+            .iter()
+            .zip(Self::ALL)
+            .find_map(|(name, m)| (*name == mode).then_some(m))
+            .ok_or_else(|| ConnectError::must_be("mode", "'popup', 'redirect' or 'auto'"))
     }
 
     /// Whether the flow runs in this tab, given why popups would not work here (if they
@@ -54,7 +56,7 @@ impl Mode {
     }
 
     /// `connect()` has no same-tab mode: the Vendo protocol reports only through
-    /// `window.opener` (seed 004). `Redirect` is `invalid_options`; `Auto` where popups
+    /// `window.opener` (docs/wire.md#messages, docs/flows.md#redirect-mode). `Redirect` is `invalid_options`; `Auto` where popups
     /// cannot work is `popup_unsupported`, rather than a popup that would never report.
     pub fn for_popup_only_flow(self, popup_unsupported: Option<&str>) -> Result<(), ConnectError> {
         match (self, popup_unsupported) {
@@ -154,7 +156,7 @@ impl PendingRedirect {
     pub fn encode(&self) -> String {
         let mut out = String::new();
         let mut expires = String::new();
-        crate::url::push_decimal(&mut expires, self.expires_at.max(0.0) as u64);
+        push_decimal(&mut expires, self.expires_at.max(0.0) as u64);
         let values = [
             Some(self.flow.as_str()),
             Some(self.state.as_str()),
@@ -180,7 +182,7 @@ impl PendingRedirect {
         let [flow, state, verifier, redirect_uri, issuer, expires, app_state] = &mut values;
         let flow = flow.as_deref()?;
         let flow = [RecordFlow::Authorize, RecordFlow::ConnectLink].into_iter().find(|f| f.as_str() == flow)?;
-        let expires_at = decimal(expires.as_deref()?)?;
+        let expires_at = decimal(expires.as_deref()?.as_bytes(), 16)? as f64;
         let code_verifier = verifier.take().map(CodeVerifier::new).transpose().ok()?;
         Some(PendingRedirect {
             flow,
@@ -197,15 +199,6 @@ impl PendingRedirect {
     pub fn is_expired(&self, now: f64) -> bool {
         now > self.expires_at
     }
-}
-
-/// A non-negative integer written by [`crate::url::push_decimal`] (a hand fold: the
-/// `FromStr` for integers adds its error machinery to the wasm).
-fn decimal(s: &str) -> Option<f64> {
-    if s.is_empty() || s.len() > 16 {
-        return None;
-    }
-    s.bytes().try_fold(0.0, |n, b| b.is_ascii_digit().then(|| n * 10.0 + f64::from(b - b'0')))
 }
 
 /// What the redirect page's URL carries.
@@ -296,7 +289,7 @@ pub fn finish(query: &str, record: Option<PendingRedirect>, now: f64) -> Result<
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::protocol::{Authorization, LinkedTool};
+    use crate::results::{Authorization, LinkedTool};
 
     fn record(flow: RecordFlow) -> PendingRedirect {
         PendingRedirect {

@@ -1,15 +1,17 @@
-//! URL builders: the Vendo authorize entry (docs/flows.md#connect, seed 004) and the OAuth 2.1
+//! URL builders: the Vendo authorize entry (docs/flows.md#connect, docs/wire.md#authorize-url) and the OAuth 2.1
 //! authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, docs/flows.md#authorize). Every value is
 //! percent-encoded (`application/x-www-form-urlencoded`); reserved parameters cannot be
 //! overridden.
 
+use crate::ascii::split_at_str;
 use crate::error::ConnectError;
 use crate::pkce::METHOD;
 use crate::query::{append_pair, decode, parts, push_percent_encoded, raw_pairs};
-use crate::url::{split_at_str, HttpUrl};
+use crate::url::HttpUrl;
 use crate::validate::BaseUrl;
 
 /// The parameters of `GET {baseUrl}/api/oauth/{provider}/authorize`.
+#[derive(Debug)]
 pub struct VendoAuthorize<'a> {
     /// The validated base URL.
     pub base: &'a BaseUrl,
@@ -57,6 +59,7 @@ fn encode_segment(out: &mut String, s: &str) {
 }
 
 /// An OAuth 2.1 authorization request.
+#[derive(Debug)]
 pub struct AuthorizationRequest<'a> {
     /// The validated authorization endpoint (may carry its own query).
     pub endpoint: &'a HttpUrl,
@@ -122,7 +125,7 @@ pub fn authorization_url(req: &AuthorizationRequest<'_>) -> Result<String, Conne
 
 fn without_query(url: &str) -> &str {
     let end = url.bytes().position(|b| matches!(b, b'?' | b'#')).unwrap_or(url.len());
-    url.get(..end).unwrap_or(url)
+    &url[..end]
 }
 
 /// `url` (validated, without a fragment) with `name=value` set: an existing `name` is

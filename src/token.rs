@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::ascii::{decimal, hex_digit, push_decimal, split_at_str};
 use crate::error::{ConnectError, ErrorCode};
 use crate::message::{Field, MessageData};
 
@@ -72,6 +73,18 @@ pub enum TokenRequest<'a> {
     },
 }
 
+/// The grant and the client, never the code, verifier or token it carries.
+impl fmt::Debug for TokenRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, client_id) = match self {
+            TokenRequest::ExchangeCode { client_id, .. } => ("ExchangeCode", client_id),
+            TokenRequest::Refresh { client_id, .. } => ("Refresh", client_id),
+            TokenRequest::Revoke { client_id, .. } => ("Revoke", client_id),
+        };
+        f.debug_struct(name).field("client_id", client_id).finish_non_exhaustive()
+    }
+}
+
 impl TokenRequest<'_> {
     fn pairs(&self) -> Vec<(&str, &str)> {
         match self {
@@ -126,7 +139,6 @@ impl TokenRequest<'_> {
 
 /// Appends `s` as a JSON string (RFC 8259 §7): quotes, backslashes and control characters escaped.
 fn json_string(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in s.chars() {
         match c {
@@ -137,8 +149,8 @@ fn json_string(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
                 out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
+                out.push(hex_digit(c as u8 >> 4));
+                out.push(hex_digit(c as u8));
             }
             c => out.push(c),
         }
@@ -197,7 +209,7 @@ impl fmt::Debug for TokenResponse {
 /// `"the {what} answered {status}{rest}"`.
 fn answered(what: &str, status: u16, rest: &str) -> ConnectError {
     let mut detail = ["the ", what, " answered "].concat();
-    crate::url::push_decimal(&mut detail, u64::from(status));
+    push_decimal(&mut detail, u64::from(status));
     detail.push_str(rest);
     ConnectError::invalid_response(detail)
 }
@@ -225,20 +237,15 @@ fn string_field(body: &dyn MessageData, key: &str) -> Result<Option<String>, Con
 /// Seconds as a JSON string (Vambe sends `"60"`): digits, optionally a fraction.
 fn seconds(s: &str) -> Option<f64> {
     let s = s.trim_ascii();
-    let (int, frac) = match crate::url::split_at_str(s, ".") {
+    let (int, frac) = match split_at_str(s, ".") {
         Some((_, "")) => return None,
         Some(parts) => parts,
         None => (s, ""),
     };
-    if int.is_empty()
-        || int.len() > 15
-        || frac.len() > 9
-        || !(int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let digits = |d: &str| d.bytes().fold(0.0, |n: f64, b| n * 10.0 + f64::from(b - b'0'));
-    Some(digits(int) + digits(frac) / 10f64.powi(frac.len() as i32))
+    // At most 15 + 9 digits: both parts are exact in an `f64`.
+    let int = decimal(int.as_bytes(), 15)?;
+    let frac_digits = if frac.is_empty() { 0 } else { decimal(frac.as_bytes(), 9)? };
+    Some(int as f64 + frac_digits as f64 / 10f64.powi(frac.len() as i32))
 }
 
 /// Judges a token endpoint's answer: its status and its body, when the body is a JSON object.

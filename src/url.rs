@@ -6,6 +6,7 @@
 //! `127.1`, an empty port) is rejected, so the host this crate checks is the host the
 //! browser will load. [`HttpUrl::origin`] serialises exactly as `location.origin` does.
 
+use crate::ascii::{decimal, hex_value, push_decimal, push_hex, split_at_str};
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -107,12 +108,12 @@ impl HttpUrl {
         } else {
             return Err(UrlError::Scheme);
         };
-        // Byte positions and checked slicing (`get`): the input is ASCII, and neither std's
-        // char searchers nor a panic path end up in the wasm.
+        // Byte positions rather than std's char searchers, which would add their code to
+        // the wasm. The input is ASCII, so every byte position is a char boundary.
         let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
-        let (authority, tail) = (rest.get(..end).unwrap_or(""), rest.get(end..).unwrap_or(""));
+        let (authority, tail) = rest.split_at(end);
         let (userinfo, host_port) = match authority.bytes().rposition(|b| b == b'@') {
-            Some(at) => (true, authority.get(at + 1..).unwrap_or("")),
+            Some(at) => (true, &authority[at + 1..]),
             None => (false, authority),
         };
         let (host, port) = parse_host_port(host_port)?;
@@ -250,33 +251,6 @@ fn parse_host_port(s: &str) -> Result<(Host, Option<u16>), UrlError> {
     Ok((host, port))
 }
 
-/// 1 to `max_digits` ASCII digits as a number.
-fn decimal(s: &[u8], max_digits: usize) -> Option<u32> {
-    if s.is_empty() || s.len() > max_digits {
-        return None;
-    }
-    s.iter().try_fold(0, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
-}
-
-/// `s` split around the first `pat`, without the substring searcher's code in the wasm.
-pub(crate) fn split_at_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a str)> {
-    let at = s.as_bytes().windows(pat.len()).position(|w| w == pat.as_bytes())?;
-    Some((s.get(..at)?, s.get(at + pat.len()..)?))
-}
-
-/// Appends `n` in decimal, without `core::fmt`.
-pub(crate) fn push_decimal(out: &mut String, n: u64) {
-    push_digits(out, n, 10);
-}
-
-/// Appends `n` in base `radix` (at most 16; lowercase hex digits), without leading zeros.
-fn push_digits(out: &mut String, n: u64, radix: u64) {
-    if n >= radix {
-        push_digits(out, n / radix, radix);
-    }
-    out.push(char::from(b"0123456789abcdef"[(n % radix) as usize]));
-}
-
 /// RFC 4291 §2.2 text form, pieces of 1 to 4 hex digits and at most one `::`. Dotted
 /// tails, zone ids and IPv4-mapped addresses serialise differently across parsers (and
 /// map onto IPv4 hosts): they are refused.
@@ -291,7 +265,7 @@ fn parse_ipv6(s: &str) -> Result<Ipv6Addr, UrlError> {
             if !(1..=4).contains(&p.len()) {
                 return None;
             }
-            let piece = p.iter().try_fold(0, |v, b| Some(v * 16 + char::from(*b).to_digit(16)? as u16))?;
+            let piece = p.iter().try_fold(0, |v, b| Some(v * 16 + u16::from(hex_value(*b)?)))?;
             *out.get_mut(n)? = piece;
             n += 1;
         }
@@ -309,7 +283,7 @@ fn parse_ipv6(s: &str) -> Result<Ipv6Addr, UrlError> {
     if (compressed && given > 7) || (!compressed && given != 8) {
         return Err(UrlError::Host);
     }
-    for (slot, piece) in all.iter_mut().rev().zip(tail_pieces.get(..tail_len).unwrap_or(&[]).iter().rev()) {
+    for (slot, piece) in all.iter_mut().rev().zip(tail_pieces[..tail_len].iter().rev()) {
         *slot = *piece;
     }
     let addr = Ipv6Addr::from(all);
@@ -335,15 +309,15 @@ fn serialize_ipv6(out: &mut String, addr: &Ipv6Addr) {
             if i > 0 {
                 out.push(':');
             }
-            push_digits(out, u64::from(*p), 16);
+            push_hex(out, u64::from(*p));
         }
     };
     if best_len < 2 {
         return hex(out, &pieces);
     }
-    hex(out, pieces.get(..best_start).unwrap_or(&[]));
+    hex(out, &pieces[..best_start]);
     out.push_str("::");
-    hex(out, pieces.get(best_start + best_len..).unwrap_or(&[]));
+    hex(out, &pieces[best_start + best_len..]);
 }
 
 fn parse_name(h: &str) -> Result<Host, UrlError> {

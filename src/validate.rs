@@ -1,10 +1,11 @@
 //! Input checks that fail closed: the Vendo base URL and provider slug and the `returnTo`
-//! path (docs/flows.md#connect), Vocobase's `redirect_uri` rules (seed 000, docs/flows.md#helpers), and endpoints.
+//! path (docs/flows.md#connect), Vocobase's `redirect_uri` rules (docs/security.md#redirect-uris, docs/flows.md#helpers), and endpoints.
 
 use crate::error::ConnectError;
 use crate::url::{HttpUrl, Scheme};
 
-/// Which `redirect_uri` rule failed (seed 000's `INVALID_REDIRECT_URI` sub-codes).
+/// Which `redirect_uri` rule failed: the sub-cases of Vocobase's `INVALID_REDIRECT_URI`
+/// (docs/errors.md#redirect-uri-rule-codes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RedirectUriRule {
     /// Not a URL this crate can read unambiguously.

@@ -4,8 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use vendo_connect::flow::FlowEventKind;
-use vendo_connect::protocol::{Authorization, Connection, LinkedTool};
 use vendo_connect::redirect::{Mode, RecordFlow, RedirectResult};
+use vendo_connect::results::{Authorization, Connection, LinkedTool};
 use vendo_connect::token::TokenResponse;
 use vendo_connect::ErrorCode;
 
@@ -121,17 +121,6 @@ fn modes_and_redirect_results_match() {
 }
 
 #[test]
-fn every_code_the_js_entry_raises_is_known() {
-    let entry = include_str!("../pkg-template/index.js");
-    let raised: Vec<&str> =
-        entry.split("new ConnectError('").skip(1).filter_map(|rest| rest.split('\'').next()).collect();
-    assert!(raised.contains(&"not_ready") && raised.contains(&"load_failed"), "{raised:?}");
-    for code in raised {
-        assert!(ErrorCode::KNOWN.contains(&code), "pkg-template/index.js raises {code}, which ErrorCode does not know");
-    }
-}
-
-#[test]
 fn every_js_option_name_is_declared() {
     for (rust, js) in vendo_connect::validate::OPTION_NAMES {
         assert!(
@@ -147,4 +136,60 @@ fn the_parser_of_this_test_sees_what_it_should() {
     assert!(literals(declaration("type", "SdkErrorCode")).contains(&"popup_blocked".to_owned()));
     assert!(properties(declaration("interface", "Connection")).contains(&"connectionId".to_owned()));
     assert!(properties("{ a: string; b?: number }") == ["a", "b"]);
+}
+
+/// The text of every `.rs` file under `dir`, test modules cut off (they build made-up codes).
+fn shipped_rust(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            shipped_rust(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let shipped = text.split("#[cfg(all(test").next().unwrap_or("").split("#[cfg(test)]").next().unwrap_or("");
+            out.push((path.display().to_string(), shipped.to_owned()));
+        }
+    }
+}
+
+/// Every code the SDK can raise is in `ErrorCode` (and so, by `error_codes_match`, in
+/// index.d.ts and docs/errors.md): the JS entry's `new ConnectError('…')` literals, and, in
+/// the Rust sources, no code made from a literal outside the list (`ErrorCode::Other` and
+/// `from_wire` are for codes a server sends).
+#[test]
+fn every_code_the_sdk_raises_is_known() {
+    let known = |code: &str| ErrorCode::KNOWN.contains(&code);
+    let mut js_codes = Vec::new();
+    for file in ["pkg-template/index.js", "pkg-template/react.js"] {
+        let text = std::fs::read_to_string(file).unwrap();
+        for call in text.split("ConnectError(").skip(1) {
+            let call = call.trim_start();
+            let Some(quote) = call.chars().next().filter(|c| matches!(c, '\'' | '"' | '`')) else {
+                panic!("{file}: a ConnectError whose code is not a literal: ConnectError({call:.40}")
+            };
+            let code = call[1..].split(quote).next().unwrap();
+            js_codes.push(code.to_owned());
+        }
+    }
+    let seen = |code: &str| js_codes.iter().any(|c| c == code);
+    assert!(seen("not_ready") && seen("load_failed"), "the codes the JS entry raises are found: {js_codes:?}");
+    for code in &js_codes {
+        assert!(known(code), "index.js raises `{code}`, which ErrorCode does not list");
+    }
+
+    let mut files = Vec::new();
+    shipped_rust(std::path::Path::new("src"), &mut files);
+    assert!(files.len() > 10);
+    for (path, text) in &files {
+        for pattern in ["ErrorCode::Other(", "from_wire("] {
+            for call in text.split(pattern).skip(1) {
+                let call = call.trim_start();
+                assert!(
+                    !call.starts_with('"'),
+                    "{path}: {pattern}{:.40}: a code the SDK raises belongs in ErrorCode (src/error.rs)",
+                    call
+                );
+            }
+        }
+    }
 }

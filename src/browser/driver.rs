@@ -26,7 +26,7 @@ use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{Ack, Action, Flow, FlowConfig, Incoming, Input, Protocol, POLL_MS};
 pub use crate::flow::{FlowEvent, FlowEventKind};
 use crate::message::{TYPE_ACK, TYPE_CALLBACK_ACK};
-use crate::protocol::{FlowResult, Outcome};
+use crate::results::{FlowResult, Outcome};
 
 /// The debug hook (`onEvent` in JS).
 pub type EventHook = Rc<dyn Fn(&FlowEvent)>;
@@ -54,6 +54,16 @@ pub struct FlowFuture<T> {
 enum FutureState {
     Failed(Option<ConnectError>),
     Running(Rc<Running>),
+}
+
+impl<T> std::fmt::Debug for FlowFuture<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            FutureState::Failed(_) => "failed",
+            FutureState::Running(_) => "running",
+        };
+        f.debug_struct("FlowFuture").field("state", &state).finish()
+    }
 }
 
 impl<T> FlowFuture<T> {

@@ -20,11 +20,10 @@ use crate::flow::{FlowConfig, Input, Protocol};
 use crate::geometry::PopupOptions;
 use crate::message::channel_name;
 use crate::pkce::CodeVerifier;
-use crate::protocol::{
-    Authorization, AuthorizationProtocol, ConnectLinkProtocol, Connection, LinkedTool, VendoProtocol,
-};
+use crate::protocol::{AuthorizationProtocol, ConnectLinkProtocol, VendoProtocol};
 use crate::redirect::{PendingRedirect, RecordFlow};
 use crate::request::{authorization_url, vendo_authorize_url, with_query_param, AuthorizationRequest, VendoAuthorize};
+use crate::results::{Authorization, Connection, LinkedTool};
 use crate::url::HttpUrl;
 use crate::validate::{
     state_or_fresh, validate_base_url, validate_endpoint, validate_provider_slug, validate_return_to, validate_state,
@@ -408,6 +407,16 @@ pub enum LinkSource {
     Url(String),
     /// A function that mints one for the redirect URI it is given (with `vc_state`).
     Factory(LinkFactory),
+}
+
+/// The kind of source only: a minted link may carry a one-time token.
+impl std::fmt::Debug for LinkSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LinkSource::Url(_) => "LinkSource::Url([redacted])",
+            LinkSource::Factory(_) => "LinkSource::Factory",
+        })
+    }
 }
 
 /// Options of [`open_connect_link`] (docs/options.md#connect-link).

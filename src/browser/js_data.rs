@@ -33,6 +33,13 @@ pub(crate) fn object(names: &[&str], values: &[JsValue]) -> JsValue {
 /// A borrowed JS value read as message data.
 pub struct JsData<'a>(pub &'a JsValue);
 
+/// Not the value: message data may hold a code or a token.
+impl std::fmt::Debug for JsData<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsData(..)")
+    }
+}
+
 impl MessageData for JsData<'_> {
     fn is_plain_object(&self) -> bool {
         self.0.is_object() && !self.0.is_function() && is_array(self.0) == Ok(false)

@@ -50,6 +50,6 @@ pub use redirect::{complete_redirect, popup_support, PopupSupport};
 pub use crate::error::{ConnectError, ErrorCode};
 pub use crate::geometry::PopupOptions;
 pub use crate::pkce::CodeVerifier;
-pub use crate::protocol::{Authorization, Connection, LinkedTool, Outcome};
 pub use crate::redirect::{Mode, RedirectResult};
+pub use crate::results::{Authorization, Connection, LinkedTool, Outcome};
 pub use crate::token::{BodyEncoding, TokenResponse};

@@ -10,8 +10,8 @@ use crate::callback::{AuthorizationResponse, Callback, ConnectLinkResponse};
 use crate::error::ConnectError;
 use crate::flow::FlowEvent;
 use crate::message::VendoMessage;
-use crate::protocol::{Authorization, Connection, LinkedTool, Outcome};
 use crate::redirect::RedirectResult;
+use crate::results::{Authorization, Connection, LinkedTool, Outcome};
 use crate::token::TokenResponse;
 
 #[wasm_bindgen(module = "/src/js/connect-error.js")]

@@ -46,8 +46,8 @@ use crate::browser::redirect::start_complete_redirect;
 use crate::browser::{self, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions};
 use crate::error::{ConnectError, ErrorCode};
 use crate::pkce::{pkce_challenge, Pkce, METHOD};
-use crate::protocol::Outcome;
 use crate::redirect::Mode;
+use crate::results::Outcome;
 use crate::token::{parse_revoke_response, parse_token_response, BodyEncoding};
 use crate::validate::{sanitize_return_to, validate_redirect_uri};
 
@@ -296,10 +296,7 @@ pub fn open_connect_link(values: Array, resolve: Function, reject: Function) -> 
 fn minting(redirect_uri: String, then: Box<dyn FnOnce(Result<String, ConnectError>)>) -> JsValue {
     let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
         then(match url.as_string() {
-            _ if failed => Err(ConnectError::with_detail(
-                ErrorCode::Other("link_factory_failed".into()),
-                "the link function failed",
-            )),
+            _ if failed => Err(ConnectError::with_detail(ErrorCode::LinkFactoryFailed, "the link function failed")),
             Some(url) => Ok(url),
             None => Err(ConnectError::invalid_options("the link function must give a URL string")),
         })
