@@ -4,10 +4,16 @@
  * interception (no port, no process). Node only; see docs/testing.md.
  */
 
+/** The part of Playwright's `Route` the kit uses. */
+export interface FakeRoute {
+  request(): unknown;
+  fulfill(response: { status?: number; headers?: Record<string, string>; body?: string }): Promise<void>;
+}
+
 /** The part of Playwright's `BrowserContext` the kit uses (pass the real one). */
 export interface RoutableContext {
-  route(url: (url: URL) => boolean, handler: (route: any) => unknown): Promise<void>;
-  unroute(url: (url: URL) => boolean, handler?: (route: any) => unknown): Promise<void>;
+  route(url: (url: URL) => boolean, handler: (route: FakeRoute) => unknown): Promise<unknown>;
+  unroute(url: (url: URL) => boolean, handler?: (route: FakeRoute) => unknown): Promise<unknown>;
 }
 
 /** The part of Playwright's `Page` `clickWithoutUserActivation` uses. */

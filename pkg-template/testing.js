@@ -181,7 +181,7 @@ function vendoFake(options, shared) {
       try { acks.push(JSON.parse(request.postData() ?? '')); } catch { /* not an ack */ }
       return { status: 204, headers: NO_STORE, body: '' };
     }
-    if ((m = path.match(/^\/api\/oauth\/composio\/([^/]+)\/start$/))) return entry(m[1], 'composio', true);
+    if ((m = path.match(/^\/api\/oauth\/composio\/([^/]+)\/start$/))) return entry(m[1], kindOf(decodeURIComponent(m[1])), true);
     if ((m = path.match(/^\/api\/oauth\/composio\/([^/]+)\/callback$/))) return callback(m[1], q.get('cstate'), 'composio');
     if ((m = path.match(/^\/api\/oauth\/([^/]+)\/authorize$/))) return entry(m[1], kindOf(decodeURIComponent(m[1])), false);
     if ((m = path.match(/^\/api\/oauth\/([^/]+)\/callback$/))) return callback(m[1], q.get('state'), 'first_party');
@@ -619,9 +619,13 @@ export async function installFakes(context, options = {}) {
     const request = route.request();
     const url = new URL(request.url());
     let answer = null;
-    for (const [, f] of fakes) {
-      answer = f.handle(request, url);
-      if (answer) break;
+    try {
+      for (const [, f] of fakes) {
+        answer = f.handle(request, url);
+        if (answer) break;
+      }
+    } catch {
+      answer = json(400, { error: 'invalid_request', error_description: 'the request could not be read' });
     }
     if (!answer && url.origin === shared.foreign && url.pathname === '/__fake/relay') {
       // Posts a message from this (foreign) origin to the popup's opener: noise.

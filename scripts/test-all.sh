@@ -70,7 +70,11 @@ if bash scripts/build-pkg.sh; then
   timeout 600 bash scripts/build-consumers.sh || echo "=== the consumer apps did not build"
   # The React hook's test app (React 19, StrictMode), from the packed tarball.
   timeout 300 bash scripts/build-react.sh || echo "=== the React test app did not build"
+  # The connect-app example (vendo-connect/testing), from the packed tarball; its own suite
+  # below, and the npm README's test suite runs in it (tests/e2e/readme.test.mjs).
+  timeout 300 bash scripts/build-connect-app.sh || echo "=== the connect-app example did not install"
   run e2e count_node 1800 node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
+  run example count_node 600 node --test --test-concurrency=1 --test-timeout=120000 examples/connect-app/test/
   run size count_size 60 bash scripts/size-report.sh
 else
   table+=("pkg        build failed: e2e and size not run")

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { setup, clickRun, settled } from './support.mjs';
 import { installFakes } from '../../pkg/testing.js';
@@ -159,4 +160,11 @@ test('the kit is its own file: not in the browser bundle, in the tarball and exp
   const manifest = JSON.parse(pkg('package.json'));
   assert.deepEqual(manifest.exports['./testing'], { types: './testing.d.ts', import: './testing.js', default: './testing.js' });
   assert.ok(manifest.files.includes('testing.js') && manifest.files.includes('testing.d.ts'));
+});
+
+test('testing.d.ts has no any and type-checks with Playwright\'s own types under --strict', () => {
+  const root = new URL('../../', import.meta.url).pathname;
+  const dts = readFileSync(`${root}pkg/testing.d.ts`, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+  assert.doesNotMatch(dts, /\bany\b/);
+  execFileSync(`${root}node_modules/.bin/tsc`, ['-p', `${root}tests/types/tsconfig.testing.json`], { stdio: 'pipe' });
 });
