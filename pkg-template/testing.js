@@ -138,6 +138,12 @@ function redirectProblem(uri, allowedHosts) {
 const html = (body, headers = {}, status = 200) => ({ status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...NO_STORE, ...headers }, body });
 const json = (status, obj, headers = {}) => ({ status, headers: { 'Content-Type': 'application/json', ...NO_STORE, ...headers }, body: JSON.stringify(obj) });
 const found = (location, headers = {}) => ({ status: 302, headers: { Location: location, ...NO_STORE, ...headers }, body: '' });
+/**
+ * A step from one fake page to another: a page that navigates on at once. Not a 302, because
+ * Playwright intercepts the target of a fulfilled redirect only inside popups, and same-tab
+ * flows (and `page.goto` in a test) navigate the tab itself (docs/testing.md#limits).
+ */
+const hop = (location, headers = {}) => html(page('Redirecting', '', `location.replace(${js(location)});`), headers);
 
 /** The page that first posts the scripted noise, then goes on to `next` after `afterMs`. */
 function stepPage(title, { afterMs, next, noise = '' }) {
@@ -193,14 +199,14 @@ function vendoFake(options, shared) {
       const provider = decodeURIComponent(slug);
       if (!kind || (started && kind !== 'composio')) return json(404, { error: 'provider_unknown' });
       if (q.has('returnTo') && !safeReturnTo(q.get('returnTo'))) return json(400, { error: 'invalid_return_to' });
-      if (kind === 'composio' && !started) return found(at(`/api/oauth/composio/${slug}/start?${q}`));
+      if (kind === 'composio' && !started) return hop(at(`/api/oauth/composio/${slug}/start?${q}`));
       // The entry's parameters as the app sent them, once per flow.
       requests.push({ provider, params: Object.fromEntries(q) });
       const nonce = randomBytes(16).toString('hex');
       const outcome = outcomes.take();
       flows.set(nonce, { nonce, provider, kind, outcome, state: q.get('state'), openerOrigin: q.get('opener_origin'), returnTo: q.get('returnTo') });
       shared.closeLater(request, outcome);
-      return found(at(`/__fake/provider/${slug}?nonce=${nonce}`), outcome.coop ? COOP : {});
+      return hop(at(`/__fake/provider/${slug}?nonce=${nonce}`), outcome.coop ? COOP : {});
     }
 
     // The provider's consent step: answers as scripted.
@@ -391,7 +397,7 @@ function oauthFake(config, shared) {
       const flow = token('flow');
       pendingAnswers.set(flow, { p, outcome });
       shared.closeLater(request, outcome);
-      return found(`${issuer}/__fake/answer?flow=${flow}`, outcome.coop ? COOP : {});
+      return hop(`${issuer}/__fake/answer?flow=${flow}`, outcome.coop ? COOP : {});
     }
 
     // The sign-in and consent step: answers as scripted.
@@ -598,15 +604,28 @@ export async function installFakes(context, options = {}) {
   const timers = new Set();
   const shared = {
     foreign: parseBase(options.foreignOrigin ?? 'https://foreign.example', 'foreignOrigin').origin,
-    /** The person closes the popup `closeAfterMs` after this request, as the browser's close button does. */
+    /**
+     * The person closes the popup `closeAfterMs` after this request, as the window's close
+     * button does. A popup's first request has no frame yet: then the page is found by its URL.
+     */
     closeLater(request, outcome) {
       if (outcome.ending !== 'closeAfterMs') return;
-      let popup;
-      try { popup = request.frame().page(); } catch { return; }
-      const t = setTimeout(() => { timers.delete(t); popup.close().catch(() => {}); }, outcome.closeAfterMs);
-      timers.add(t);
+      const due = Date.now() + outcome.closeAfterMs;
+      const url = request.url();
+      let tries = 0;
+      const find = () => {
+        let popup;
+        try { popup = request.frame().page(); } catch { popup = context.pages().find((p) => p.url() === url); }
+        if (popup) later(() => popup.close().catch(() => {}), Math.max(0, due - Date.now()));
+        else if (++tries < 200) later(find, 25);
+      };
+      find();
     },
   };
+  function later(f, ms) {
+    const t = setTimeout(() => { timers.delete(t); f(); }, ms);
+    timers.add(t);
+  }
   const fakes = [];
   if (options.vendo !== undefined) fakes.push(['vendo', vendoFake(options.vendo, shared)]);
   if (options.oauth !== undefined) fakes.push(['oauth', oauthFake(options.oauth, shared)]);

@@ -58,12 +58,18 @@ test('OAuth: the fake refuses what a real server refuses, and records what it go
     const response = await tab.goto(`${fakes.oauth.authorizationEndpoint}?${new URLSearchParams(params)}`);
     return { status: response.status(), url: new URL(tab.url()) };
   };
+  /** Where the authorization endpoint sends the tab back to. */
+  const answer = async (params) => {
+    await tab.goto(`${fakes.oauth.authorizationEndpoint}?${new URLSearchParams(params)}`);
+    await tab.waitForURL((u) => u.origin === demo);
+    return new URL(tab.url());
+  };
   // No redirect without a known client and a registered redirect URI (RFC 6749 §4.1.2.1).
   assert.equal((await visit({ ...base, client_id: 'someone-else' })).status, 400);
   assert.equal((await visit({ ...base, redirect_uri: `${demo}/nowhere?x=1` })).status, 400);
   // Otherwise, errors go back to the redirect URI, with state and iss.
   const errorOf = async (params) => {
-    const { url } = await visit(params);
+    const url = await answer(params);
     assert.equal(`${url.origin}${url.pathname}`, `${demo}/nowhere`);
     return [url.searchParams.get('error'), url.searchParams.get('state'), url.searchParams.get('iss')];
   };
@@ -74,7 +80,7 @@ test('OAuth: the fake refuses what a real server refuses, and records what it go
   const { collection_id: _i, ...noCollection } = base;
   assert.deepEqual(await errorOf(noCollection), ['invalid_request', 's2', 'https://auth.example']);
   // A good request: a code for this state.
-  const { url } = await visit(base);
+  const url = await answer(base);
   assert.equal(url.searchParams.get('state'), 's2');
   const code = url.searchParams.get('code');
   assert.ok(code);
