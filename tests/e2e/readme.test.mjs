@@ -212,8 +212,10 @@ test('testing: the README suite passes against the connect-app example, with the
     assert.ok(code.includes(launch), 'the README launches Chromium with the popup blocker on');
     writeFileSync(file, code.replaceAll('http://localhost:5173', exampleApp.origin)
       .replace(launch, `chromium.launch({ ignoreDefaultArgs: ['--disable-popup-blocking'], executablePath: ${JSON.stringify(CHROMIUM)}, args: ['--no-sandbox', '--disable-gpu'] })`));
-    // Asynchronous: this process serves the app meanwhile.
-    const child = spawn(process.execPath, ['--test', file.pathname], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Asynchronous: this process serves the app meanwhile. A runner of its own, not a child
+    // of this one (node:test marks its children with NODE_TEST_CONTEXT).
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const child = spawn(process.execPath, ['--test', file.pathname], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
