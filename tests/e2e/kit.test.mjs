@@ -134,6 +134,27 @@ test('Vendo: the callback page posts to the opener origin only, and records the 
   await context.close();
 });
 
+test('OAuth and links: noise from another origin is ignored, the real answer taken', async () => {
+  const demo = ctx.servers.demoOrigin;
+  const { context, fakes, page } = await kitPage({ oauth: oauthOptions(), links: 'https://links.example' });
+  const events = [];
+  await page.exposeFunction('__event', (e) => events.push(e));
+  fakes.oauth.next({ noise: true });
+  await clickRun(page, `window.record(window.sdk.authorize({ authorizationEndpoint: ${JSON.stringify(fakes.oauth.authorizationEndpoint)},
+    clientId: 'kit-app', redirectUri: ${JSON.stringify(`${demo}/callback.html`)}, issuer: 'https://auth.example', onEvent: (e) => window.__event(e) }))`);
+  const a = await settled(page);
+  assert.equal(a.status, 'resolved', JSON.stringify(a));
+  assert.notEqual(a.value.code, 'forged');
+  assert.equal(a.value.iss, 'https://auth.example');
+  assert.ok(events.filter((e) => e.kind === 'message_ignored' && e.detail.includes('https://foreign.example')).length >= 2, JSON.stringify(events));
+  const link = fakes.links.mint({ redirectUri: `${demo}/callback.html?vc_state=st-link` });
+  fakes.links.next({ noise: true, done: { connectionId: 'conn-n' } });
+  await clickRun(page, `window.record(window.sdk.openConnectLink(${JSON.stringify(link)}, { state: 'st-link' }))`);
+  const l = await settled(page);
+  assert.deepEqual(l.value, { tool: 'google_sheets', connectionId: 'conn-n' });
+  await context.close();
+});
+
 test('closeAfterMs closes the popup as the person would', async () => {
   const { context, fakes, page } = await kitPage({ vendo: 'https://vendo.example' });
   fakes.vendo.next({ closeAfterMs: 200 });
