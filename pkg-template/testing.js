@@ -321,7 +321,6 @@ function oauthFake(config, shared) {
   const codes = new Map(); // code -> { clientId, redirectUri, challenge, scope, expires, used, issued: Set }
   const refreshTokens = new Map(); // refresh token -> { clientId, scope, family }
   const accessTokens = new Map(); // access token -> { family }
-  const revokedFamilies = new Set();
   const authorizeRequests = [];
   const tokenRequests = [];
   const revocations = [];
@@ -357,7 +356,6 @@ function oauthFake(config, shared) {
   }
 
   function revokeFamily(family) {
-    revokedFamilies.add(family);
     for (const [t, v] of refreshTokens) if (v.family === family) refreshTokens.delete(t);
     for (const [t, v] of accessTokens) if (v.family === family) accessTokens.delete(t);
   }
@@ -509,7 +507,7 @@ function oauthFake(config, shared) {
       revocations,
       reset() {
         outcomes.clear(); tokenOutcomes.length = 0; codes.clear(); refreshTokens.clear(); accessTokens.clear();
-        revokedFamilies.clear(); pendingAnswers.clear(); authorizeRequests.length = 0; tokenRequests.length = 0; revocations.length = 0;
+        pendingAnswers.clear(); authorizeRequests.length = 0; tokenRequests.length = 0; revocations.length = 0;
       },
     },
     origins: [...new Set([parsedIssuer.origin, authorizationEndpoint.origin, tokenEndpoint.origin, revocationEndpoint.origin])],
