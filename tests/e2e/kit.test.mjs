@@ -195,3 +195,15 @@ test('testing.d.ts has no any and type-checks with Playwright\'s own types under
   assert.doesNotMatch(dts, /\bany\b/);
   execFileSync(`${root}node_modules/.bin/tsc`, ['-p', `${root}tests/types/tsconfig.testing.json`], { stdio: 'pipe' });
 });
+
+test('every code block of docs/testing.md is text a test runs (compared line by line, indentation aside)', () => {
+  const read = (f) => readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
+  const sources = { js: 'examples/connect-app/test/app.test.mjs', toml: 'examples/leptos/Cargo.toml', rust: 'examples/leptos/src/main.rs' };
+  const lines = (t) => t.split('\n').map((l) => l.trim()).join('\n');
+  const blocks = [...read('docs/testing.md').matchAll(/```(\w*)\n([\s\S]*?)```/g)];
+  assert.deepEqual(blocks.map((b) => b[1]), ['js', 'toml', 'rust']);
+  for (const [, lang, code] of blocks) {
+    const file = lines(read(sources[lang]));
+    for (const chunk of code.trim().split(/\n\s*\n/)) assert.ok(file.includes(lines(chunk)), `${sources[lang]} has no\n${chunk}`);
+  }
+});
