@@ -61,7 +61,7 @@ docs() {
 run native count_rust 900 cargo test --all-targets --features serde
 run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install -- --features js
 # The Leptos example's component test, its flow scripted with vendo_connect::testing.
-run leptos-wasm count_rust 1200 bash -c 'cd examples/leptos && wasm-pack test --headless --chrome --mode no-install'
+run leptos count_rust 1200 bash -c 'cd examples/leptos && wasm-pack test --headless --chrome --mode no-install'
 export -f docs
 run docs count_docs 600 bash -c docs
 if bash scripts/build-pkg.sh; then
