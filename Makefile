@@ -18,6 +18,8 @@ bench: pkg
 
 examples: setup
 	bash scripts/build-examples.sh
+	[ -f pkg/testing.js ] || bash scripts/build-pkg.sh
+	bash scripts/build-connect-app.sh
 
 setup:
 	bash scripts/setup.sh

@@ -74,6 +74,8 @@ docs() {
 
 run native count_rust 900 cargo test --all-targets --features serde
 run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install -- --features js
+# The Leptos example's component test, its flow scripted with vendo_connect::testing.
+run leptos count_rust 1200 bash -c 'cd examples/leptos && wasm-pack test --headless --chrome --mode no-install'
 export -f docs
 run docs count_docs 600 bash -c docs
 if bash scripts/build-pkg.sh; then
@@ -87,7 +89,11 @@ if bash scripts/build-pkg.sh; then
   timeout 1500 bash scripts/build-consumers.sh || echo "=== the consumer apps did not build"
   # The React hook's test app (React 19, StrictMode), from the packed tarball.
   timeout 300 bash scripts/build-react.sh || echo "=== the React test app did not build"
+  # The connect-app example (vendo-connect/testing), from the packed tarball; its own suite
+  # below, and the npm README's test suite runs in it (tests/e2e/readme.test.mjs).
+  timeout 300 bash scripts/build-connect-app.sh || echo "=== the connect-app example did not install"
   run e2e count_node 2700 node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
+  run example count_node 600 node --test --test-concurrency=1 --test-timeout=120000 examples/connect-app/test/
   run size count_size 60 bash scripts/size-report.sh
 else
   table+=("pkg        build failed: e2e and size not run")

@@ -112,6 +112,8 @@ pub mod validate;
 pub mod browser;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;
+#[cfg(all(target_arch = "wasm32", feature = "testing"))]
+pub mod testing;
 
 /// The npm build's allocator (docs/decisions.md#dependencies); Rust apps keep their own.
 #[cfg(all(target_arch = "wasm32", feature = "js", not(target_feature = "atomics")))]

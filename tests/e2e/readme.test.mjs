@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { spawnSync } from 'node:child_process';
-import { closed } from './harness.mjs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closed, CHROMIUM } from './harness.mjs';
 import { setup, login } from './support.mjs';
 import { CLIENT_ID, startOidc } from '../../www/oidc.mjs';
 
@@ -188,6 +189,40 @@ test('the import map and the React example are the ones the consumer and React t
   // No bundler needs a line (tests/e2e/consumers.test.mjs builds every setup without one).
   assert.ok(file('tests/consumers/importmap/index.html').includes(block('importmap')), 'the import map, verbatim');
   assert.ok(file('tests/react/src/ConnectNotion.jsx').includes(block('react')), 'the React example is the app the React test clicks through');
+});
+
+test('testing: the README suite passes against the connect-app example, with the kit of the installed tarball', async () => {
+  // It runs as written inside examples/connect-app (so `vendo-connect/testing` and
+  // `playwright-core` are that app's installed packages), with the app's origin and Debian's
+  // Chromium put in (the README's launch uses Playwright's own browser).
+  const dir = new URL('../../examples/connect-app/', import.meta.url);
+  assert.ok(existsSync(new URL('node_modules/vendo-connect/testing.js', dir)), 'examples/connect-app is not installed: bash scripts/build-connect-app.sh');
+  const { startApp } = await import(new URL('server.mjs', dir));
+  const exampleApp = await startApp({ port: 0 });
+  const file = new URL('readme-suite.test.mjs', dir);
+  try {
+    const launch = "chromium.launch({ ignoreDefaultArgs: ['--disable-popup-blocking'] })";
+    const code = block('testing');
+    assert.ok(code.includes(launch), 'the README launches Chromium with the popup blocker on');
+    writeFileSync(file, code.replaceAll('http://localhost:5173', exampleApp.origin)
+      .replace(launch, `chromium.launch({ ignoreDefaultArgs: ['--disable-popup-blocking'], executablePath: ${JSON.stringify(CHROMIUM)}, args: ['--no-sandbox', '--disable-gpu'] })`));
+    // Asynchronous: this process serves the app meanwhile. A runner of its own, not a child
+    // of this one (node:test marks its children with NODE_TEST_CONTEXT).
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const child = spawn(process.execPath, ['--test', file.pathname], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const status = await new Promise((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    assert.equal(status, 0, out);
+    assert.match(out, /^# pass 3$/m, out);
+    assert.match(out, /^# fail 0$/m, out);
+  } finally {
+    if (existsSync(file)) unlinkSync(file);
+    await exampleApp.close();
+  }
 });
 
 test('no block is left untested', () => {

@@ -328,3 +328,67 @@ fn CallbackPage() -> impl IntoView {
     });
     view! { <p id="callback-status">{status}</p> }
 }
+
+/// A component test as an app writes one: the real `ConnectNotion` component, mounted under
+/// wasm-bindgen-test, its flow's outcome scripted with `vendo_connect::testing`
+/// (docs/testing.md#rust). `wasm-pack test --headless --chrome` in examples/leptos.
+#[cfg(all(test, target_arch = "wasm32", feature = "flows"))]
+mod tests {
+    use super::*;
+    use vendo_connect::testing::{self, Outcome};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    async fn sleep(ms: i32) {
+        let tick = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
+    }
+
+    /// Mounts `ConnectNotion` against the scripted Vendo, clicks it, and returns the outcome's
+    /// `data-status` once it is no longer pending, with the shown fields.
+    async fn click_connect(outcome: Outcome) -> (String, String) {
+        let host = document().create_element("div").unwrap();
+        document().body().unwrap().append_child(&host).unwrap();
+        let page =
+            Page { vendo: testing::base_url(), oidc: String::new(), origin: testing::base_url(), is_callback: false };
+        let mount = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
+            provide_context(page.clone());
+            view! { <ConnectNotion /> }
+        });
+        testing::next_connect(outcome);
+        let button: web_sys::HtmlElement = host.query_selector("#connect-notion").unwrap().unwrap().unchecked_into();
+        button.click();
+        let output = host.query_selector("#connect-result").unwrap().unwrap();
+        for _ in 0..250 {
+            let status = output.get_attribute("data-status").unwrap_or_default();
+            if status != "pending" && status != "idle" {
+                let text = output.text_content().unwrap_or_default();
+                drop(mount);
+                host.remove();
+                return (status, text);
+            }
+            sleep(20).await;
+        }
+        panic!("the flow did not settle");
+    }
+
+    #[wasm_bindgen_test]
+    async fn connect_notion_shows_the_new_connection() {
+        let (status, text) =
+            click_connect(Outcome::Done { connection_id: "conn-7".into(), display_name: Some("Test Wiki".into()) })
+                .await;
+        assert_eq!(status, "resolved");
+        assert!(text.contains("conn-7") && text.contains("Test Wiki"), "{text}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn connect_notion_shows_a_denial() {
+        let (status, text) = click_connect(Outcome::Denied).await;
+        assert_eq!(status, "rejected");
+        assert!(text.contains("access_denied"), "{text}");
+    }
+}
