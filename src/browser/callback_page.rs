@@ -21,7 +21,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, History, MessageEvent, Window};
 
-use super::guards::{timeout, Listener};
+use super::guards::{later, timeout, Listener};
 use super::js_data::{object, prop, JsData};
 use crate::error::ConnectError;
 use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
@@ -227,7 +227,7 @@ fn finish(waiting: &RefCell<Option<Waiting>>, acknowledged: bool) {
         channel.close();
     }
     // We may be inside the listener: drop it after this turn of the event loop.
-    timeout(0, Box::new(move || drop(listener))).forget();
+    later(0, Box::new(move || drop(listener)));
     if acknowledged || delivery == Delivery::Opener {
         let _ = window.close();
     } else {
