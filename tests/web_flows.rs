@@ -196,7 +196,7 @@ async fn messages_from_another_window_or_with_another_state_are_ignored() {
 async fn person_closing_the_popup_rejects_after_the_grace_period() {
     let popup = scriptable_popup().await;
     let flow = connect(driving(&popup, "notion"));
-    TimeoutFuture::new(250).await; // the poll has seen the popup on a page
+    TimeoutFuture::new(500).await; // the poll has seen the popup on a page (PAGE_SEEN_MS)
     run_in(popup.as_ref(), "window.close();");
     let err = flow.await.expect_err("popup_closed");
     assert_eq!(err.code, ErrorCode::PopupClosed);

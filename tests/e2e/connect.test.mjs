@@ -60,7 +60,7 @@ test('the person closing the popup rejects with popup_closed after the grace per
   const page = await harnessPage(ctx);
   const popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base())}, provider: 'notion', closedGraceMs: 300 }`));
   await popup.waitForSelector('#approve');
-  await popup.waitForTimeout(200); // a person reads the page first (docs/decisions.md#coop)
+  await popup.waitForTimeout(600); // a person reads the page first (docs/decisions.md#coop)
   await popup.close();
   const r = await settled(page);
   assert.equal(r.code, 'popup_closed');
@@ -162,7 +162,7 @@ test('a popup that never posts or closes at once ends in popup_closed; a slow cl
   const page = await harnessPage(ctx);
   let popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base('close_immediately'))}, provider: 'notion', closedGraceMs: 200 }`));
   await popup.waitForSelector('#approve');
-  await popup.waitForTimeout(200);
+  await popup.waitForTimeout(600);
   await popup.click('#approve').catch(() => {});
   let r = await settled(page);
   assert.equal(r.code, 'popup_closed');
@@ -207,7 +207,7 @@ test('a Vendo message posted as JSON text is ignored like any non-message (docs/
   await page.evaluate(() => { window.events = []; });
   const popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base('post_string'))}, provider: 'notion', closedGraceMs: 0, onEvent: (e) => window.events.push(e) }`));
   await popup.waitForSelector('#approve');
-  await popup.waitForTimeout(200);
+  await popup.waitForTimeout(600);
   await popup.click('#approve');
   const r = await settled(page); // Vendo's page, never acked, closes itself after 2 s
   assert.equal(r.code, 'popup_closed', JSON.stringify(r));
@@ -247,7 +247,7 @@ test('1,000 flows (done, denied, closed, aborted) leave no listener, timer, chan
     const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: 5_000 }), page.click('#go')]);
     if (i % 4 === 2) {
       await popup.waitForSelector('#approve');
-      await popup.waitForTimeout(150);
+      await popup.waitForTimeout(500); // seen on its page (docs/decisions.md#coop), then closed
       await popup.close();
     }
     await page.waitForFunction((n) => window.settledCount === n, i + 1, { timeout: 20_000, polling: 10 });

@@ -49,10 +49,10 @@ async function start(page, src) {
 const events = (page) => page.evaluate(() => window.events);
 const pending = async (page) => (await page.evaluate(() => window.results.at(-1).status)) === 'pending';
 const uncertain = (page) => page.waitForFunction(() => window.events.includes('popup_uncertain'), null, { timeout: 10_000 });
-/** The person reads the page a moment (the SDK's 100 ms poll sees it), then clicks `selector`. */
+/** The person reads the page for a second (the SDK sees it for longer than PAGE_SEEN_MS), then clicks `selector`. */
 async function proceed(popup, selector) {
   await popup.waitForSelector(selector);
-  await popup.waitForTimeout(300);
+  await popup.waitForTimeout(1_000);
   await popup.click(selector);
 }
 
@@ -182,7 +182,7 @@ test("a person's close without COOP, early and late, settles within a few second
     connect: () => connectSrc(''),
   };
   for (const [name, src] of Object.entries(flows)) {
-    for (const [when, wait] of [['early', 300], ['late', 4_000]]) {
+    for (const [when, wait] of [['early', 700], ['late', 4_000]]) {
       const popup = await start(page, src());
       await popup.waitForSelector('#approve');
       await popup.waitForTimeout(wait);
