@@ -5,7 +5,13 @@
 // The built package, headless Chromium, popup blocker on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { closed } from './harness.mjs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, closed } from './harness.mjs';
 import { setup, harnessPage, clickRun, settled } from './support.mjs';
 
 let ctx;
@@ -224,8 +230,34 @@ test('a failed link function closes its blank popup at once: closed within 100 m
 
 // --- an app in a cross-site iframe (docs/flows.md#cross-site-iframes) ----------------------------
 
-async function framedApp() {
-  const page = await ctx.browser.newPage();
+/** Chromium with third-party storage partitioning on, as Chrome ships it since 115. Playwright
+ *  launches Chromium with it off (its default --disable-features list), so this one is started
+ *  here with its own arguments (headless, popup blocker on) and driven over the DevTools protocol. */
+async function partitioned() {
+  const profile = await mkdtemp(path.join(tmpdir(), 'vendo-connect-partitioned-'));
+  const proc = spawn(CHROMIUM, ['--headless', '--remote-debugging-port=0', `--user-data-dir=${profile}`, '--no-sandbox',
+    '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--enable-features=ThirdPartyStoragePartitioning', 'about:blank'],
+  { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = once(proc, 'exit');
+  const close = async () => { proc.kill(); await exited; await rm(profile, { recursive: true, force: true }); };
+  try {
+    const endpoint = await new Promise((resolve, reject) => {
+      let text = '';
+      proc.stderr.on('data', (d) => { text += d; const m = text.match(/DevTools listening on (ws:\/\/\S+)/); if (m) resolve(m[1]); });
+      exited.then(() => reject(new Error(`chromium exited: ${text}`)));
+      setTimeout(() => reject(new Error('chromium gave no DevTools endpoint')), 15_000);
+    });
+    const browser = await chromium.connectOverCDP(endpoint);
+    return { browser, async close() { await browser.close(); await close(); } };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+async function framedApp(browser) {
+  const page = await browser.newPage();
   await page.goto(`${ctx.servers.providerOrigin}/embed.html`);
   const frame = page.frames().find((f) => f.url().startsWith(ctx.servers.demoOrigin));
   await frame.waitForFunction(() => window.ready === true, null, { timeout: 10_000 });
@@ -242,25 +274,29 @@ async function settledIn(frame, timeout = 15_000) {
 }
 
 test('cross-site iframe: results by postMessage arrive (authorize, connect); the BroadcastChannel fallback does not (storage partitioning)', async () => {
-  const { page, frame } = await framedApp();
-  let popup = await clickInFrame(page, frame, authorizeSrc('/vendaze/oauth/authorize'));
-  await popup.click('#approve');
-  let r = await settledIn(frame);
-  assert.equal(r.status, 'resolved', JSON.stringify(r));
+  const chrome = await partitioned();
+  try {
+    const { page, frame } = await framedApp(chrome.browser);
+    let popup = await clickInFrame(page, frame, authorizeSrc('/vendaze/oauth/authorize'));
+    await popup.click('#approve');
+    let r = await settledIn(frame);
+    assert.equal(r.status, 'resolved', JSON.stringify(r));
 
-  popup = await clickInFrame(page, frame, connectSrc(''));
-  await popup.click('#approve');
-  r = await settledIn(frame);
-  assert.equal(r.status, 'resolved', JSON.stringify(r));
+    popup = await clickInFrame(page, frame, connectSrc(''));
+    await popup.click('#approve');
+    r = await settledIn(frame);
+    assert.equal(r.status, 'resolved', JSON.stringify(r));
 
-  // COOP: the top-level callback page posts on the channel of its own (first-party) storage
-  // partition; the iframe's channel lives in another partition and never hears it.
-  popup = await clickInFrame(page, frame, authorizeSrc('/coop/authorize', 'timeoutMs: 6000,'));
-  await frame.waitForFunction(() => window.events.includes('popup_uncertain'), null, { timeout: 10_000 });
-  await popup.click('#approve');
-  await popup.waitForFunction(() => /invalid_state/.test(document.body.textContent), null, { timeout: 10_000 });
-  r = await settledIn(frame, 15_000);
-  assert.equal(r.code, 'timeout', JSON.stringify(r));
-  await popup.close();
-  await page.close();
+    // COOP: the top-level callback page posts on the channel of its own (first-party) storage
+    // partition; the iframe's channel lives in the top page's partition and never hears it.
+    popup = await clickInFrame(page, frame, authorizeSrc('/coop/authorize', 'timeoutMs: 8000,'));
+    await frame.waitForFunction(() => window.events.includes('popup_uncertain'), null, { timeout: 10_000 });
+    await popup.click('#approve');
+    await popup.waitForFunction(() => /invalid_state/.test(document.body.textContent), null, { timeout: 10_000 });
+    r = await settledIn(frame, 15_000);
+    assert.equal(r.code, 'timeout', JSON.stringify(r));
+    assert.deepEqual(await frame.evaluate(() => window.events), ['popup_opened', 'popup_uncertain', 'rejected']);
+  } finally {
+    await chrome.close();
+  }
 });
