@@ -3,8 +3,9 @@
 //! Inputs go in ([`Input`]) with the current time: a message (its origin, whether its
 //! `event.source` is our popup, whether it came over the flow's `BroadcastChannel`, and its
 //! data), the popup seen on a page, sent to its link or seen closed, a clock tick, an abort,
-//! a supersede, or a failure of the surrounding step. Decisions come out ([`Action`]): send an ack, resolve, reject, close
-//! the popup after a delay the machine computes, or a note of why a message was ignored.
+//! a supersede, or a failure of the surrounding step. Decisions come out ([`Action`]): send
+//! an ack, resolve, reject, close the popup after a delay the machine computes, report the
+//! popup uncertain, or a note of why a message was ignored.
 //! The browser layer only feeds it events and carries out the actions, so every race and
 //! every delay is decided here and tested natively.
 //!
@@ -142,8 +143,8 @@ pub enum Input<'a> {
     Message(Incoming<'a>),
     /// The popup's `closed` read `true`.
     PopupClosed,
-    /// The popup was seen open on a page other than its initial `about:blank`: its first
-    /// navigation committed without severing it.
+    /// A read found the popup open on a page other than its initial `about:blank`
+    /// (docs/decisions.md#coop).
     PopupLoaded,
     /// The SDK sent the blank popup to its URL (a link function's minted link).
     Navigated,
