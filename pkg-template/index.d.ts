@@ -22,7 +22,7 @@ export function initSync(module: { module: BufferSource | WebAssembly.Module }):
 
 /** Codes raised by the SDK itself (docs/options.md#common). */
 export type SdkErrorCode =
-  | 'popup_blocked' | 'popup_closed' | 'timeout' | 'aborted' | 'superseded'
+  | 'popup_blocked' | 'popup_closed' | 'opener_lost' | 'timeout' | 'aborted' | 'superseded'
   | 'invalid_options' | 'network_error' | 'invalid_response' | 'crypto_unavailable'
   | 'not_ready' | 'load_failed' | 'unsupported_environment' | 'popup_unsupported'
   | 'link_factory_failed';
@@ -55,7 +55,7 @@ export declare class ConnectError extends Error {
 /** One step of a flow, for the `onEvent` debug hook. Never carries message data or secrets. */
 export interface FlowEvent {
   kind: 'popup_opened' | 'popup_navigated' | 'message_ignored' | 'message_accepted' | 'ack_sent'
-    | 'popup_closed_detected' | 'resolved' | 'rejected';
+    | 'popup_closed_detected' | 'popup_uncertain' | 'resolved' | 'rejected';
   /** Why a message was ignored (and its origin), or the code of a rejection. */
   detail: string | null;
 }

@@ -282,13 +282,8 @@ export const pkceChallenge = helper('pkceChallenge', (verifier) => wasm.helper(1
 export const generateState = helper('generateState', () => wasm.helper(2));
 export const parseCallbackUrl = helper('parseCallbackUrl', (url) => wasm.helper(4, url));
 export const sanitizeReturnTo = helper('sanitizeReturnTo', (path) => wasm.helper(6, path));
-/** The wire message (snake_case fields, docs/wire.md#messages), as an object or its JSON text. */
-export const parseVendoMessage = helper('parseVendoMessage', (data) => {
-  if (typeof data === 'string') {
-    try { data = JSON.parse(data); } catch { return null; }
-  }
-  return wasm.helper(3, data);
-});
+/** The wire message (snake_case fields), an object as posted; a string is `null`, as flows ignore it (docs/wire.md#messages). */
+export const parseVendoMessage = helper('parseVendoMessage', (data) => wasm.helper(3, data));
 
 // Token helpers (docs/flows.md#tokens): the wasm checks the options and builds the body,
 // `fetch` sends it, the wasm judges the answer.

@@ -54,6 +54,10 @@ error_codes! {
     PopupBlocked = "popup_blocked",
     /// The person closed the popup (reported after `closedGraceMs`).
     PopupClosed = "popup_closed",
+    /// The popup read closed before its first page loaded: Cross-Origin-Opener-Policy cut
+    /// it from this page, and the flow has no other way to hear back (`connect()`, a callback
+    /// page on another origin; docs/decisions.md#coop). Reported after `closedGraceMs`.
+    OpenerLost = "opener_lost",
     /// `timeoutMs` passed without a result.
     Timeout = "timeout",
     /// The caller's `AbortSignal` fired.

@@ -2,9 +2,10 @@
 //!
 //! Inputs go in ([`Input`]) with the current time: a message (its origin, whether its
 //! `event.source` is our popup, whether it came over the flow's `BroadcastChannel`, and its
-//! data), the popup seen closed, a clock tick, an abort, a supersede, or a failure of the
-//! surrounding step. Decisions come out ([`Action`]): send an ack, resolve, reject, close
-//! the popup after a delay the machine computes, or a note of why a message was ignored.
+//! data), the popup seen on a page, sent to its link or seen closed, a clock tick, an abort,
+//! a supersede, or a failure of the surrounding step. Decisions come out ([`Action`]): send
+//! an ack, resolve, reject, close the popup after a delay the machine computes, report the
+//! popup uncertain, or a note of why a message was ignored.
 //! The browser layer only feeds it events and carries out the actions, so every race and
 //! every delay is decided here and tested natively.
 //!
@@ -20,11 +21,16 @@ use crate::results::Outcome;
 /// After an ack, how long the popup gets to read it before it is closed (Vendo's callback
 /// page waits for the ack; docs/flows.md#ack-then-close, docs/decisions.md#ack-then-close).
 pub const ACK_CLOSE_DELAY_MS: f64 = 300.0;
-/// A popup is never closed before it is this old: Chromium drops a `close()` that arrives
-/// while the popup's first cross-origin navigation commits (docs/decisions.md#ack-then-close).
+/// A popup is never closed sooner than this after the SDK navigated it: Chromium drops a
+/// `close()` that arrives while the popup's first cross-origin navigation commits
+/// (docs/decisions.md#ack-then-close). A popup never navigated (still blank) closes at once.
 pub const MIN_POPUP_AGE_MS: f64 = 600.0;
 /// How often the browser layer reads `popup.closed` and feeds [`Input::Tick`].
 pub const POLL_MS: u32 = 100;
+/// A popup counts as showing a page once two reads at least this far apart found it on one.
+/// Cross-Origin-Opener-Policy severs a popup just after its first page commits, and the
+/// opener can glimpse that page first: 4–74 ms in Chromium 156 (docs/decisions.md#coop).
+pub const PAGE_SEEN_MS: f64 = 250.0;
 
 macro_rules! event_kinds {
     ($($(#[$doc:meta])* $variant:ident = $text:literal,)*) => {
@@ -62,6 +68,10 @@ event_kinds! {
     AckSent = "ack_sent",
     /// The popup was first seen closed; the grace period runs.
     PopupClosedDetected = "popup_closed_detected",
+    /// The popup reads closed, but it may still be open and its result may still arrive
+    /// (Cross-Origin-Opener-Policy severed it, docs/decisions.md#coop): the flow waits for
+    /// its result, `timeoutMs` or `signal`. Show "finish in the other window, or cancel".
+    PopupUncertain = "popup_uncertain",
     /// The flow resolved.
     Resolved = "resolved",
     /// The flow rejected; `detail` is the error code.
@@ -145,6 +155,11 @@ pub enum Input<'a> {
     Message(Incoming<'a>),
     /// The popup's `closed` read `true`.
     PopupClosed,
+    /// A read found the popup open on a page other than its initial `about:blank`
+    /// (docs/decisions.md#coop).
+    PopupLoaded,
+    /// The SDK sent the blank popup to its URL (a link function's minted link).
+    Navigated,
     /// Time passed.
     Tick,
     /// The caller's `AbortSignal` fired, or the Rust future was dropped.
@@ -164,6 +179,8 @@ pub enum Action {
     Accepted,
     /// The popup was first seen closed; the grace period starts.
     PopupClosedSeen,
+    /// The popup reads closed but its result may still arrive (docs/decisions.md#coop).
+    PopupUncertain,
     /// Post this ack to the popup (at the expected origin) or on the channel.
     SendAck(Ack),
     /// Settle the flow successfully.
@@ -195,13 +212,26 @@ pub struct FlowConfig {
     pub detect_close: bool,
     /// Whether the popup is closed when the flow settles (`closePopup`).
     pub close_popup: bool,
+    /// The popup opened blank (a link function's link is still being minted) and waits for
+    /// [`Input::Navigated`]; otherwise it opened on the flow's URL at `opened_at`.
+    pub blank: bool,
 }
 
 /// One flow, from popup opened to settled.
 pub struct Flow {
     protocol: Box<dyn Protocol>,
     config: FlowConfig,
-    closed_since: Option<f64>,
+    /// When the SDK last sent the popup to a URL; `None` while it is blank.
+    navigated_at: Option<f64>,
+    /// When a read first found the popup on a page since then.
+    page_seen_at: Option<f64>,
+    /// The popup has shown a page for [`PAGE_SEEN_MS`] since then.
+    loaded: bool,
+    /// When the popup was first seen closed, and whether that was before its first page
+    /// loaded (the grace period then ends in `opener_lost`, not `popup_closed`).
+    closed: Option<(f64, bool)>,
+    /// The popup reads closed but the flow still waits for its result.
+    uncertain: bool,
     settled: bool,
 }
 
@@ -219,7 +249,23 @@ impl std::fmt::Debug for Flow {
 impl Flow {
     /// A pending flow.
     pub fn new(protocol: Box<dyn Protocol>, config: FlowConfig) -> Self {
-        Flow { protocol, config, closed_since: None, settled: false }
+        let navigated_at = (!config.blank).then_some(config.opened_at);
+        Flow {
+            protocol,
+            config,
+            navigated_at,
+            page_seen_at: None,
+            loaded: false,
+            closed: None,
+            uncertain: false,
+            settled: false,
+        }
+    }
+
+    /// Whether the driver should look for [`Input::PopupLoaded`]: the popup was sent to a
+    /// URL and has not been seen on a page for [`PAGE_SEEN_MS`] yet.
+    pub fn awaits_load(&self) -> bool {
+        self.navigated_at.is_some() && !self.loaded && !self.settled
     }
 
     /// Whether the flow has settled; after that every input is a no-op.
@@ -244,6 +290,17 @@ impl Flow {
         match input {
             Input::Message(m) => self.on_message(&mut out, m, now),
             Input::PopupClosed => self.on_popup_closed(&mut out, now),
+            Input::PopupLoaded => {
+                if self.navigated_at.is_some() {
+                    let since = *self.page_seen_at.get_or_insert(now);
+                    self.loaded |= now - since >= PAGE_SEEN_MS;
+                }
+                self.on_tick(&mut out, now)
+            }
+            Input::Navigated => {
+                (self.navigated_at, self.page_seen_at, self.loaded) = (Some(now), None, false);
+                self.on_tick(&mut out, now)
+            }
             Input::Tick => self.on_tick(&mut out, now),
             Input::Abort(why) => {
                 self.settle(&mut out, Err(ConnectError::with_detail(ErrorCode::Aborted, why)), false, now)
@@ -278,17 +335,32 @@ impl Flow {
         }
     }
 
+    /// The rule of docs/decisions.md#coop. A popup that reads closed before it was seen on a
+    /// page for [`PAGE_SEEN_MS`] was, almost always, severed by Cross-Origin-Opener-Policy at that
+    /// navigation and is still open: a flow with a channel keeps waiting for its result (the
+    /// app is told it is uncertain); a flow without one ends in `opener_lost`. A popup seen
+    /// on a page first, or never navigated, was closed: `popup_closed` after the grace.
     fn on_popup_closed(&mut self, out: &mut Vec<Action>, now: f64) {
-        if self.config.detect_close && self.closed_since.is_none() {
-            self.closed_since = Some(now);
-            out.push(Action::PopupClosedSeen);
+        if self.closed.is_none() && !self.uncertain {
+            let severed = self.navigated_at.is_some() && !self.loaded;
+            if !self.config.detect_close || (severed && self.config.accept_channel) {
+                self.uncertain = true;
+                out.push(Action::PopupUncertain);
+            } else {
+                self.closed = Some((now, severed));
+                out.push(Action::PopupClosedSeen);
+            }
         }
         self.on_tick(out, now);
     }
 
     fn on_tick(&mut self, out: &mut Vec<Action>, now: f64) {
-        if self.closed_since.is_some_and(|since| now - since >= self.config.closed_grace_ms) {
-            let e = ConnectError::with_detail(ErrorCode::PopupClosed, "the popup was closed");
+        if let Some((_, severed)) = self.closed.filter(|(since, _)| now - since >= self.config.closed_grace_ms) {
+            let e = if severed {
+                ConnectError::with_detail(ErrorCode::OpenerLost, "Cross-Origin-Opener-Policy cut the popup off")
+            } else {
+                ConnectError::with_detail(ErrorCode::PopupClosed, "the popup was closed")
+            };
             self.settle(out, Err(e), false, now);
         } else if now - self.config.opened_at >= self.config.timeout_ms {
             let e = ConnectError::with_detail(ErrorCode::Timeout, "no result before timeoutMs");
@@ -303,7 +375,9 @@ impl Flow {
             Err(e) => Action::Reject(e),
         });
         if self.config.close_popup {
-            out.push(Action::ClosePopup { after_ms: close_delay(now - self.config.opened_at, acked) });
+            // A popup never sent anywhere has no navigation to wait for.
+            let after_ms = self.navigated_at.map_or(0, |at| close_delay(now - at, acked));
+            out.push(Action::ClosePopup { after_ms });
         }
     }
 }
@@ -378,8 +452,15 @@ mod tests {
                 closed_grace_ms: 1500.0,
                 detect_close: true,
                 close_popup: true,
+                blank: false,
             },
         )
+    }
+
+    /// A flow whose popup opened blank (a link function's).
+    fn blank_flow(accept_channel: bool) -> Flow {
+        let config = FlowConfig { blank: true, accept_channel, ..flow().config };
+        Flow::new(Box::new(Echo), config)
     }
 
     fn msg<'a>(origin: &'a str, from_popup: bool, data: &'a Data) -> Input<'a> {
@@ -493,9 +574,17 @@ mod tests {
         assert!(f.handle(msg(ORIGIN, true, &Data("ok")), 1.0).contains(&Action::Resolve(done())));
     }
 
+    /// Two reads [`PAGE_SEEN_MS`] apart found the popup on a page, the last at `at`.
+    fn seen_on_page(f: &mut Flow, at: f64) {
+        assert!(f.handle(Input::PopupLoaded, at - PAGE_SEEN_MS).is_empty());
+        assert!(f.handle(Input::PopupLoaded, at).is_empty());
+        assert!(!f.awaits_load());
+    }
+
     #[test]
     fn popup_closed_is_reported_after_the_grace_period() {
         let mut f = flow();
+        seen_on_page(&mut f, 500.0);
         f.handle(Input::PopupClosed, 1000.0);
         let out = f.handle(Input::PopupClosed, 2500.0);
         assert_eq!(code(&out), Some("popup_closed"));
@@ -505,17 +594,19 @@ mod tests {
     #[test]
     fn zero_grace_reports_at_once() {
         let mut f = flow();
+        seen_on_page(&mut f, 300.0);
         f.config.closed_grace_ms = 0.0;
-        let out = f.handle(Input::PopupClosed, 1.0);
+        let out = f.handle(Input::PopupClosed, 301.0);
         assert_eq!(out.first(), Some(&Action::PopupClosedSeen));
         assert_eq!(code(&out), Some("popup_closed"));
     }
 
     #[test]
-    fn detect_close_off_ignores_closed_but_still_times_out() {
+    fn detect_close_off_reports_uncertain_once_and_still_times_out() {
         let mut f = flow();
         f.config.detect_close = false;
-        assert!(f.handle(Input::PopupClosed, 1.0).is_empty());
+        seen_on_page(&mut f, 300.0);
+        assert_eq!(f.handle(Input::PopupClosed, 301.0), vec![Action::PopupUncertain]);
         assert!(f.handle(Input::PopupClosed, 9_999.0).is_empty());
         assert_eq!(code(&f.handle(Input::PopupClosed, 10_000.0)), Some("timeout"));
     }
@@ -577,6 +668,90 @@ mod tests {
         assert_eq!(f.handle(Input::Abort("x"), 2_000.0).last(), Some(&Action::ClosePopup { after_ms: 0 }));
     }
 
+    /// docs/decisions.md#coop: closed before any page loaded, with a channel, the flow waits.
+    #[test]
+    fn severed_at_the_first_navigation_with_a_channel_waits_for_the_result() {
+        let mut f = flow();
+        f.config.accept_channel = true;
+        assert!(f.awaits_load());
+        assert_eq!(f.handle(Input::PopupClosed, 300.0), vec![Action::PopupUncertain]);
+        assert!(f.handle(Input::PopupClosed, 5_000.0).is_empty());
+        assert!(f.handle(Input::Tick, 9_999.0).is_empty());
+        let channel =
+            Input::Message(Incoming { origin: ORIGIN, from_popup: false, via_channel: true, data: &Data("ok") });
+        assert!(f.handle(channel, 9_999.0).contains(&Action::Resolve(done())));
+    }
+
+    #[test]
+    fn an_uncertain_flow_still_ends_by_its_signal_or_its_deadline() {
+        let mut f = flow();
+        f.config.accept_channel = true;
+        f.handle(Input::PopupClosed, 300.0);
+        assert_eq!(code(&f.handle(Input::Abort("x"), 301.0)), Some("aborted"));
+        let mut f = flow();
+        f.config.accept_channel = true;
+        f.handle(Input::PopupClosed, 300.0);
+        assert_eq!(code(&f.handle(Input::Tick, 10_000.0)), Some("timeout"));
+    }
+
+    #[test]
+    fn severed_at_the_first_navigation_without_a_channel_is_opener_lost() {
+        let mut f = flow();
+        assert_eq!(f.handle(Input::PopupClosed, 300.0), vec![Action::PopupClosedSeen]);
+        assert_eq!(code(&f.handle(Input::Tick, 1_800.0)), Some("opener_lost"));
+    }
+
+    #[test]
+    fn closed_after_a_page_loaded_is_a_close_channel_or_not() {
+        for channel in [false, true] {
+            let mut f = flow();
+            f.config.accept_channel = channel;
+            seen_on_page(&mut f, 400.0);
+            assert_eq!(f.handle(Input::PopupClosed, 4_000.0), vec![Action::PopupClosedSeen]);
+            assert!(f.handle(Input::Tick, 5_499.0).is_empty());
+            assert_eq!(code(&f.handle(Input::Tick, 5_500.0)), Some("popup_closed"));
+        }
+    }
+
+    /// The opener glimpses the first page COOP is severing: not long enough to count.
+    #[test]
+    fn a_page_glimpsed_before_the_popup_read_closed_is_still_a_severance() {
+        let mut f = flow();
+        f.config.accept_channel = true;
+        assert!(f.handle(Input::PopupLoaded, 300.0).is_empty());
+        assert!(f.handle(Input::PopupLoaded, 300.0 + PAGE_SEEN_MS - 1.0).is_empty());
+        assert!(f.awaits_load());
+        assert_eq!(f.handle(Input::PopupClosed, 300.0 + PAGE_SEEN_MS), vec![Action::PopupUncertain]);
+    }
+
+    #[test]
+    fn a_blank_popup_closed_before_it_was_navigated_is_a_close() {
+        let mut f = blank_flow(true);
+        assert!(!f.awaits_load());
+        assert!(f.handle(Input::PopupLoaded, 100.0).is_empty());
+        assert_eq!(f.handle(Input::PopupClosed, 200.0), vec![Action::PopupClosedSeen]);
+        assert_eq!(code(&f.handle(Input::Tick, 1_700.0)), Some("popup_closed"));
+    }
+
+    #[test]
+    fn a_navigated_blank_popup_follows_the_rule_from_its_navigation() {
+        let mut f = blank_flow(true);
+        f.handle(Input::Navigated, 1_000.0);
+        assert!(f.awaits_load());
+        assert_eq!(f.handle(Input::PopupClosed, 1_300.0), vec![Action::PopupUncertain]);
+    }
+
+    /// A failed link function leaves a popup nothing was ever loaded in: closed at once.
+    #[test]
+    fn a_blank_popup_closes_at_once_a_navigated_one_waits_from_its_navigation() {
+        let mut f = blank_flow(false);
+        let out = f.handle(Input::Failed(ConnectError::new(ErrorCode::Other("x".into()))), 300.0);
+        assert_eq!(out.last(), Some(&Action::ClosePopup { after_ms: 0 }));
+        let mut f = blank_flow(false);
+        f.handle(Input::Navigated, 1_000.0);
+        assert_eq!(f.handle(Input::Abort("x"), 1_100.0).last(), Some(&Action::ClosePopup { after_ms: 500 }));
+    }
+
     #[test]
     fn the_deadline_counts_from_the_popup_opening() {
         let mut f = flow();
@@ -590,7 +765,7 @@ mod tests {
         use proptest::prelude::*;
 
         fn input_strategy() -> impl Strategy<Value = u8> {
-            0u8..9
+            0u8..11
         }
 
         proptest! {
@@ -611,6 +786,8 @@ mod tests {
                         5 => Input::PopupClosed,
                         6 => Input::Tick,
                         7 => Input::Abort("x"),
+                        8 => Input::PopupLoaded,
+                        9 => Input::Navigated,
                         _ => Input::Superseded,
                     }, now);
                     let resolves = out.iter().filter(|a| matches!(a, Action::Resolve(_))).count();

@@ -302,6 +302,16 @@ mod tests {
         }
     }
 
+    /// docs/wire.md#messages: the contract's messages are objects; one posted as JSON text is
+    /// not a message (the engine and `parseVendoMessage` alike).
+    #[test]
+    fn a_message_as_json_text_is_none() {
+        for text in [done().to_string(), json!({ "type": "vendo:connection:ack", "connection_id": "c" }).to_string()] {
+            assert_eq!(parse_vendo_message(&Value::String(text.clone())), None, "{text}");
+            assert_eq!(parse_callback_envelope(&Value::String(text)), None);
+        }
+    }
+
     #[test]
     fn envelope_and_ack() {
         let e = json!({ "type": TYPE_CALLBACK, "state": "s", "query": "code=1&state=s" });

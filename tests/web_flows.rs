@@ -11,7 +11,9 @@ use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Function, Reflect};
-use vendo_connect::browser::{connect, CommonOptions, ConnectOptions, FlowEvent, FlowEventKind};
+use vendo_connect::browser::{
+    authorize, connect, AuthorizeOptions, CommonOptions, ConnectOptions, FlowEvent, FlowEventKind,
+};
 use vendo_connect::ErrorCode;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -163,6 +165,11 @@ async fn messages_from_another_window_or_with_another_state_are_ignored() {
     run_in(&popup, &post_from_popup("{ type: 'vendo:oauth:error', code: 'spoofed', state: 'theirs' }"));
     run_in(&popup, "opener.postMessage({ type: 'vendo:oauth:done', connection_id: 42 }, location.origin);");
     run_in(&popup, "opener.postMessage('hello', location.origin);");
+    // A real answer posted as JSON text: not a message (docs/wire.md#messages).
+    run_in(
+        &popup,
+        "opener.postMessage(JSON.stringify({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'c', state: 'mine' }), location.origin);",
+    );
     run_in(
         &popup,
         "opener.postMessage({ type: 'vendo:oauth:error', code: 'access_denied', detail: 'no' }, location.origin);",
@@ -179,7 +186,7 @@ async fn messages_from_another_window_or_with_another_state_are_ignored() {
         .collect();
     assert!(ignored.iter().any(|d| d.contains("source is not this flow's popup")), "{ignored:?}");
     assert!(ignored.iter().any(|d| d.contains("state does not match")), "{ignored:?}");
-    assert!(ignored.iter().filter(|d| d.contains("not a vendo:oauth message")).count() >= 2, "{ignored:?}");
+    assert!(ignored.iter().filter(|d| d.contains("not a vendo:oauth message")).count() >= 3, "{ignored:?}");
     let kinds: Vec<&str> = events.borrow().iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds.first(), Some(&"popup_opened"));
     assert_eq!(kinds.last(), Some(&"rejected"));
@@ -189,9 +196,50 @@ async fn messages_from_another_window_or_with_another_state_are_ignored() {
 async fn person_closing_the_popup_rejects_after_the_grace_period() {
     let popup = scriptable_popup().await;
     let flow = connect(driving(&popup, "notion"));
+    TimeoutFuture::new(500).await; // the poll has seen the popup on a page (PAGE_SEEN_MS)
     run_in(popup.as_ref(), "window.close();");
     let err = flow.await.expect_err("popup_closed");
     assert_eq!(err.code, ErrorCode::PopupClosed);
+}
+
+/// docs/decisions.md#coop: closed before its first page was seen, a `connect()` popup can
+/// no longer be heard from.
+#[wasm_bindgen_test]
+async fn a_connect_popup_closed_before_its_first_page_is_opener_lost() {
+    let flow = connect(options("notion"));
+    last_popup().unchecked_ref::<Window>().close().unwrap();
+    assert_eq!(flow.await.unwrap_err().code, ErrorCode::OpenerLost);
+}
+
+/// docs/decisions.md#coop: an `authorize()` popup (it has a channel) closed before its first
+/// page is uncertain: the flow waits, and the envelope on the channel still resolves it.
+#[wasm_bindgen_test]
+async fn an_authorize_popup_closed_before_its_first_page_waits_for_its_channel() {
+    let events: Rc<RefCell<Vec<FlowEvent>>> = Rc::default();
+    let log = Rc::clone(&events);
+    let _ = count_opens();
+    let flow = authorize(AuthorizeOptions {
+        authorization_endpoint: format!("{}/authorize", origin()),
+        client_id: "c".into(),
+        redirect_uri: format!("{}/callback", origin()),
+        state: Some("coop-state".into()),
+        common: CommonOptions {
+            closed_grace_ms: 0.0,
+            on_event: Some(Rc::new(move |e| log.borrow_mut().push(e.clone()))),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    last_popup().unchecked_ref::<Window>().close().unwrap();
+    TimeoutFuture::new(400).await;
+    let kinds: Vec<&str> = events.borrow().iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["popup_opened", "popup_uncertain"]);
+    run_in(
+        window().as_ref(),
+        "const c = new BroadcastChannel('vendo-connect:coop-state'); \
+         c.postMessage({ type: 'vendo-connect:callback', state: 'coop-state', query: 'code=k&state=coop-state' }); c.close();",
+    );
+    assert_eq!(flow.await.expect("the channel's answer").code, "k");
 }
 
 #[wasm_bindgen_test]

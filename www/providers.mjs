@@ -5,14 +5,20 @@
 //   status / tool / connection_id / error callback contract.
 // - Aimable (seed 003): an authorize endpoint that requires collection_id and space_id and
 //   answers 422 without them.
-// - COOP: an authorize page sent with Cross-Origin-Opener-Policy: same-origin.
+// - COOP (docs/decisions.md#coop): /coop/authorize, a consent page sent with
+//   Cross-Origin-Opener-Policy: same-origin (every page of the flow, so the popup is severed
+//   at its first navigation); /coop-consent/authorize, a sign-in page without it, then a
+//   consent page with it (severed later). Vocobase links minted with `coop: "every"` or
+//   `coop: "consent"` behave the same way.
 // - relay.html: posts a message from this origin (the Vendo server's wrong_origin and
 //   spoof_then_done modes).
+// - embed.html: the demo's test harness in an iframe, on this (cross-site) origin.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cors, escapeHtml, html, json, page, readParams, redirect, scriptJson, send } from './http.mjs';
 
 const token = (p) => `${p}_${randomBytes(16).toString('base64url')}`;
 const s256 = (v) => createHash('sha256').update(v).digest('base64url');
+const COOP = { 'Cross-Origin-Opener-Policy': 'same-origin' };
 const LINK_ERRORS = ['oauth_denied', 'customer_archived', 'invalid_state', 'tool_not_found', 'tool_not_available',
   'provider_mismatch', 'connection_failed', 'token_smoke_test_failed', 'invalid_hmac'];
 
@@ -21,6 +27,12 @@ function consentPage(title, approveUrl, denyUrl, extra = '') {
     <button id="approve" class="primary">Approve</button><button id="deny">Deny</button>`,
   `document.getElementById('approve').onclick = () => { location.href = ${scriptJson(approveUrl)}; };
    document.getElementById('deny').onclick = () => { location.href = ${scriptJson(denyUrl)}; };`);
+}
+
+/** A sign-in page whose button goes on to `next` (sent without COOP). */
+function signInPage(title, next) {
+  return page(title, `<h1>${escapeHtml(title)}</h1><p>Sign in to continue.</p><button id="signin" class="primary">Sign in</button>`,
+    `document.getElementById('signin').onclick = () => { location.href = ${scriptJson(next)}; };`);
 }
 
 function withParams(uri, params) {
@@ -58,6 +70,9 @@ export function providersHandler({ demoOrigin }) {
     if (req.method === 'OPTIONS') return send(res, 204, '');
     let m;
 
+    if (path === '/embed.html') {
+      return html(res, 200, page('An app embedding vendo-connect', `<iframe id="app" src="${escapeHtml(`${demoOrigin}/harness.html`)}" width="300" height="100"></iframe>`));
+    }
     if (path === '/relay.html') {
       return html(res, 200, page('relay', '<p>relay</p>', `
         const { payload, target, viaParent } = JSON.parse(decodeURIComponent(location.hash.slice(1)));
@@ -113,15 +128,22 @@ export function providersHandler({ demoOrigin }) {
       const problem = vocobaseRedirectProblem(b.redirect_uri, ['localhost', '127.0.0.1']);
       if (problem) return json(res, 400, { error: { code: 'INVALID_REDIRECT_URI', message: problem } });
       const t = token('cl');
-      links.set(t, { customer: decodeURIComponent(m[1]), tool: b.tool_slug, redirectUri: b.redirect_uri, used: false });
+      const coop = ['every', 'consent'].includes(b.coop) ? b.coop : null; // a stand-in switch, not seed 000
+      links.set(t, { customer: decodeURIComponent(m[1]), tool: b.tool_slug, redirectUri: b.redirect_uri, used: false, coop });
       const origin = `http://${req.headers.host}`;
       return json(res, 201, { url: `${origin}/vocobase/connect/${t}`, expires_at: new Date(Date.now() + 1_800_000).toISOString() });
     }
-    if ((m = path.match(/^\/vocobase\/connect\/([^/]+)(\/complete)?$/))) {
+    if ((m = path.match(/^\/vocobase\/connect\/([^/]+)(\/complete|\/consent)?$/))) {
       const link = links.get(m[1]);
       if (!link) return html(res, 404, page('Link not found', '<h1>This link is not valid.</h1>'));
       const back = (params) => redirect(res, withParams(link.redirectUri, params));
       if (link.used) return back({ status: 'error', error: 'invalid_state' });
+      if (m[2] === '/consent') {
+        return html(res, 200, page(`Allow ${link.tool}`, `<h1>Allow access to ${escapeHtml(link.tool)}</h1>
+          <button id="approve" class="primary">Approve</button>`,
+        `document.getElementById('approve').onclick = () => { location.href = location.pathname.replace(/consent$/, 'complete?result=ok'); };`),
+        link.coop ? COOP : {});
+      }
       if (!m[2]) {
         const options = LINK_ERRORS.map((c) => `<option>${c}</option>`).join('');
         return html(res, 200, page(`Connect ${link.tool}`, `<h1>Connect ${escapeHtml(link.tool)}</h1>
@@ -129,8 +151,9 @@ export function providersHandler({ demoOrigin }) {
           <button id="approve" class="primary">Approve</button>
           <p><select id="error-code">${options}</select><button id="fail">Fail with this code</button></p>`,
         `const done = (p) => { location.href = location.pathname + '/complete?' + new URLSearchParams(p); };
-         document.getElementById('approve').onclick = () => done({ result: 'ok' });
-         document.getElementById('fail').onclick = () => done({ result: 'error', error: document.getElementById('error-code').value });`));
+         document.getElementById('approve').onclick = ${link.coop === 'consent' ? "() => { location.href = location.pathname + '/consent'; }" : "() => done({ result: 'ok' })"};
+         document.getElementById('fail').onclick = () => done({ result: 'error', error: document.getElementById('error-code').value });`),
+        link.coop === 'every' ? COOP : {});
       }
       link.used = true;
       if (q.get('result') === 'ok') return back({ status: 'ok', tool: link.tool, connection_id: `conn_${randomUUID()}` });
@@ -151,13 +174,15 @@ export function providersHandler({ demoOrigin }) {
     }
 
     // --- COOP ------------------------------------------------------------------------
-    if (path === '/coop/authorize') {
+    if ((m = path.match(/^\/(coop|coop-consent)\/(authorize|consent)$/))) {
       const redirectUri = q.get('redirect_uri');
       if (!registered.includes(redirectUri) || !q.get('state')) return json(res, 400, { error: 'invalid_request' });
+      if (m[1] === 'coop-consent' && m[2] === 'authorize') {
+        return html(res, 200, signInPage('A provider that sends COOP on its consent page', `/coop-consent/consent?${q}`));
+      }
       return html(res, 200, consentPage('A provider that sends COOP',
         withParams(redirectUri, { code: token('coop_code'), state: q.get('state') }),
-        withParams(redirectUri, { error: 'access_denied', state: q.get('state') })),
-      { 'Cross-Origin-Opener-Policy': 'same-origin' });
+        withParams(redirectUri, { error: 'access_denied', state: q.get('state') })), COOP);
     }
 
     return json(res, 404, { error: 'not_found' });

@@ -120,13 +120,20 @@ export function vendoHandler({ providerOrigin }) {
       const approve = `${base}?${new URLSearchParams({ code: `code_${randomBytes(6).toString('hex')}`, [param]: nonce })}`;
       const deny = `${base}?${new URLSearchParams({ error: 'access_denied', [param]: nonce })}`;
       const flow = pending.get(nonce);
-      const auto = flow && flow.mode === 'auto_approve';
+      const auto = flow && { auto_approve: 'approve', auto_deny: 'deny' }[flow.mode];
+      if (mode === 'coop_consent' && q.get('signed_in') !== '1') {
+        // The provider's sign-in page, without COOP; its consent page sends it.
+        return html(res, 200, page(`Sign in to ${provider}`, `<h1>Sign in to ${escapeHtml(provider)}</h1>
+          <button id="signin" class="primary">Sign in</button>`,
+        `document.getElementById('signin').onclick = () => { location.href = ${scriptJson(`${url.pathname}?${q}&signed_in=1`)}; };`));
+      }
+      const coop = mode === 'coop_every' || mode === 'coop_consent' ? { 'Cross-Origin-Opener-Policy': 'same-origin' } : {};
       return html(res, 200, page(`Authorize ${provider}`, `<h1>${escapeHtml(provider)} wants access</h1>
         <p>Allow Vendo to read and write your ${escapeHtml(provider)} data?</p>
         <button id="approve" class="primary">Approve</button><button id="deny">Deny</button>`,
       `document.getElementById('approve').onclick = () => { location.href = ${scriptJson(approve)}; };
        document.getElementById('deny').onclick = () => { location.href = ${scriptJson(deny)}; };
-       ${auto ? 'document.getElementById("approve").click();' : ''}`));
+       ${auto ? `document.getElementById("${auto}").click();` : ''}`), coop);
     }
 
     // GET /api/oauth/{provider}/callback and /api/oauth/composio/{provider}/callback
@@ -177,7 +184,8 @@ export function vendoHandler({ providerOrigin }) {
     const script = `
       const payload = ${scriptJson(payload)}, openerOrigin = ${scriptJson(openerOrigin)}, mode = ${scriptJson(mode)};
       const prefix = ${scriptJson(flow?.prefix || '')};
-      function post() { if (window.opener && openerOrigin) window.opener.postMessage(payload, openerOrigin); }
+      const message = mode === 'post_string' ? JSON.stringify(payload) : payload;
+      function post() { if (window.opener && openerOrigin) window.opener.postMessage(message, openerOrigin); }
       if (mode === 'close_immediately') window.close();
       else if (mode !== 'never_post') {
         let acked = false;

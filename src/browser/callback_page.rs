@@ -16,12 +16,11 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use gloo_timers::callback::Timeout;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, History, MessageEvent, Window};
 
-use super::guards::{timeout, Listener};
+use super::guards::{later, Listener};
 use super::js_data::{object, prop, JsData};
 use crate::error::ConnectError;
 use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
@@ -92,7 +91,6 @@ struct Waiting {
     /// The channel, when the envelope went on it; closed when the wait ends.
     channel: Option<BroadcastChannel>,
     listener: Listener,
-    timer: Timeout,
     done: OnDone,
 }
 
@@ -211,23 +209,23 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
         }
     };
     let w = Rc::clone(&waiting);
-    let timer = timeout(ack_timeout_ms, Box::new(move || finish(&w, false)));
+    // Not cancelled: once the ack has come, `finish` finds nothing left to finish.
+    later(ack_timeout_ms, Box::new(move || finish(&w, false)));
     if let Ok(mut slot) = waiting.try_borrow_mut() {
-        *slot = Some(Waiting { window, delivery, channel, listener, timer, done });
+        *slot = Some(Waiting { window, delivery, channel, listener, done });
     };
 }
 
-/// Ends the wait once: releases the listener, timer and channel, closes the window (or
+/// Ends the wait once: releases the listener and channel, closes the window (or
 /// leaves a message for the person), and reports.
 fn finish(waiting: &RefCell<Option<Waiting>>, acknowledged: bool) {
     let Some(w) = waiting.try_borrow_mut().ok().and_then(|mut w| w.take()) else { return };
-    let Waiting { window, delivery, channel, listener, timer, done } = w;
-    drop(timer);
+    let Waiting { window, delivery, channel, listener, done } = w;
     if let Some(channel) = channel {
         channel.close();
     }
     // We may be inside the listener: drop it after this turn of the event loop.
-    timeout(0, Box::new(move || drop(listener))).forget();
+    later(0, Box::new(move || drop(listener)));
     if acknowledged || delivery == Delivery::Opener {
         let _ = window.close();
     } else {

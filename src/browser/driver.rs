@@ -19,7 +19,7 @@ use js_sys::Object;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
 
-use super::guards::{timeout, Listener};
+use super::guards::{later, Listener};
 use super::js_data::{object, prop, JsData};
 use super::popup;
 use crate::error::{ConnectError, ErrorCode};
@@ -260,12 +260,19 @@ impl Running {
         }
     }
 
+    /// Reads the popup: closed, seen on its first page (read only until then: a page of
+    /// another origin makes the read throw), or neither (docs/decisions.md#coop).
     fn poll(&self) {
-        let Ok((detect, popup)) = self.0.try_borrow().map(|d| (d.flow.config().detect_close, d.popup.clone())) else {
+        let Ok((awaits_load, popup)) = self.0.try_borrow().map(|d| (d.flow.awaits_load(), d.popup.clone())) else {
             return;
         };
-        let closed = detect && popup::closed(&popup) == Some(true);
-        self.dispatch(if closed { Input::PopupClosed } else { Input::Tick });
+        self.dispatch(if popup::closed(&popup) == Some(true) {
+            Input::PopupClosed
+        } else if awaits_load && popup::loaded(&popup) {
+            Input::PopupLoaded
+        } else {
+            Input::Tick
+        });
     }
 
     fn perform(&self, action: Action) {
@@ -273,6 +280,7 @@ impl Running {
             Action::Ignored(reason) => self.emit(FlowEventKind::MessageIgnored, Some(reason.to_owned())),
             Action::Accepted => self.emit(FlowEventKind::MessageAccepted, None),
             Action::PopupClosedSeen => self.emit(FlowEventKind::PopupClosedDetected, None),
+            Action::PopupUncertain => self.emit(FlowEventKind::PopupUncertain, None),
             Action::SendAck(ack) => {
                 self.send_ack(&ack);
                 self.emit(FlowEventKind::AckSent, None);
@@ -346,7 +354,7 @@ impl Running {
         // The guards may be running right now (we may be inside one of their callbacks):
         // drop them once this turn of the event loop is done.
         if let Some(guards) = guards {
-            timeout(0, Box::new(move || drop(guards))).forget();
+            later(0, Box::new(move || drop(guards)));
         }
     }
 }

@@ -130,6 +130,7 @@ fn launch(window: &Window, plan: Plan<'_>) -> Result<Rc<Running>, ConnectError> 
         closed_grace_ms: common.closed_grace_ms,
         detect_close: common.detect_close,
         close_popup: common.close_popup,
+        blank: plan.url == "about:blank",
     };
     Ok(driver::start(
         window,
@@ -595,6 +596,7 @@ pub(crate) fn link_minted(running: &Running, minted: Result<String, ConnectError
         Ok(link) => {
             let navigated = running.popup().is_some_and(|p| p.location().set_href(&link).is_ok());
             if navigated {
+                running.dispatch(Input::Navigated);
                 running.emit(FlowEventKind::PopupNavigated, None);
             } else {
                 running.dispatch(Input::Failed(ConnectError::with_detail(

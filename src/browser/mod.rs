@@ -9,7 +9,7 @@
 //! - [`redirect`]: same-tab mode: `popup_support`, the pending record, `complete_redirect`.
 //! - [`http`]: the token endpoint calls over `fetch`.
 //! - [`js_data`]: reads a JS value as [`crate::message::MessageData`] without throwing.
-//! - `guards`: an event listener removed when dropped, a timeout cancelled when dropped.
+//! - `guards`: an event listener removed when dropped, a one-shot timer that frees itself.
 //!
 //! Everything a flow takes or gives is re-exported here, so one `use` line is enough.
 

@@ -4,7 +4,7 @@
 use wasm_bindgen::JsValue;
 use web_sys::Window;
 
-use super::guards::timeout;
+use super::guards::later;
 use super::js_data::prop;
 use crate::error::{ConnectError, ErrorCode};
 use crate::geometry::{features, popup_rect, PopupOptions, Rect};
@@ -76,6 +76,12 @@ pub fn adopt(w: &Window, url: Option<&str>) -> Result<Window, ConnectError> {
     Ok(w.clone())
 }
 
+/// Whether the popup shows a page: anything but its initial `about:blank` (a page of
+/// another origin, whose address cannot be read, counts).
+pub(crate) fn loaded(w: &JsValue) -> bool {
+    prop(&prop(w, "location"), "href").as_string().as_deref() != Some("about:blank")
+}
+
 /// Closes a popup, ignoring a window that is already gone.
 pub fn close(w: &Window) {
     let _ = w.close();
@@ -100,7 +106,7 @@ pub fn close_surely(w: Window, delay_ms: u32) {
         if wait_ms == 0 {
             run();
         } else {
-            timeout(wait_ms, Box::new(run)).forget();
+            later(wait_ms, Box::new(run));
         }
     }
     attempt(w, delay_ms, 0);

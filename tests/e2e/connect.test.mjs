@@ -59,6 +59,8 @@ test('deny rejects with the provider code access_denied', async () => {
 test('the person closing the popup rejects with popup_closed after the grace period', async () => {
   const page = await harnessPage(ctx);
   const popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base())}, provider: 'notion', closedGraceMs: 300 }`));
+  await popup.waitForSelector('#approve');
+  await popup.waitForTimeout(600); // a person reads the page first (docs/decisions.md#coop)
   await popup.close();
   const r = await settled(page);
   assert.equal(r.code, 'popup_closed');
@@ -159,6 +161,8 @@ test('misbehaving servers: wrong origin, wrong state and spoofed errors are igno
 test('a popup that never posts or closes at once ends in popup_closed; a slow closer is closed for it', async () => {
   const page = await harnessPage(ctx);
   let popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base('close_immediately'))}, provider: 'notion', closedGraceMs: 200 }`));
+  await popup.waitForSelector('#approve');
+  await popup.waitForTimeout(600);
   await popup.click('#approve').catch(() => {});
   let r = await settled(page);
   assert.equal(r.code, 'popup_closed');
@@ -198,28 +202,17 @@ test('abort and supersede', async () => {
   await page.close();
 });
 
-test('200 consecutive flows leave no listener, timer, channel or popup behind', async () => {
-  const page = await harnessPage(ctx, { instrument: true });
-  const b = JSON.stringify(base());
-  const auto = JSON.stringify(base('auto_approve'));
-  const actions = [
-    `window.record(window.sdk.connect({ baseUrl: ${auto}, provider: 'notion' }))`,
-    `const c = new AbortController(); window.record(window.sdk.connect({ baseUrl: ${b}, provider: 'notion', signal: c.signal })); setTimeout(() => c.abort(), 20)`,
-    `window.record(window.sdk.connect({ baseUrl: ${b}, provider: 'notion', timeoutMs: 50 }))`,
-    `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(base('close_immediately'))}, provider: 'notion', closedGraceMs: 0 }))`,
-  ];
-  const outcomes = {};
-  for (let i = 0; i < 200; i++) {
-    const popup = await clickRun(page, actions[i % actions.length]);
-    if (i % 4 === 3) await popup.click('#approve').catch(() => {});
-    const r = await settled(page, -1, 20_000);
-    const k = r.status === 'resolved' ? 'resolved' : r.code;
-    outcomes[k] = (outcomes[k] || 0) + 1;
-  }
-  assert.deepEqual(outcomes, { resolved: 50, aborted: 50, timeout: 50, popup_closed: 50 });
-  await page.waitForTimeout(2500); // delayed and repeated close() timers run out
-  const counts = await page.evaluate(() => window.__counts());
-  assert.deepEqual(counts, { listeners: 0, intervals: 0, timeouts: 0, channels: 0, openPopups: 0 });
+test('a Vendo message posted as JSON text is ignored like any non-message (docs/wire.md#messages)', async () => {
+  const page = await harnessPage(ctx);
+  await page.evaluate(() => { window.events = []; });
+  const popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base('post_string'))}, provider: 'notion', closedGraceMs: 0, onEvent: (e) => window.events.push(e) }`));
+  await popup.waitForSelector('#approve');
+  await popup.waitForTimeout(600);
+  await popup.click('#approve');
+  const r = await settled(page); // Vendo's page, never acked, closes itself after 2 s
+  assert.equal(r.code, 'popup_closed', JSON.stringify(r));
+  const ignored = (await page.evaluate(() => window.events)).filter((e) => e.kind === 'message_ignored');
+  assert.ok(ignored.some((e) => /not a vendo:oauth message \(origin http:\/\/127\.0\.0\.1:/.test(e.detail)), JSON.stringify(ignored));
   await page.close();
 });
 

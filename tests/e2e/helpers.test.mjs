@@ -63,6 +63,15 @@ test('parseVendoMessage: typed camelCase messages, null for everything else, nev
   assert.deepEqual(r.ack, { type: 'vendo:connection:ack', connectionId: 'c' });
 });
 
+test('parseVendoMessage: a message posted as JSON text is null, as the flows ignore it (docs/wire.md#messages)', async () => {
+  const r = await page.evaluate(() => {
+    const done = { type: 'vendo:oauth:done', provider: 'notion', connection_id: 'c' };
+    return [JSON.stringify(done), JSON.stringify({ type: 'vendo:connection:ack', connection_id: 'c' }), new String(JSON.stringify(done))]
+      .map((text) => window.sdk.parseVendoMessage(text)).concat([window.sdk.parseVendoMessage(done) !== null]);
+  });
+  assert.deepEqual(r, [null, null, null, true]);
+});
+
 test('parseCallbackUrl, validateRedirectUri, sanitizeReturnTo', async () => {
   const r = await page.evaluate(() => {
     const { parseCallbackUrl, validateRedirectUri, sanitizeReturnTo } = window.sdk;

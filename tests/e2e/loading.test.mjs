@@ -238,7 +238,7 @@ test('Node: importing neither throws nor fetches; ready() reads the wasm from th
     const flow = await sdk.connect({ baseUrl: 'https://vendo.example', provider: 'notion' }).then(() => 'resolved', (e) => e.code);
     const cb = await sdk.completeCallback().then(() => 'resolved', (e) => e.code);
     console.log(JSON.stringify({ fetched, before, state: sdk.generateState().length, pkce: sdk.pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), flow, cb,
-      vendo: sdk.parseVendoMessage('{"type":"vendo:connection:ack","connection_id":"c"}') }));`;
+      vendo: sdk.parseVendoMessage({ type: 'vendo:connection:ack', connection_id: 'c' }) }));`;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(run.status, 0, run.stderr);
   const r = JSON.parse(run.stdout.trim().split('\n').pop());

@@ -143,15 +143,22 @@ test('token helpers: network failure and malformed bodies are typed', async () =
   await page.close();
 });
 
-test('COOP severs the opener: with detectClose false the result arrives over the BroadcastChannel', async () => {
+// COOP on the provider's pages, with default options: tests/e2e/coop.test.mjs.
+test('a callback page that itself sends COOP: its answer on the channel arrives within closedGraceMs (default options)', async () => {
   const page = await harnessPage(ctx);
+  await page.evaluate(() => { window.events = []; });
   const popup = await clickRun(page, `window.record(window.sdk.authorize({
-    authorizationEndpoint: ${JSON.stringify(`${ctx.servers.providerOrigin}/coop/authorize`)},
-    clientId: 'coop-client', redirectUri: ${JSON.stringify(callback())}, detectClose: false, timeoutMs: 20000 }))`);
-  await popup.click('#approve').catch(() => {});
-  const r = await settled(page, -1, 25_000);
+    authorizationEndpoint: ${JSON.stringify(`${ctx.servers.providerOrigin}/vendaze/oauth/authorize`)}, clientId: 'vendaze-client',
+    redirectUri: ${JSON.stringify(`${ctx.servers.demoOrigin}/callback-coop.html`)}, scope: 'people:read',
+    onEvent: (e) => window.events.push(e.kind) }))`);
+  await popup.waitForSelector('#approve');
+  await popup.waitForTimeout(600);
+  await popup.click('#approve');
+  const r = await settled(page);
   assert.equal(r.status, 'resolved', JSON.stringify(r));
-  assert.ok(r.value.code);
+  const kinds = await page.evaluate(() => window.events);
+  assert.ok(kinds.includes('popup_closed_detected'), `the severed popup read closed first: ${kinds}`);
+  await closed(popup, 5_000);
   await page.close();
 });
 

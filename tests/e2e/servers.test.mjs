@@ -381,6 +381,69 @@ test('COOP stand-in sends Cross-Origin-Opener-Policy: same-origin on its consent
   assert.equal((await get(`${s.providerOrigin}/coop/authorize?redirect_uri=https%3A%2F%2Fevil.example%2F&state=x`)).status, 400);
 });
 
+test('COOP later: /coop-consent signs in without COOP, then its consent page sends it', T, async () => {
+  const redirect = `${s.demoOrigin}/callback.html`;
+  const r = await get(`${s.providerOrigin}/coop-consent/authorize?${new URLSearchParams({ redirect_uri: redirect, state: 'cs' })}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('cross-origin-opener-policy'), null);
+  const next = JSON.parse((await r.text()).match(/getElementById\('signin'\)\.onclick = \(\) => \{ location\.href = ("[^"]*")/)[1]);
+  const consent = await get(new URL(next, s.providerOrigin).href);
+  assert.equal(consent.headers.get('cross-origin-opener-policy'), 'same-origin');
+  const approve = new URL(consentTargets(await consent.text()).approve);
+  assert.deepEqual([approve.origin + approve.pathname, approve.searchParams.get('state')], [redirect, 'cs']);
+  assert.equal((await get(`${s.providerOrigin}/coop-consent/authorize?redirect_uri=https%3A%2F%2Fevil.example%2F&state=x`)).status, 400);
+});
+
+test('COOP on Vocobase links: coop "every" on the hosted page, coop "consent" on a later consent step', T, async () => {
+  const mint = async (coop) => (await (await post(`${s.providerOrigin}/vocobase/api/v2/customers/c1/connect-links`,
+    { tool_slug: 'google_sheets', redirect_uri: `${s.demoOrigin}/callback.html?vc_state=v`, coop })).json()).url;
+  const every = await get(await mint('every'));
+  assert.equal(every.headers.get('cross-origin-opener-policy'), 'same-origin');
+  assert.match(await every.text(), /done\(\{ result: 'ok' \}\)/);
+  const url = await mint('consent');
+  const hosted = await get(url);
+  assert.equal(hosted.headers.get('cross-origin-opener-policy'), null);
+  assert.match(await hosted.text(), /location\.pathname \+ '\/consent'/);
+  const consent = await get(`${url}/consent`);
+  assert.equal(consent.headers.get('cross-origin-opener-policy'), 'same-origin');
+  assert.match(await consent.text(), /replace\(\/consent\$\/, 'complete\?result=ok'\)/);
+  const back = new URL((await get(`${url}/complete?result=ok`)).headers.get('location'));
+  assert.deepEqual([back.searchParams.get('status'), back.searchParams.get('vc_state')], ['ok', 'v']);
+  const plain = await get(await mint(undefined));
+  assert.equal(plain.headers.get('cross-origin-opener-policy'), null);
+});
+
+test('Vendo COOP modes, post_string and auto_deny', T, async () => {
+  const q = new URLSearchParams({ embed: '1', opener_origin: OPENER, state: 'c' });
+  const first = async (mode) => {
+    const a = await get(`${s.vendoOrigin}/sim/${mode}/api/oauth/notion/authorize?${q}`);
+    return { a, page: await get(new URL(a.headers.get('location'), s.vendoOrigin).href) };
+  };
+  const every = await first('coop_every');
+  assert.equal(every.page.headers.get('cross-origin-opener-policy'), 'same-origin', 'the first page the popup shows');
+  const later = await first('coop_consent');
+  assert.equal(later.page.headers.get('cross-origin-opener-policy'), null);
+  const next = JSON.parse((await later.page.text()).match(/location\.href = ("[^"]*")/)[1]);
+  assert.match(next, /^\/sim\/coop_consent\/fake-provider\/notion\/authorize\?.*signed_in=1$/);
+  const consent = await get(new URL(next, s.vendoOrigin).href);
+  assert.equal(consent.headers.get('cross-origin-opener-policy'), 'same-origin');
+  const cb = await get(new URL(consentTargets(await consent.text()).approve, s.vendoOrigin).href, { cookie: jar(later.a) });
+  assert.equal(callbackPayload(await cb.text()).payload.type, 'vendo:oauth:done');
+
+  const str = await vendoFlow('notion', { mode: 'post_string' });
+  assert.match(str.body, /mode === 'post_string' \? JSON\.stringify\(payload\)/);
+  assert.match(str.body, /mode = "post_string"/);
+  const denied = await first('auto_deny');
+  assert.match(await denied.page.text(), /getElementById\("deny"\)\.click\(\)/);
+});
+
+test('embed.html puts the demo harness in an iframe on the stand-ins\' (cross-site) origin', T, async () => {
+  const r = await get(`${s.providerOrigin}/embed.html`);
+  assert.equal(r.status, 200);
+  assert.match(await r.text(), new RegExp(`<iframe id="app" src="${s.demoOrigin}/harness\\.html"`));
+  assert.notEqual(new URL(s.providerOrigin).hostname, new URL(s.demoOrigin).hostname);
+});
+
 // --- Demo / static server ----------------------------------------------------------------
 
 test('the demo server: origins, MIME types, no-store, callback pages, and nothing outside its roots', T, async () => {
