@@ -240,7 +240,11 @@ impl std::fmt::Debug for Flow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Flow")
             .field("config", &self.config)
-            .field("closed_since", &self.closed_since)
+            .field("navigated_at", &self.navigated_at)
+            .field("page_seen_at", &self.page_seen_at)
+            .field("loaded", &self.loaded)
+            .field("closed", &self.closed)
+            .field("uncertain", &self.uncertain)
             .field("settled", &self.settled)
             .finish_non_exhaustive()
     }

@@ -358,6 +358,7 @@ mod tests {
             closed_grace_ms: 1.0,
             detect_close: true,
             close_popup: true,
+            blank: false,
         };
         let flow = Flow::new(Box::new(oauth(None)), config);
         let data = envelope("S", "code=the-code&state=S");
