@@ -94,11 +94,21 @@ const helper = (name, f) => (...args) => {
 };
 
 // Options are read here, as JS reads them: camelCase, `null`/`undefined` for absent, and
-// their types checked (a wrong type is `invalid_options` naming the option). Every value
-// rule and every default is the engine's (docs/options.md).
+// their types checked. Every value rule and every default is the engine's (docs/options.md).
+// Each call's readers record the keys they read; once a call is read (`reading`), a key of
+// its objects that no reader read is an unknown option, named with the nearest key that was
+// read (docs/decisions.md#unknown-options): so the readers below are the one list of the
+// options. Then a missing required option, then a value of the wrong type, each
+// `invalid_options` naming the option.
 const invalid = (text) => { throw new ConnectError('invalid_options', text); };
-const bad = (key, what) => invalid(`${key} must be ${what}`);
-const read = (o, key) => { try { return o[key] ?? undefined; } catch { return bad(key, 'readable'); } };
+let reads; // object → the keys read from it, for the call being read
+let missing; // the first required option that is absent
+let wrong; // the first value of the wrong type
+const bad = (key, what) => { wrong ??= `${key} must be ${what}`; };
+const read = (o, key) => {
+  reads.get(o)?.add(key) ?? reads.set(o, new Set([key]));
+  try { return o[key] ?? undefined; } catch { return bad(key, 'readable'); }
+};
 /** Option `key` of `o`: absent (`undefined`), or a value `ok` accepts. */
 const check = (o, key, ok, what) => {
   const v = read(o, key);
@@ -108,14 +118,52 @@ const typed = (type, what) => (o, key) => check(o, key, (v) => typeof v === type
 const str = typed('string', 'a string');
 const bool = typed('boolean', 'a boolean');
 const fn = typed('function', 'a function');
+/** A required option: as `check`, and absent is missing. */
+const need = (o, key, ok = (v) => typeof v === 'string', what = 'a string') => {
+  const v = read(o, key);
+  return v === undefined ? void (missing ??= key) : ok(v) ? v : bad(key, what);
+};
 const num = (o, key) => check(o, key, Number.isFinite, 'a finite number');
-const object = (v, key) => (v === undefined ? {} : v !== null && typeof v === 'object' ? v : bad(key, 'an object'));
+const object = (v, key) => (v === undefined ? {} : v !== null && typeof v === 'object' && !Array.isArray(v) ? v
+  : invalid(`${key} must be an object${Array.isArray(v) ? ', not an array' : ''}`));
 const allStrings = (v) => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const strings = (o, key) => {
   const v = check(o, key, (v) => typeof v === 'string' || allStrings(v), 'a string or an array of strings');
   return v === undefined ? [] : typeof v === 'string' ? v.split(' ').filter(Boolean) : v;
 };
 const forbid = (o, key, why) => read(o, key) === undefined || invalid(`${key} is not accepted: ${why}`);
+/** Edit distance (Levenshtein) of two option names, compared lower-case without `_` and `-`. */
+const distance = (a, b) => {
+  const plain = (k) => k.toLowerCase().replace(/[_-]/g, '');
+  [a, b] = [plain(a), plain(b)];
+  let prev = [...Array(b.length + 1).keys()];
+  for (const x of a) {
+    const row = [prev[0] + 1];
+    for (let j = 0; j < b.length; j++) row.push(Math.min(prev[j + 1] + 1, row[j] + 1, prev[j] + (x !== b[j])));
+    prev = row;
+  }
+  return prev[b.length];
+};
+/**
+ * `f` as a call's reader: after it, every key of each object it read from (own or
+ * inherited, enumerable) must have been read, else `invalid_options` names the unknown key
+ * and the nearest known one (at most 2 edits away, and fewer than half its length).
+ */
+const reading = (f) => (...args) => {
+  reads = new Map();
+  missing = wrong = undefined;
+  const out = f(...args);
+  for (const [o, known] of reads) {
+    for (const key in o) {
+      if (known.has(key)) continue;
+      const near = [...known].map((k) => [distance(key, k), k]).sort((x, y) => x[0] - y[0])[0];
+      invalid(`unknown option ${key}${near && near[0] < 3 && near[0] * 2 < key.length ? `: did you mean ${near[1]}?` : ''}`);
+    }
+  }
+  if (missing) invalid(`${missing} is required`);
+  if (wrong) invalid(wrong);
+  return out;
+};
 // The common options, in the order the engine reads them (`common_options` in src/js/mod.rs):
 // [timeoutMs, closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent, place]
 const NAME = 6;
@@ -138,8 +186,8 @@ const options = (v) => object(v, 'options');
  * Before the wasm is ready, a flow that will run in a popup opens its window blank now,
  * inside the click, and starts on it once the wasm is ready.
  */
-const flow = (read, start) => (...given) => new Promise((resolve, reject) => {
-  const { mode, common, values } = read(...given);
+const flow = (reader, start) => (...given) => new Promise((resolve, reject) => {
+  const { mode, common, values } = reading(reader)(...given);
   const unsupported = popupSupport().reason;
   const inPopup = mode === undefined || mode === 'popup' || (mode === 'auto' && !unsupported);
   if (!browser) throw new ConnectError('unsupported_environment', 'flows open popups: call them in a browser page');
@@ -178,7 +226,7 @@ const flowOptions = (o, values, appState) => {
 /** `connect(options)` (docs/flows.md#connect). */
 export const connect = flow((value) => {
   const o = options(value);
-  return flowOptions(o, [str(o, 'baseUrl'), str(o, 'provider'), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')]);
+  return flowOptions(o, [need(o, 'baseUrl'), need(o, 'provider'), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')]);
 }, wasm.connect);
 
 /** `authorize(options)` (docs/flows.md#authorize). */
@@ -189,7 +237,7 @@ export const authorize = flow((value) => {
   const pairs = extra === undefined ? [] : typeof extra === 'object' && !Array.isArray(extra)
     ? Object.entries(extra).flatMap(([k, v]) => (typeof v === 'string' ? [k, v] : bad('extraParams', 'an object whose values are strings')))
     : bad('extraParams', 'an object of strings');
-  return flowOptions(o, [str(o, 'authorizationEndpoint'), str(o, 'clientId'), str(o, 'redirectUri'), strings(o, 'scope'),
+  return flowOptions(o, [need(o, 'authorizationEndpoint'), need(o, 'clientId'), need(o, 'redirectUri'), strings(o, 'scope'),
     pairs, str(o, 'issuer'), str(o, 'state'), bool(o, 'pkce')], true);
 }, wasm.authorize);
 
@@ -215,7 +263,8 @@ export const completeRedirect = flow(callbackPage, wasm.completeRedirect);
  */
 export const openConnectLink = flow((link, value) => {
   const o = options(value);
-  if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
+  if (link === undefined) missing = 'link';
+  else if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
   return flowOptions(o, [link, str(o, 'redirectUri'), str(o, 'state')], true);
 }, (args, resolve, reject) => {
   // The link follows the head ([mode, unsupported, common]). The engine reads a link that
@@ -238,10 +287,8 @@ export const openConnectLink = flow((link, value) => {
 });
 
 /** `validateRedirectUri(uri, { allowedHosts })` (docs/flows.md#helpers). */
-export const validateRedirectUri = helper('validateRedirectUri', (uri, value) => {
-  const hosts = check(options(value), 'allowedHosts', allStrings, 'an array of strings');
-  return wasm.helper(5, uri, hosts ?? []);
-});
+const redirectUriOptions = reading((value) => need(options(value), 'allowedHosts', allStrings, 'an array of strings'));
+export const validateRedirectUri = helper('validateRedirectUri', (uri, value) => wasm.helper(5, uri, redirectUriOptions(value)));
 
 // Pure helpers (docs/flows.md#helpers): synchronous, so they need the wasm loaded. The wasm
 // has them behind one export, `helper(number, …arguments)`.
@@ -265,12 +312,15 @@ const TOKEN_FIELDS = [
   ['tokenEndpoint', 'clientId', 'refreshToken'],
   ['revocationEndpoint', 'clientId', 'token'],
 ];
-const token = (kind) => async (value) => {
+const tokenOptions = reading((kind, value) => {
   const o = options(value);
-  await init();
   forbid(o, 'clientSecret', 'secrets stay on servers');
-  const fields = TOKEN_FIELDS[kind].map((k) => str(o, k));
-  const [url, body, contentType, unreachable] = thrown(wasm.tokenRequest(kind, [str(o, 'bodyEncoding'), ...fields]));
+  return [str(o, 'bodyEncoding'), ...TOKEN_FIELDS[kind].map((k) => need(o, k))];
+});
+const token = (kind) => async (value) => {
+  const values = tokenOptions(kind, value);
+  await init();
+  const [url, body, contentType, unreachable] = thrown(wasm.tokenRequest(kind, values));
   let status;
   let json;
   try {

@@ -6,7 +6,7 @@
 //
 // Servers: the Vendo server from startServers() (www/server.mjs), and the app's dist/ on its
 // own loopback origin (examples/leptos/serve.mjs' static server, .wasm as application/wasm).
-// The app also renders the npm README's React example verbatim (tests/react/src/ConnectNotion.jsx).
+// The app also renders the npm README's React example verbatim (tests/react/src/ConnectNotion.tsx).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -46,7 +46,7 @@ async function appPage({ instrument = false } = {}) {
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
   page.on('popup', (p) => page.popups.push(p));
-  // The README's example (src/ConnectNotion.jsx, verbatim) names https://vendo.example: as the
+  // The README's example (src/ConnectNotion.tsx, verbatim) names https://vendo.example: as the
   // bundle is served, that host becomes the local Vendo server (as tests/e2e/readme.test.mjs does).
   await page.route(`${app.origin}/app.js`, async (route) => {
     const response = await route.fetch();

@@ -4,7 +4,10 @@
 // example hosts (vendo.example, auth.example) pointed at the local servers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { spawnSync } from 'node:child_process';
@@ -193,7 +196,28 @@ test('bundler lines and the React example are the ones the consumer and React te
   assert.ok(script.includes('wasm=node_modules/vendo-connect/vendo_connect_bg.wasm') && script.includes('cp "$wasm" esbuild/dist/'), 'the esbuild copy step');
   assert.ok(build.includes('--format=esm') && script.includes('esbuild/main.js --bundle --format=esm'), 'the esbuild build line');
   assert.ok(file('tests/consumers/importmap/index.html').includes(block('importmap')), 'the import map, verbatim');
-  assert.ok(file('tests/react/src/ConnectNotion.jsx').includes(block('react')), 'the React example is the app the React test clicks through');
+  assert.ok(file('tests/react/src/ConnectNotion.tsx').includes(block('react')), 'the React example is the app the React test clicks through');
+});
+
+test('the TypeScript blocks type-check under tsc --strict with the settings of a Next.js app', () => {
+  const typed = [...blocks].filter(([, b]) => b.lang === 'ts' || b.lang === 'tsx');
+  assert.ok(typed.some(([name]) => name === 'react'), 'the React block is TSX');
+  const dir = mkdtempSync(path.join(tmpdir(), 'readme-types-'));
+  try {
+    const files = typed.map(([name, b]) => {
+      covered.add(name);
+      const file = path.join(dir, `${name}.${b.lang}`);
+      writeFileSync(file, `${b.code}\n`);
+      return file;
+    });
+    const config = path.join(dir, 'tsconfig.json');
+    writeFileSync(config, JSON.stringify({ extends: fileURLToPath(new URL('../types/tsconfig.next.json', import.meta.url)), files }));
+    const tsc = fileURLToPath(new URL('../../node_modules/.bin/tsc', import.meta.url));
+    const run = spawnSync(tsc, ['-p', config, '--pretty', 'false'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, `tsc refused a README block:\n${run.stdout}${run.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('no block is left untested', () => {
