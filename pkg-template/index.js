@@ -109,20 +109,15 @@ const read = (o, key) => {
   reads.get(o)?.add(key) ?? reads.set(o, new Set([key]));
   try { return o[key] ?? undefined; } catch { return bad(key, 'readable'); }
 };
-/** Option `key` of `o`: absent (`undefined`), or a value `ok` accepts. */
-const check = (o, key, ok, what) => {
+/** Option `key` of `o`: absent (`undefined`; missing if `required`), or a value `ok` accepts. */
+const check = (o, key, ok, what, required) => {
   const v = read(o, key);
-  return v === undefined || ok(v) ? v : bad(key, what);
+  return v === undefined ? void (required && (missing ??= key)) : ok(v) ? v : bad(key, what);
 };
-const typed = (type, what) => (o, key) => check(o, key, (v) => typeof v === type, what);
+const typed = (type, what) => (o, key, required) => check(o, key, (v) => typeof v === type, what, required);
 const str = typed('string', 'a string');
 const bool = typed('boolean', 'a boolean');
 const fn = typed('function', 'a function');
-/** A required option: as `check`, and absent is missing. */
-const need = (o, key, ok = (v) => typeof v === 'string', what = 'a string') => {
-  const v = read(o, key);
-  return v === undefined ? void (missing ??= key) : ok(v) ? v : bad(key, what);
-};
 const num = (o, key) => check(o, key, Number.isFinite, 'a finite number');
 const object = (v, key) => (v === undefined ? {} : v !== null && typeof v === 'object' && !Array.isArray(v) ? v
   : invalid(`${key} must be an object${Array.isArray(v) ? ', not an array' : ''}`));
@@ -156,8 +151,13 @@ const reading = (f) => (...args) => {
   for (const [o, known] of reads) {
     for (const key in o) {
       if (known.has(key)) continue;
-      const near = [...known].map((k) => [distance(key, k), k]).sort((x, y) => x[0] - y[0])[0];
-      invalid(`unknown option ${key}${near && near[0] < 3 && near[0] * 2 < key.length ? `: did you mean ${near[1]}?` : ''}`);
+      let near = '';
+      let best = 3;
+      for (const k of known) {
+        const d = distance(key, k);
+        if (d < best && d * 2 < key.length) [near, best] = [`: did you mean ${k}?`, d];
+      }
+      invalid(`unknown option ${key}${near}`);
     }
   }
   if (missing) invalid(`${missing} is required`);
@@ -226,7 +226,7 @@ const flowOptions = (o, values, appState) => {
 /** `connect(options)` (docs/flows.md#connect). */
 export const connect = flow((value) => {
   const o = options(value);
-  return flowOptions(o, [need(o, 'baseUrl'), need(o, 'provider'), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')]);
+  return flowOptions(o, [str(o, 'baseUrl', 1), str(o, 'provider', 1), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')]);
 }, wasm.connect);
 
 /** `authorize(options)` (docs/flows.md#authorize). */
@@ -237,7 +237,7 @@ export const authorize = flow((value) => {
   const pairs = extra === undefined ? [] : typeof extra === 'object' && !Array.isArray(extra)
     ? Object.entries(extra).flatMap(([k, v]) => (typeof v === 'string' ? [k, v] : bad('extraParams', 'an object whose values are strings')))
     : bad('extraParams', 'an object of strings');
-  return flowOptions(o, [need(o, 'authorizationEndpoint'), need(o, 'clientId'), need(o, 'redirectUri'), strings(o, 'scope'),
+  return flowOptions(o, [str(o, 'authorizationEndpoint', 1), str(o, 'clientId', 1), str(o, 'redirectUri', 1), strings(o, 'scope'),
     pairs, str(o, 'issuer'), str(o, 'state'), bool(o, 'pkce')], true);
 }, wasm.authorize);
 
@@ -287,7 +287,7 @@ export const openConnectLink = flow((link, value) => {
 });
 
 /** `validateRedirectUri(uri, { allowedHosts })` (docs/flows.md#helpers). */
-const redirectUriOptions = reading((value) => need(options(value), 'allowedHosts', allStrings, 'an array of strings'));
+const redirectUriOptions = reading((value) => check(options(value), 'allowedHosts', allStrings, 'an array of strings', 1));
 export const validateRedirectUri = helper('validateRedirectUri', (uri, value) => wasm.helper(5, uri, redirectUriOptions(value)));
 
 // Pure helpers (docs/flows.md#helpers): synchronous, so they need the wasm loaded. The wasm
@@ -315,7 +315,7 @@ const TOKEN_FIELDS = [
 const tokenOptions = reading((kind, value) => {
   const o = options(value);
   forbid(o, 'clientSecret', 'secrets stay on servers');
-  return [str(o, 'bodyEncoding'), ...TOKEN_FIELDS[kind].map((k) => need(o, k))];
+  return [str(o, 'bodyEncoding'), ...TOKEN_FIELDS[kind].map((k) => str(o, k, 1))];
 });
 const token = (kind) => async (value) => {
   const values = tokenOptions(kind, value);
