@@ -11,7 +11,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { closed } from './harness.mjs';
 import { setup, vendoLog, INSTRUMENT } from './support.mjs';
@@ -374,4 +375,29 @@ test('hidden by <Activity> while pending: the flow is aborted, its popup closes;
   await closed(again, 5_000);
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+test('vendo-connect/react starts with the \'use client\' directive, as installed', () => {
+  assert.ok(!NOT_BUILT, NOT_BUILT);
+  const code = readFileSync(path.join(INSTALLED, 'react.js'), 'utf8');
+  assert.match(code, /^["']use client["'];/, 'esbuild dropped or moved the directive');
+});
+
+test('useConnect(flow): that flow and cancel, the state says which flow; another name throws invalid_options', async () => {
+  assert.ok(!NOT_BUILT, NOT_BUILT);
+  // A server render (react-dom/server) runs the hook's render path in Node; no flow starts.
+  const require = createRequire(path.join(APP, 'package.json'));
+  const { createElement } = require('react');
+  const { renderToString } = require('react-dom/server');
+  const { useConnect } = await import(pathToFileURL(path.join(INSTALLED, 'react.js')).href);
+  const seen = {};
+  const One = () => { seen.one = useConnect('connect'); return null; };
+  const All = () => { seen.all = useConnect(); return null; };
+  renderToString(createElement('div', null, createElement(One), createElement(All)));
+  assert.deepEqual(Object.keys(seen.one).sort(), ['cancel', 'connect', 'error', 'flow', 'result', 'status']);
+  assert.deepEqual(Object.keys(seen.all).sort(), ['authorize', 'cancel', 'connect', 'error', 'flow', 'openConnectLink', 'result', 'status']);
+  assert.deepEqual([seen.one.status, seen.one.flow], ['idle', undefined]);
+  const Typo = () => { useConnect('conect'); return null; };
+  assert.throws(() => renderToString(createElement(Typo)),
+    (e) => e.name === 'ConnectError' && e.code === 'invalid_options' && /'connect', 'authorize' or 'openConnectLink'/.test(e.detail));
 });

@@ -210,11 +210,15 @@ test('the TypeScript blocks type-check under tsc --strict with the settings of a
       writeFileSync(file, `${b.code}\n`);
       return file;
     });
-    const config = path.join(dir, 'tsconfig.json');
-    writeFileSync(config, JSON.stringify({ extends: fileURLToPath(new URL('../types/tsconfig.next.json', import.meta.url)), files }));
     const tsc = fileURLToPath(new URL('../../node_modules/.bin/tsc', import.meta.url));
-    const run = spawnSync(tsc, ['-p', config, '--pretty', 'false'], { encoding: 'utf8', timeout: 120_000 });
-    assert.equal(run.status, 0, `tsc refused a README block:\n${run.stdout}${run.stderr}`);
+    const next = fileURLToPath(new URL('../types/tsconfig.next.json', import.meta.url));
+    // Next.js 16 (react-jsx), then Next.js 15 (preserve).
+    for (const jsx of [{}, { jsx: 'preserve', jsxImportSource: 'react' }]) {
+      const config = path.join(dir, 'tsconfig.json');
+      writeFileSync(config, JSON.stringify({ extends: next, compilerOptions: jsx, files }));
+      const run = spawnSync(tsc, ['-p', config, '--pretty', 'false'], { encoding: 'utf8', timeout: 120_000 });
+      assert.equal(run.status, 0, `tsc (${JSON.stringify(jsx)}) refused a README block:\n${run.stdout}${run.stderr}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
