@@ -148,7 +148,9 @@ const reading = (f) => (...args) => {
   reads = new Map();
   missing = wrong = undefined;
   const out = f(...args);
-  for (const [o, known] of reads) {
+  const seen = reads;
+  reads = 0; // the caller's objects are not kept past the call
+  for (const [o, known] of seen) {
     for (const key in o) {
       if (known.has(key)) continue;
       let near = '';
@@ -180,9 +182,10 @@ const common = (o) => {
 const options = (v) => object(v, 'options');
 
 /**
- * A flow: `read` checks the option types (throwing before anything opens) and gives `{ mode,
- * common, values }`; `start` (the wasm's export) gets them as one array, `[mode, why popups
- * cannot work here (or null, for mode: 'auto'), common, ...values]`, and `resolve`/`reject`.
+ * A flow: `reader` reads the options (`reading` checks them, throwing before anything
+ * opens) and gives `{ mode, common, values }`; `start` (the wasm's export) gets them as one
+ * array, `[mode, why popups cannot work here (or null, for mode: 'auto'), common, ...values]`,
+ * and `resolve`/`reject`.
  * Before the wasm is ready, a flow that will run in a popup opens its window blank now,
  * inside the click, and starts on it once the wasm is ready.
  */
