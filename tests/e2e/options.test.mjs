@@ -4,6 +4,7 @@
 // argument shape is `invalid_options`, and `ConnectError` keeps its name through the minifier.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { setup, harnessPage, clickRun } from './support.mjs';
 
 let ctx;
@@ -161,4 +162,44 @@ test('ConnectError keeps its name through the minified bundle', async () => {
     return { ctor: e.constructor.name, name: e.name, cls: ConnectError.name, same: e.constructor === ConnectError, error: e instanceof Error };
   });
   assert.deepEqual(r, { ctor: 'ConnectError', name: 'ConnectError', cls: 'ConnectError', same: true, error: true });
+});
+
+/** The property names `index.d.ts` declares for an interface (its own, not inherited). */
+function declared(name) {
+  const dts = readFileSync(new URL('../../pkg/index.d.ts', import.meta.url), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  const start = dts.indexOf(`export interface ${name} `);
+  assert.ok(start >= 0, `index.d.ts declares ${name}`);
+  const body = dts.slice(dts.indexOf('{', start) + 1);
+  const names = [];
+  let depth = 0;
+  for (const m of body.matchAll(/[{}()]|(\w+)\??:/g)) {
+    if (m[0] === '{' || m[0] === '(') depth += 1;
+    else if (m[0] === ')') depth -= 1;
+    else if (m[0] === '}') { if (depth-- === 0) break; } else if (depth === 0) names.push(m[1]);
+  }
+  return names;
+}
+
+test('every option index.d.ts declares is one the readers know (no second list to drift)', async () => {
+  const common = declared('CommonOptions');
+  assert.ok(common.includes('timeoutMs') && common.includes('onEvent'), common.join());
+  const all = (...interfaces) => JSON.stringify(Object.fromEntries(interfaces.flatMap(declared).map((k) => [k, null])));
+  // Every declared key given as null (absent): the readers must read each one.
+  const cases = {
+    connect: `sdk.connect({ ...${all('ConnectOptions', 'CommonOptions')}, popup: ${all('PopupOptions')} })`,
+    authorize: `sdk.authorize(${all('AuthorizeOptions', 'CommonOptions')})`,
+    link: `sdk.openConnectLink('https://link.example/x', ${all('ConnectLinkOptions', 'CommonOptions')})`,
+    callback: `sdk.completeCallback(${all('CompleteCallbackOptions')})`,
+    redirect: `sdk.completeRedirect(${all('CompleteCallbackOptions')})`,
+    exchange: `sdk.exchangeCode(${all('ExchangeCodeOptions')})`,
+    refresh: `sdk.refreshToken(${all('RefreshTokenOptions')})`,
+    revoke: `sdk.revokeToken(${all('RevokeTokenOptions')})`,
+    hosts: `sdk.validateRedirectUri('https://app.example/cb', ${all('RedirectUriOptions')})`,
+  };
+  const r = await outcomes(cases);
+  for (const [name, outcome] of Object.entries(r)) {
+    assert.doesNotMatch(outcome, /unknown option/, `${name}: ${cases[name]}`);
+  }
+  assert.equal(r.connect, 'invalid_options: baseUrl is required');
+  assert.equal(r.exchange, 'invalid_options: tokenEndpoint is required');
 });
