@@ -4,6 +4,16 @@
  * synchronously, so call flows straight from a click handler (no `await` before them).
  */
 
+declare const refused: unique symbol;
+/**
+ * The type of an option the package refuses: no value fits it, and tsc's error names the
+ * reason, e.g. `Type 'string' is not assignable to type 'Refused<"clientSecret is refused: …">'`.
+ */
+export type Refused<Why extends string> = Why & { readonly [refused]: never };
+/** Why `clientSecret` is refused wherever it appears (docs/security.md#no-secrets). */
+export type NoClientSecret =
+  Refused<'clientSecret is refused: secrets stay on servers; this is a public client (PKCE), so leave it out'>;
+
 /** Where the wasm can come from when the app loads it itself. */
 export type WasmSource = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
@@ -139,7 +149,8 @@ export interface AuthorizeOptions extends CommonOptions {
   mode?: Mode;
   /** Any JSON value, given back by `completeRedirect()` in same-tab mode (ignored by popups). */
   appState?: AppState;
-  clientSecret?: never;
+  /** Refused: secrets stay on servers; `authorize()` is a public client with PKCE. */
+  clientSecret?: NoClientSecret;
 }
 
 /** `authorize()` result: what the token request needs. */
@@ -196,9 +207,19 @@ export type BodyEncoding = 'form' | 'json';
 export interface ExchangeCodeOptions {
   tokenEndpoint: string; clientId: string; code: string; codeVerifier: string; redirectUri: string;
   bodyEncoding?: BodyEncoding;
+  /** Refused: secrets stay on servers. */
+  clientSecret?: NoClientSecret;
 }
-export interface RefreshTokenOptions { tokenEndpoint: string; clientId: string; refreshToken: string; bodyEncoding?: BodyEncoding }
-export interface RevokeTokenOptions { revocationEndpoint: string; clientId: string; token: string; bodyEncoding?: BodyEncoding }
+export interface RefreshTokenOptions {
+  tokenEndpoint: string; clientId: string; refreshToken: string; bodyEncoding?: BodyEncoding;
+  /** Refused: secrets stay on servers. */
+  clientSecret?: NoClientSecret;
+}
+export interface RevokeTokenOptions {
+  revocationEndpoint: string; clientId: string; token: string; bodyEncoding?: BodyEncoding;
+  /** Refused: secrets stay on servers. */
+  clientSecret?: NoClientSecret;
+}
 
 /** A JSON value kept in `TokenResponse.extra`. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -242,6 +263,7 @@ export type CallbackParams = CodeCallback | ErrorCallback | ConnectLinkOkCallbac
 
 /** Which redirect-URI rule failed (docs/errors.md#redirect-uri-rule-codes). */
 export type RedirectUriRuleCode = 'invalid_url' | 'not_https' | 'userinfo' | 'fragment' | 'non_default_port' | 'host_not_allowed';
+/** `validateRedirectUri()`'s options: an object, not the array of hosts itself. */
 export interface RedirectUriOptions { allowedHosts: string[] }
 export type RedirectUriVerdict = { ok: true; code: null } | { ok: false; code: RedirectUriRuleCode };
 

@@ -126,28 +126,78 @@ const helper = (name, f) => (...args) => {
 };
 
 // Options are read here, as JS reads them: camelCase, `null`/`undefined` for absent, and
-// their types checked (a wrong type is `invalid_options` naming the option). Every value
-// rule and every default is the engine's (docs/options.md).
+// their types checked. Every value rule and every default is the engine's (docs/options.md).
+// Each call's readers record the keys they read; once a call is read (`reading`), a key of
+// its objects that no reader read is an unknown option, named with the nearest key that was
+// read (docs/decisions.md#unknown-options): so the readers below are the one list of the
+// options. Then a missing required option, then a value of the wrong type, each
+// `invalid_options` naming the option.
 const invalid = (text) => { throw new ConnectError('invalid_options', text); };
-const bad = (key, what) => invalid(`${key} must be ${what}`);
-const read = (o, key) => { try { return o[key] ?? undefined; } catch { return bad(key, 'readable'); } };
-/** Option `key` of `o`: absent (`undefined`), or a value `ok` accepts. */
-const check = (o, key, ok, what) => {
-  const v = read(o, key);
-  return v === undefined || ok(v) ? v : bad(key, what);
+let reads; // object → the keys read from it, for the call being read
+let missing; // the first required option that is absent
+let wrong; // the first value of the wrong type
+const bad = (key, what) => { wrong ??= `${key} must be ${what}`; };
+const read = (o, key) => {
+  reads.get(o)?.add(key) ?? reads.set(o, new Set([key]));
+  try { return o[key] ?? undefined; } catch { return bad(key, 'readable'); }
 };
-const typed = (type, what) => (o, key) => check(o, key, (v) => typeof v === type, what);
+/** Option `key` of `o`: absent (`undefined`; missing if `required`), or a value `ok` accepts. */
+const check = (o, key, ok, what, required) => {
+  const v = read(o, key);
+  return v === undefined ? void (required && (missing ??= key)) : ok(v) ? v : bad(key, what);
+};
+const typed = (type, what) => (o, key, required) => check(o, key, (v) => typeof v === type, what, required);
 const str = typed('string', 'a string');
 const bool = typed('boolean', 'a boolean');
 const fn = typed('function', 'a function');
 const num = (o, key) => check(o, key, Number.isFinite, 'a finite number');
-const object = (v, key) => (v === undefined ? {} : v !== null && typeof v === 'object' ? v : bad(key, 'an object'));
+const object = (v, key) => (v === undefined ? {} : v !== null && typeof v === 'object' && !Array.isArray(v) ? v
+  : invalid(`${key} must be an object${Array.isArray(v) ? ', not an array' : ''}`));
 const allStrings = (v) => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const strings = (o, key) => {
   const v = check(o, key, (v) => typeof v === 'string' || allStrings(v), 'a string or an array of strings');
   return v === undefined ? [] : typeof v === 'string' ? v.split(' ').filter(Boolean) : v;
 };
 const forbid = (o, key, why) => read(o, key) === undefined || invalid(`${key} is not accepted: ${why}`);
+/** Edit distance (Levenshtein) of two option names, compared lower-case without `_` and `-`. */
+const distance = (a, b) => {
+  const plain = (k) => k.toLowerCase().replace(/[_-]/g, '');
+  [a, b] = [plain(a), plain(b)];
+  let prev = [...Array(b.length + 1).keys()];
+  for (const x of a) {
+    const row = [prev[0] + 1];
+    for (let j = 0; j < b.length; j++) row.push(Math.min(prev[j + 1] + 1, row[j] + 1, prev[j] + (x !== b[j])));
+    prev = row;
+  }
+  return prev[b.length];
+};
+/**
+ * `f` as a call's reader: after it, every key of each object it read from (own or
+ * inherited, enumerable) must have been read, else `invalid_options` names the unknown key
+ * and the nearest known one (at most 2 edits away, and fewer than half its length).
+ */
+const reading = (f) => (...args) => {
+  reads = new Map();
+  missing = wrong = undefined;
+  const out = f(...args);
+  const seen = reads;
+  reads = 0; // the caller's objects are not kept past the call
+  for (const [o, known] of seen) {
+    for (const key in o) {
+      if (known.has(key)) continue;
+      let near = '';
+      let best = 3;
+      for (const k of known) {
+        const d = distance(key, k);
+        if (d < best && d * 2 < key.length) [near, best] = [`: did you mean ${k}?`, d];
+      }
+      invalid(`unknown option ${key}${near}`);
+    }
+  }
+  if (missing) invalid(`${missing} is required`);
+  if (wrong) invalid(wrong);
+  return out;
+};
 // The common options, in the order the engine reads them (`common_options` in src/js/mod.rs):
 // [timeoutMs, closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent, place]
 const NAME = 6;
@@ -164,14 +214,15 @@ const common = (o) => {
 const options = (v) => object(v, 'options');
 
 /**
- * A flow: `read` checks the option types (throwing before anything opens) and gives `{ mode,
- * common, values }`; `start` (the wasm's export) gets them as one array, `[mode, why popups
- * cannot work here (or null, for mode: 'auto'), common, ...values]`, and `resolve`/`reject`.
+ * A flow: `reader` reads the options (`reading` checks them, throwing before anything
+ * opens) and gives `{ mode, common, values }`; `start` (the wasm's export) gets them as one
+ * array, `[mode, why popups cannot work here (or null, for mode: 'auto'), common, ...values]`,
+ * and `resolve`/`reject`.
  * Before the wasm is ready, a flow that will run in a popup opens its window blank now,
  * inside the click, and starts on it once the wasm is ready.
  */
-const flow = (read, start) => (...given) => new Promise((resolve, reject) => {
-  const { mode, common, values } = read(...given);
+const flow = (reader, start) => (...given) => new Promise((resolve, reject) => {
+  const { mode, common, values } = reading(reader)(...given);
   const unsupported = popupSupport().reason;
   const inPopup = mode === undefined || mode === 'popup' || (mode === 'auto' && !unsupported);
   if (!browser) throw new ConnectError('unsupported_environment', 'flows open popups: call them in a browser page');
@@ -210,7 +261,7 @@ const flowOptions = (o, values, appState) => {
 /** `connect(options)` (docs/flows.md#connect). */
 export const connect = flow((value) => {
   const o = options(value);
-  return flowOptions(o, [str(o, 'baseUrl'), str(o, 'provider'), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')]);
+  return flowOptions(o, [str(o, 'baseUrl', 1), str(o, 'provider', 1), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')]);
 }, wasm.connect);
 
 /** `authorize(options)` (docs/flows.md#authorize). */
@@ -221,7 +272,7 @@ export const authorize = flow((value) => {
   const pairs = extra === undefined ? [] : typeof extra === 'object' && !Array.isArray(extra)
     ? Object.entries(extra).flatMap(([k, v]) => (typeof v === 'string' ? [k, v] : bad('extraParams', 'an object whose values are strings')))
     : bad('extraParams', 'an object of strings');
-  return flowOptions(o, [str(o, 'authorizationEndpoint'), str(o, 'clientId'), str(o, 'redirectUri'), strings(o, 'scope'),
+  return flowOptions(o, [str(o, 'authorizationEndpoint', 1), str(o, 'clientId', 1), str(o, 'redirectUri', 1), strings(o, 'scope'),
     pairs, str(o, 'issuer'), str(o, 'state'), bool(o, 'pkce')], true);
 }, wasm.authorize);
 
@@ -247,7 +298,8 @@ export const completeRedirect = flow(callbackPage, wasm.completeRedirect);
  */
 export const openConnectLink = flow((link, value) => {
   const o = options(value);
-  if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
+  if (link === undefined) missing = 'link';
+  else if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
   return flowOptions(o, [link, str(o, 'redirectUri'), str(o, 'state')], true);
 }, (args, resolve, reject) => {
   // The link follows the head ([mode, unsupported, common]). The engine reads a link that
@@ -270,10 +322,8 @@ export const openConnectLink = flow((link, value) => {
 });
 
 /** `validateRedirectUri(uri, { allowedHosts })` (docs/flows.md#helpers). */
-export const validateRedirectUri = helper('validateRedirectUri', (uri, value) => {
-  const hosts = check(options(value), 'allowedHosts', allStrings, 'an array of strings');
-  return wasm.helper(5, uri, hosts ?? []);
-});
+const redirectUriOptions = reading((value) => check(options(value), 'allowedHosts', allStrings, 'an array of strings', 1));
+export const validateRedirectUri = helper('validateRedirectUri', (uri, value) => wasm.helper(5, uri, redirectUriOptions(value)));
 
 // Pure helpers (docs/flows.md#helpers): synchronous, so they need the wasm loaded. The wasm
 // has them behind one export, `helper(number, …arguments)`.
@@ -292,12 +342,15 @@ const TOKEN_FIELDS = [
   ['tokenEndpoint', 'clientId', 'refreshToken'],
   ['revocationEndpoint', 'clientId', 'token'],
 ];
-const token = (kind) => async (value) => {
+const tokenOptions = reading((kind, value) => {
   const o = options(value);
-  await init();
   forbid(o, 'clientSecret', 'secrets stay on servers');
-  const fields = TOKEN_FIELDS[kind].map((k) => str(o, k));
-  const [url, body, contentType, unreachable] = thrown(wasm.tokenRequest(kind, [str(o, 'bodyEncoding'), ...fields]));
+  return [str(o, 'bodyEncoding'), ...TOKEN_FIELDS[kind].map((k) => str(o, k, 1))];
+});
+const token = (kind) => async (value) => {
+  const values = tokenOptions(kind, value);
+  await init();
+  const [url, body, contentType, unreachable] = thrown(wasm.tokenRequest(kind, values));
   let status;
   let json;
   try {

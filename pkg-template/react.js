@@ -1,6 +1,8 @@
+'use client';
 // vendo-connect/react: `useConnect()`, a React hook over the package's popup flows
 // (docs/architecture.md#react). React is an optional peer dependency: only this file imports
-// it, and index.js never imports this file.
+// it, and index.js never imports this file. `'use client'` (above) marks it for React Server
+// Components frameworks (Next.js App Router): the hook runs in the browser only.
 //
 // The flows are the package's own (same arguments, same promises), called synchronously from
 // the caller's event handler, so the popup opens inside the click. Nothing starts a flow from
@@ -8,10 +10,10 @@
 // nothing. The state shows the outcome of the hook's latest flow only; an older flow that was
 // superseded or cancelled never overwrites it. Unmounting aborts the pending flow.
 import { useEffect, useState } from 'react';
-import { connect, authorize, openConnectLink } from './index.js';
+import { connect, authorize, openConnectLink, ConnectError } from './index.js';
 
-const IDLE = { status: 'idle', result: undefined, error: undefined };
-const PENDING = { status: 'pending', result: undefined, error: undefined };
+const FLOWS = { connect, authorize, openConnectLink };
+const IDLE = { status: 'idle', flow: undefined, result: undefined, error: undefined };
 const none = () => {};
 
 // Puts `controller.signal` in the flow's options (`args[at]`), following the caller's own
@@ -47,19 +49,19 @@ function create(setState) {
   let current = null; // the AbortController of the flow whose outcome the state will show
   let unmounted = false;
 
-  const run = (flow, args, at) => {
+  const run = (name, args, at) => {
     const controller = new AbortController();
     const release = withSignal(args, at, controller);
     // Called after unmount (a handler kept elsewhere): reject with `aborted`, open nothing.
     if (unmounted) controller.abort();
-    const promise = flow(...args); // synchronous: the popup is open (or refused) now
+    const promise = FLOWS[name](...args); // synchronous: the popup is open (or refused) now
     if (!unmounted) {
       const previous = current;
       current = controller;
       // Starting a flow has already superseded the previous one (`superseded`); if this
       // one's options were invalid it superseded nothing, and the previous one ends here.
       previous?.abort();
-      setState(PENDING);
+      setState({ status: 'pending', flow: name, result: undefined, error: undefined });
     }
     const end = (next) => {
       release();
@@ -68,17 +70,17 @@ function create(setState) {
       setState(next);
     };
     promise.then(
-      (result) => end({ status: 'done', result, error: undefined }),
-      (error) => end({ status: 'error', result: undefined, error }),
+      (result) => end({ status: 'done', flow: name, result, error: undefined }),
+      (error) => end({ status: 'error', flow: name, result: undefined, error }),
     );
     return promise;
   };
 
   return {
     actions: {
-      connect: (options) => run(connect, [options], 0),
-      authorize: (options) => run(authorize, [options], 0),
-      openConnectLink: (link, options) => run(openConnectLink, [link, options], 1),
+      connect: (options) => run('connect', [options], 0),
+      authorize: (options) => run('authorize', [options], 0),
+      openConnectLink: (link, options) => run('openConnectLink', [link, options], 1),
       cancel: () => { current?.abort(); },
     },
     // The effect: StrictMode's mount → unmount → mount ends mounted. Unmounting aborts the
@@ -95,13 +97,18 @@ function create(setState) {
 }
 
 /**
- * `useConnect()` → `{ connect, authorize, openConnectLink, cancel, status, result, error }`.
- * Call the flows from an event handler, with no `await` before them. The functions keep
- * their identity across renders.
+ * `useConnect()` → `{ connect, authorize, openConnectLink, cancel, status, flow, result,
+ * error }`; `useConnect('connect')` (or `'authorize'`, `'openConnectLink'`) → that one flow
+ * and `cancel`, with the state of its runs. Call the flows from an event handler, with no
+ * `await` before them. The functions keep their identity across renders.
  */
-export function useConnect() {
+export function useConnect(only) {
+  if (only !== undefined && !Object.hasOwn(FLOWS, only)) {
+    throw new ConnectError('invalid_options', `useConnect(flow): flow must be 'connect', 'authorize' or 'openConnectLink'`);
+  }
   const [state, setState] = useState(IDLE);
   const [hook] = useState(() => create(setState));
   useEffect(hook.mount, [hook]);
-  return { ...hook.actions, ...state };
+  const { actions } = hook;
+  return { ...(only ? { [only]: actions[only], cancel: actions.cancel } : actions), ...state };
 }

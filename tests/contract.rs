@@ -193,3 +193,13 @@ fn every_code_the_sdk_raises_is_known() {
         }
     }
 }
+
+#[test]
+fn the_npm_readme_lists_every_error_code() {
+    let readme = include_str!("../pkg-template/README.md");
+    let errors = readme.split("\n## Errors\n").nth(1).expect("the npm README has an Errors section");
+    let errors = errors.split("\n## ").next().unwrap_or_default();
+    for code in ErrorCode::KNOWN {
+        assert!(errors.contains(&format!("`{code}`")), "the npm README's Errors section does not list `{code}`");
+    }
+}

@@ -6,12 +6,13 @@
 //
 // Servers: the Vendo server from startServers() (www/server.mjs), and the app's dist/ on its
 // own loopback origin (examples/leptos/serve.mjs' static server, .wasm as application/wasm).
-// The app also renders the npm README's React example verbatim (tests/react/src/ConnectNotion.jsx).
+// The app also renders the npm README's React example verbatim (tests/react/src/ConnectNotion.tsx).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { closed } from './harness.mjs';
 import { setup, vendoLog, INSTRUMENT } from './support.mjs';
@@ -46,7 +47,7 @@ async function appPage({ instrument = false } = {}) {
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
   page.on('popup', (p) => page.popups.push(p));
-  // The README's example (src/ConnectNotion.jsx, verbatim) names https://vendo.example: as the
+  // The README's example (src/ConnectNotion.tsx, verbatim) names https://vendo.example: as the
   // bundle is served, that host becomes the local Vendo server (as tests/e2e/readme.test.mjs does).
   await page.route(`${app.origin}/app.js`, async (route) => {
     const response = await route.fetch();
@@ -374,4 +375,29 @@ test('hidden by <Activity> while pending: the flow is aborted, its popup closes;
   await closed(again, 5_000);
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+test('vendo-connect/react starts with the \'use client\' directive, as installed', () => {
+  assert.ok(!NOT_BUILT, NOT_BUILT);
+  const code = readFileSync(path.join(INSTALLED, 'react.js'), 'utf8');
+  assert.match(code, /^["']use client["'];/, 'esbuild dropped or moved the directive');
+});
+
+test('useConnect(flow): that flow and cancel, the state says which flow; another name throws invalid_options', async () => {
+  assert.ok(!NOT_BUILT, NOT_BUILT);
+  // A server render (react-dom/server) runs the hook's render path in Node; no flow starts.
+  const require = createRequire(path.join(APP, 'package.json'));
+  const { createElement } = require('react');
+  const { renderToString } = require('react-dom/server');
+  const { useConnect } = await import(pathToFileURL(path.join(INSTALLED, 'react.js')).href);
+  const seen = {};
+  const One = () => { seen.one = useConnect('connect'); return null; };
+  const All = () => { seen.all = useConnect(); return null; };
+  renderToString(createElement('div', null, createElement(One), createElement(All)));
+  assert.deepEqual(Object.keys(seen.one).sort(), ['cancel', 'connect', 'error', 'flow', 'result', 'status']);
+  assert.deepEqual(Object.keys(seen.all).sort(), ['authorize', 'cancel', 'connect', 'error', 'flow', 'openConnectLink', 'result', 'status']);
+  assert.deepEqual([seen.one.status, seen.one.flow], ['idle', undefined]);
+  const Typo = () => { useConnect('conect'); return null; };
+  assert.throws(() => renderToString(createElement(Typo)),
+    (e) => e.name === 'ConnectError' && e.code === 'invalid_options' && /'connect', 'authorize' or 'openConnectLink'/.test(e.detail));
 });

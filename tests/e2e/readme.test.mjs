@@ -4,7 +4,10 @@
 // example hosts (vendo.example, auth.example) pointed at the local servers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { spawn, spawnSync } from 'node:child_process';
@@ -188,7 +191,32 @@ test('the import map and the React example are the ones the consumer and React t
   const file = (p) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
   // No bundler needs a line (tests/e2e/consumers.test.mjs builds every setup without one).
   assert.ok(file('tests/consumers/importmap/index.html').includes(block('importmap')), 'the import map, verbatim');
-  assert.ok(file('tests/react/src/ConnectNotion.jsx').includes(block('react')), 'the React example is the app the React test clicks through');
+  assert.ok(file('tests/react/src/ConnectNotion.tsx').includes(block('react')), 'the React example is the app the React test clicks through');
+});
+
+test('the TypeScript blocks type-check under tsc --strict with the settings of a Next.js app', () => {
+  const typed = [...blocks].filter(([, b]) => b.lang === 'ts' || b.lang === 'tsx');
+  assert.ok(typed.some(([name]) => name === 'react'), 'the React block is TSX');
+  const dir = mkdtempSync(path.join(tmpdir(), 'readme-types-'));
+  try {
+    const files = typed.map(([name, b]) => {
+      covered.add(name);
+      const file = path.join(dir, `${name}.${b.lang}`);
+      writeFileSync(file, `${b.code}\n`);
+      return file;
+    });
+    const tsc = fileURLToPath(new URL('../../node_modules/.bin/tsc', import.meta.url));
+    const next = fileURLToPath(new URL('../types/tsconfig.next.json', import.meta.url));
+    // Next.js 16 (react-jsx), then Next.js 15 (preserve).
+    for (const jsx of [{}, { jsx: 'preserve', jsxImportSource: 'react' }]) {
+      const config = path.join(dir, 'tsconfig.json');
+      writeFileSync(config, JSON.stringify({ extends: next, compilerOptions: jsx, files }));
+      const run = spawnSync(tsc, ['-p', config, '--pretty', 'false'], { encoding: 'utf8', timeout: 120_000 });
+      assert.equal(run.status, 0, `tsc (${JSON.stringify(jsx)}) refused a README block:\n${run.stdout}${run.stderr}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('testing: the README suite passes against the connect-app example, with the kit of the installed tarball', async () => {

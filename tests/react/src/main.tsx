@@ -1,6 +1,6 @@
 // The React 19 app that tests/e2e/react.test.mjs clicks through, under <StrictMode>: one
 // <Connector> (a component using `useConnect()`, instrumented), a toggle that mounts and
-// unmounts it, one that hides and shows it (<Activity>), the npm README's example (ConnectNotion.jsx, verbatim), and, on `window.app`,
+// unmounts it, one that hides and shows it (<Activity>), the npm README's example (ConnectNotion.tsx, verbatim), and, on `window.app`,
 // what the test reads besides the DOM: the promises' outcomes, the statuses the component
 // rendered, and its effect runs (StrictMode's mount → unmount → mount).
 //
@@ -9,7 +9,7 @@ import { Activity, StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ConnectError, ready, type Connection, type ConnectOptions } from 'vendo-connect';
 import { useConnect } from 'vendo-connect/react';
-import { ConnectNotion } from './ConnectNotion.jsx';
+import { ConnectNotion } from './ConnectNotion';
 
 /** What a promise returned by the hook's `connect` settled to; `opened`: the windows the
  *  call opened before returning (with tests/e2e/support.mjs' INSTRUMENT only). */
@@ -62,7 +62,7 @@ function record(start: () => Promise<Connection>): void {
 }
 
 function Connector() {
-  const { connect, cancel, status, result, error } = useConnect<Connection>();
+  const { connect, cancel, status, result, error } = useConnect('connect');
   const code = codeOf(error);
   const connectionId = status === 'done' ? result.connectionId : null;
 
