@@ -45,7 +45,10 @@ async function startUpRound(browser, url) {
     return await page.evaluate(() => ({
       usable: window.usable,
       resources: performance.getEntriesByType('resource').map((r) => ({
-        path: new URL(r.name).pathname, start: r.startTime, end: r.responseEnd, bytes: r.transferSize,
+        path: new URL(r.name).pathname,
+        start: r.startTime,
+        end: r.responseEnd,
+        bytes: r.transferSize,
       })),
       html: performance.getEntriesByType('navigation')[0].responseEnd,
     }));
@@ -56,7 +59,11 @@ async function startUpRound(browser, url) {
 
 export async function startUp({ browser, origin, rounds }) {
   // `preload`: ours on a page that preloads the wasm (`<link rel=preload>`), as the README advises.
-  const url = { ours: `${origin}/start-ours.html`, preload: `${origin}/start-ours.html?preload`, peer: `${origin}/start-peer.html` };
+  const url = {
+    ours: `${origin}/start-ours.html`,
+    preload: `${origin}/start-ours.html?preload`,
+    peer: `${origin}/start-peer.html`,
+  };
   const sides = Object.keys(url);
   // One unmeasured round first: the browser's own first-navigation costs are nobody's.
   for (const side of sides) await startUpRound(browser, url[side]);
@@ -90,7 +97,16 @@ export async function clickToTokens({ browser, origin, tokenEndpoint, rounds }) 
   const summary = {};
   for (const side of sides) {
     const ok = runs[side].filter((r) => r.ok && !r.error);
-    const seg = (f) => median(ok.map((r) => { try { return f(r); } catch { return NaN; } }));
+    const seg = (f) =>
+      median(
+        ok.map((r) => {
+          try {
+            return f(r);
+          } catch {
+            return NaN;
+          }
+        }),
+      );
     summary[side] = {
       failed: runs[side].length - ok.length,
       n: ok.length,
@@ -100,7 +116,8 @@ export async function clickToTokens({ browser, origin, tokenEndpoint, rounds }) 
       callbackUsable: seg((r) => r.callback.usable - r.callback.html),
       callbackLoaded: seg((r) => Math.max(...r.callback.resources.map((x) => x.end)) - r.callback.html),
       callbackRun: seg((r) => r.callback.usable - Math.max(...r.callback.resources.map((x) => x.end))),
-      callbackResources: ok.at(-1)?.callback?.resources.map((x) => ({ path: x.path, cached: x.bytes === 0, ms: x.end - x.start })) || [],
+      callbackResources:
+        ok.at(-1)?.callback?.resources.map((x) => ({ path: x.path, cached: x.bytes === 0, ms: x.end - x.start })) || [],
       handOff: seg((r) => r.token.start - r.callback.usable),
       token: seg((r) => r.t1 - r.token.start),
     };
@@ -115,21 +132,29 @@ async function flowRound(browser, origin, side, tokenEndpoint) {
     await page.goto(side === 'preload' ? `${origin}/flow-ours.html?preload` : `${origin}/flow-${side}.html`);
     await page.waitForFunction(() => window.ready === true, null, { timeout: 15_000 });
     const authorizeUrls = [];
-    context.on('request', (req) => { if (req.url().startsWith(`${new URL(tokenEndpoint).origin}/auth?`)) authorizeUrls.push(req.url()); });
+    context.on('request', (req) => {
+      if (req.url().startsWith(`${new URL(tokenEndpoint).origin}/auth?`)) authorizeUrls.push(req.url());
+    });
     const result = page.waitForEvent('console', { predicate: (m) => m.text() === 'bench:result', timeout: 30_000 });
     result.catch(() => {});
     const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: 5_000 }), page.click('#go')]);
     await login(popup);
     await result;
     // The callback page's marks travel through localStorage, which may reach this page a moment later.
-    await page.waitForFunction(() => window.result.error || localStorage.getItem('bench:callback'), null, { timeout: 5_000 })
+    await page
+      .waitForFunction(() => window.result.error || localStorage.getItem('bench:callback'), null, { timeout: 5_000 })
       .catch(() => {}); // without them only the segments are missing
     const r = await page.evaluate((ep) => {
-      const token = performance.getEntriesByName(ep).filter((e) => e.initiatorType === 'fetch').at(-1);
+      const token = performance
+        .getEntriesByName(ep)
+        .filter((e) => e.initiatorType === 'fetch')
+        .at(-1);
       return {
         ...window.result,
         callback: JSON.parse(localStorage.getItem('bench:callback') || 'null'),
-        token: token ? { start: performance.timeOrigin + token.startTime, end: performance.timeOrigin + token.responseEnd } : null,
+        token: token
+          ? { start: performance.timeOrigin + token.startTime, end: performance.timeOrigin + token.responseEnd }
+          : null,
       };
     }, tokenEndpoint);
     r.authorize = authorizeUrls[0] && [...new URL(authorizeUrls[0]).searchParams.keys()].join(',');

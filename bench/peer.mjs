@@ -12,9 +12,19 @@ export async function buildPeer(outDir) {
   await mkdir(outDir, { recursive: true });
   try {
     await esbuild.build({
-      stdin: { contents: "export { UserManager } from 'oidc-client-ts';", resolveDir: root, sourcefile: 'peer-entry.js' },
-      bundle: true, format: 'esm', platform: 'browser', target: 'es2020', minify: true, legalComments: 'none',
-      outfile: path.join(outDir, 'oidc-client-ts.js'), logLevel: 'warning',
+      stdin: {
+        contents: "export { UserManager } from 'oidc-client-ts';",
+        resolveDir: root,
+        sourcefile: 'peer-entry.js',
+      },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2020',
+      minify: true,
+      legalComments: 'none',
+      outfile: path.join(outDir, 'oidc-client-ts.js'),
+      logLevel: 'warning',
     });
   } finally {
     await esbuild.stop?.(); // no esbuild service process left behind

@@ -12,16 +12,24 @@ import { close, listen, send } from '../www/http.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
 };
 
 /** Starts the server. `pkgDir`: the built package; `peerDir`: the peer bundle's directory. */
-const PRELOAD = '<link rel="modulepreload" href="/pkg/index.js">\n'
-  + '<link rel="preload" href="/pkg/vendo_connect_bg.wasm" as="fetch" type="application/wasm" crossorigin>';
+const PRELOAD =
+  '<link rel="modulepreload" href="/pkg/index.js">\n' +
+  '<link rel="preload" href="/pkg/vendo_connect_bg.wasm" as="fetch" type="application/wasm" crossorigin>';
 
 export async function startStatic({ pkgDir, peerDir, config = {} }) {
-  const mounts = [['/pkg/', path.resolve(pkgDir)], ['/peer/', path.resolve(peerDir)], ['/', path.join(here, 'public')]];
+  const mounts = [
+    ['/pkg/', path.resolve(pkgDir)],
+    ['/peer/', path.resolve(peerDir)],
+    ['/', path.join(here, 'public')],
+  ];
   const gz = new Map(); // file -> { mtimeMs, body }
   const served = []; // [{ path, bytes, encoded }] for the size line
   const server = await listen(async (req, res) => {
@@ -31,12 +39,18 @@ export async function startStatic({ pkgDir, peerDir, config = {} }) {
       const url = new URL(req.url, 'http://bench.local');
       pathname = decodeURIComponent(url.pathname);
       preload = url.searchParams.has('preload');
-    } catch { return send(res, 400, 'bad path'); }
+    } catch {
+      return send(res, 400, 'bad path');
+    }
     const [mount, root] = mounts.find(([m]) => pathname.startsWith(m));
     const file = path.resolve(root, `.${pathname.slice(mount.length - 1)}`);
     if (pathname.includes('\0') || !file.startsWith(root + path.sep)) return send(res, 403, 'forbidden');
     let st;
-    try { st = await stat(file); } catch { return send(res, 404, 'not found'); }
+    try {
+      st = await stat(file);
+    } catch {
+      return send(res, 404, 'not found');
+    }
     if (!st.isFile()) return send(res, 404, 'not found');
     const ext = path.extname(file);
     // `?preload`: the page as the npm README advises on a slow network, the module and the
@@ -46,8 +60,12 @@ export async function startStatic({ pkgDir, peerDir, config = {} }) {
     if (!entry || entry.mtimeMs !== st.mtimeMs) {
       let raw = await readFile(file);
       if (ext === '.html') {
-        raw = Buffer.from(raw.toString('utf8').replaceAll('/*CONFIG*/null', JSON.stringify(config).replace(/</g, '\\u003c'))
-          .replace('<!--PRELOAD-->', preload ? PRELOAD : ''));
+        raw = Buffer.from(
+          raw
+            .toString('utf8')
+            .replaceAll('/*CONFIG*/null', JSON.stringify(config).replace(/</g, '\\u003c'))
+            .replace('<!--PRELOAD-->', preload ? PRELOAD : ''),
+        );
       }
       entry = { mtimeMs: st.mtimeMs, raw, body: gzipSync(raw, { level: 9 }) };
       gz.set(key, entry);
@@ -65,5 +83,13 @@ export async function startStatic({ pkgDir, peerDir, config = {} }) {
     return send(res, 200, body, headers);
   }, 0);
   const origin = `http://localhost:${server.address().port}`;
-  return { origin, served, setConfig(c) { Object.assign(config, c); gz.clear(); }, close: () => close(server) };
+  return {
+    origin,
+    served,
+    setConfig(c) {
+      Object.assign(config, c);
+      gz.clear();
+    },
+    close: () => close(server),
+  };
 }

@@ -32,24 +32,57 @@ export function initSync(module: { module: BufferSource | WebAssembly.Module }):
 
 /** Codes raised by the SDK itself (docs/options.md#common). */
 export type SdkErrorCode =
-  | 'popup_blocked' | 'popup_closed' | 'opener_lost' | 'timeout' | 'aborted' | 'superseded'
-  | 'invalid_options' | 'network_error' | 'invalid_response' | 'crypto_unavailable'
-  | 'not_ready' | 'load_failed' | 'unsupported_environment' | 'popup_unsupported'
+  | 'popup_blocked'
+  | 'popup_closed'
+  | 'opener_lost'
+  | 'timeout'
+  | 'aborted'
+  | 'superseded'
+  | 'invalid_options'
+  | 'network_error'
+  | 'invalid_response'
+  | 'crypto_unavailable'
+  | 'not_ready'
+  | 'load_failed'
+  | 'unsupported_environment'
+  | 'popup_unsupported'
   | 'link_factory_failed';
 /** Codes a Vendo server sends in `vendo:oauth:error` (docs/errors.md#vendo-codes). */
 export type VendoErrorCode =
-  | 'provider_unknown' | 'missing_params' | 'oauth_state_invalid' | 'oauth_exchange_failed'
-  | 'db_insert_failed' | 'encryption_key_unavailable' | 'missing_cstate'
-  | 'missing_composio_account_id' | 'composio_get_failed' | 'composio_not_active';
+  | 'provider_unknown'
+  | 'missing_params'
+  | 'oauth_state_invalid'
+  | 'oauth_exchange_failed'
+  | 'db_insert_failed'
+  | 'encryption_key_unavailable'
+  | 'missing_cstate'
+  | 'missing_composio_account_id'
+  | 'composio_get_failed'
+  | 'composio_not_active';
 /** Codes of a hosted connect-link callback (docs/errors.md#vocobase-codes). */
 export type ConnectLinkErrorCode =
-  | 'oauth_denied' | 'customer_archived' | 'invalid_state' | 'tool_not_found' | 'tool_not_available'
-  | 'provider_mismatch' | 'connection_failed' | 'token_smoke_test_failed' | 'invalid_hmac';
+  | 'oauth_denied'
+  | 'customer_archived'
+  | 'invalid_state'
+  | 'tool_not_found'
+  | 'tool_not_available'
+  | 'provider_mismatch'
+  | 'connection_failed'
+  | 'token_smoke_test_failed'
+  | 'invalid_hmac';
 /** OAuth 2.0 error codes (RFC 6749 §4.1.2.1, §5.2; RFC 7009). */
 export type OAuthErrorCode =
-  | 'access_denied' | 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client'
-  | 'unsupported_grant_type' | 'unsupported_response_type' | 'invalid_scope' | 'server_error'
-  | 'temporarily_unavailable' | 'unsupported_token_type';
+  | 'access_denied'
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'unsupported_token_type';
 /** Every known code, plus any other code a server sends, passed through unchanged. */
 export type ConnectErrorCode = SdkErrorCode | VendoErrorCode | ConnectLinkErrorCode | OAuthErrorCode | (string & {});
 
@@ -64,14 +97,26 @@ export declare class ConnectError extends Error {
 
 /** One step of a flow, for the `onEvent` debug hook. Never carries message data or secrets. */
 export interface FlowEvent {
-  kind: 'popup_opened' | 'popup_navigated' | 'message_ignored' | 'message_accepted' | 'ack_sent'
-    | 'popup_closed_detected' | 'popup_uncertain' | 'resolved' | 'rejected';
+  kind:
+    | 'popup_opened'
+    | 'popup_navigated'
+    | 'message_ignored'
+    | 'message_accepted'
+    | 'ack_sent'
+    | 'popup_closed_detected'
+    | 'popup_uncertain'
+    | 'resolved'
+    | 'rejected';
   /** Why a message was ignored (and its origin), or the code of a rejection. */
   detail: string | null;
 }
 
 /** Popup geometry and name (default 500×650, centred on the opener, clamped to the screen). */
-export interface PopupOptions { width?: number; height?: number; name?: string }
+export interface PopupOptions {
+  width?: number;
+  height?: number;
+  name?: string;
+}
 
 /** Options every flow takes (docs/options.md#common). */
 export interface CommonOptions {
@@ -179,16 +224,28 @@ export interface ConnectLinkOptions extends CommonOptions {
 }
 
 /** `openConnectLink()` result. */
-export interface LinkedTool { tool: string; connectionId: string }
+export interface LinkedTool {
+  tool: string;
+  connectionId: string;
+}
 
 /** `completeRedirect()`'s result for a same-tab `authorize()` (docs/results.md#redirect-result). */
-export interface AuthorizeRedirectResult extends Authorization { flow: 'authorize'; appState: AppState }
+export interface AuthorizeRedirectResult extends Authorization {
+  flow: 'authorize';
+  appState: AppState;
+}
 /** `completeRedirect()`'s result for a same-tab `openConnectLink()`. */
-export interface ConnectLinkRedirectResult extends LinkedTool { flow: 'connectLink'; appState: AppState }
+export interface ConnectLinkRedirectResult extends LinkedTool {
+  flow: 'connectLink';
+  appState: AppState;
+}
 export type RedirectResult = AuthorizeRedirectResult | ConnectLinkRedirectResult;
 
 /** `popupSupport()`: whether a popup can work here, and why not. */
-export interface PopupSupport { popup: boolean; reason: string | null }
+export interface PopupSupport {
+  popup: boolean;
+  reason: string | null;
+}
 
 /** `completeCallback()` / `completeRedirect()` options (docs/flows.md#callback-page). */
 export interface CompleteCallbackOptions {
@@ -199,24 +256,37 @@ export interface CompleteCallbackOptions {
 }
 
 /** What `completeCallback()` did. */
-export interface CallbackOutcome { delivery: 'opener' | 'broadcastChannel'; acknowledged: boolean }
+export interface CallbackOutcome {
+  delivery: 'opener' | 'broadcastChannel';
+  acknowledged: boolean;
+}
 
 /** `form` (RFC 6749, default) or `json` (Vendaze). */
 export type BodyEncoding = 'form' | 'json';
 
 export interface ExchangeCodeOptions {
-  tokenEndpoint: string; clientId: string; code: string; codeVerifier: string; redirectUri: string;
+  tokenEndpoint: string;
+  clientId: string;
+  code: string;
+  codeVerifier: string;
+  redirectUri: string;
   bodyEncoding?: BodyEncoding;
   /** Refused: secrets stay on servers. */
   clientSecret?: NoClientSecret;
 }
 export interface RefreshTokenOptions {
-  tokenEndpoint: string; clientId: string; refreshToken: string; bodyEncoding?: BodyEncoding;
+  tokenEndpoint: string;
+  clientId: string;
+  refreshToken: string;
+  bodyEncoding?: BodyEncoding;
   /** Refused: secrets stay on servers. */
   clientSecret?: NoClientSecret;
 }
 export interface RevokeTokenOptions {
-  revocationEndpoint: string; clientId: string; token: string; bodyEncoding?: BodyEncoding;
+  revocationEndpoint: string;
+  clientId: string;
+  token: string;
+  bodyEncoding?: BodyEncoding;
   /** Refused: secrets stay on servers. */
   clientSecret?: NoClientSecret;
 }
@@ -239,40 +309,89 @@ export interface TokenResponse {
   extra: { [key: string]: JsonValue };
 }
 
-export interface PkcePair { codeVerifier: string; codeChallenge: string; codeChallengeMethod: 'S256' }
+export interface PkcePair {
+  codeVerifier: string;
+  codeChallenge: string;
+  codeChallengeMethod: 'S256';
+}
 
 /** Typed Vendo popup messages (docs/wire.md#messages), camelCase. */
 export interface VendoDoneMessage {
-  type: 'vendo:oauth:done'; provider: string; connectionId: string; externalId: string | null;
-  displayName: string | null; returnUrl: string | null; state: string | null;
+  type: 'vendo:oauth:done';
+  provider: string;
+  connectionId: string;
+  externalId: string | null;
+  displayName: string | null;
+  returnUrl: string | null;
+  state: string | null;
 }
 export interface VendoErrorMessage {
-  type: 'vendo:oauth:error'; code: string; detail: string | null; provider: string | null; state: string | null;
+  type: 'vendo:oauth:error';
+  code: string;
+  detail: string | null;
+  provider: string | null;
+  state: string | null;
 }
-export interface VendoAckMessage { type: 'vendo:connection:ack'; connectionId: string }
+export interface VendoAckMessage {
+  type: 'vendo:connection:ack';
+  connectionId: string;
+}
 export type VendoMessage = VendoDoneMessage | VendoErrorMessage | VendoAckMessage;
 
 /** A parsed callback URL. */
-export interface CodeCallback { type: 'code'; code: string; state: string | null; iss: string | null }
-export interface ErrorCallback {
-  type: 'error'; error: string; errorDescription: string | null; errorUri: string | null; state: string | null; iss: string | null;
+export interface CodeCallback {
+  type: 'code';
+  code: string;
+  state: string | null;
+  iss: string | null;
 }
-export interface ConnectLinkOkCallback { type: 'connect_link_ok'; tool: string; connectionId: string; vcState: string | null }
-export interface ConnectLinkErrorCallback { type: 'connect_link_error'; error: string; vcState: string | null }
+export interface ErrorCallback {
+  type: 'error';
+  error: string;
+  errorDescription: string | null;
+  errorUri: string | null;
+  state: string | null;
+  iss: string | null;
+}
+export interface ConnectLinkOkCallback {
+  type: 'connect_link_ok';
+  tool: string;
+  connectionId: string;
+  vcState: string | null;
+}
+export interface ConnectLinkErrorCallback {
+  type: 'connect_link_error';
+  error: string;
+  vcState: string | null;
+}
 export type CallbackParams = CodeCallback | ErrorCallback | ConnectLinkOkCallback | ConnectLinkErrorCallback;
 
 /** Which redirect-URI rule failed (docs/errors.md#redirect-uri-rule-codes). */
-export type RedirectUriRuleCode = 'invalid_url' | 'not_https' | 'userinfo' | 'fragment' | 'non_default_port' | 'host_not_allowed';
+export type RedirectUriRuleCode =
+  | 'invalid_url'
+  | 'not_https'
+  | 'userinfo'
+  | 'fragment'
+  | 'non_default_port'
+  | 'host_not_allowed';
 /** `validateRedirectUri()`'s options: an object, not the array of hosts itself. */
-export interface RedirectUriOptions { allowedHosts: string[] }
+export interface RedirectUriOptions {
+  allowedHosts: string[];
+}
 export type RedirectUriVerdict = { ok: true; code: null } | { ok: false; code: RedirectUriRuleCode };
 
 export function connect(options: ConnectOptions): Promise<Connection>;
 export function authorize(options: AuthorizeOptions & { mode?: 'popup' }): Promise<Authorization>;
 export function authorize(options: AuthorizeOptions & { mode: 'redirect' }): Promise<null>;
 export function authorize(options: AuthorizeOptions): Promise<Authorization | null>;
-export function openConnectLink(link: string | LinkFactory, options?: ConnectLinkOptions & { mode?: 'popup' }): Promise<LinkedTool>;
-export function openConnectLink(link: string | LinkFactory, options: ConnectLinkOptions & { mode: 'redirect' }): Promise<null>;
+export function openConnectLink(
+  link: string | LinkFactory,
+  options?: ConnectLinkOptions & { mode?: 'popup' },
+): Promise<LinkedTool>;
+export function openConnectLink(
+  link: string | LinkFactory,
+  options: ConnectLinkOptions & { mode: 'redirect' },
+): Promise<null>;
 export function openConnectLink(link: string | LinkFactory, options?: ConnectLinkOptions): Promise<LinkedTool | null>;
 export function completeCallback(options?: CompleteCallbackOptions): Promise<CallbackOutcome>;
 /**

@@ -21,7 +21,7 @@ let failure;
 
 /** The `load_failed` error for why the wasm could not load, with the likely cause. */
 const loadFailed = (cause) => {
-  const text = String((cause && cause.message) || cause);
+  const text = String(cause?.message || cause);
   const why = /Content.Security.Policy|unsafe-eval|wasm-eval/i.test(text)
     ? "the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to its script-src"
     : /copy/.test(text)
@@ -62,8 +62,16 @@ const wasmSource = async () => {
     // Vite's client builds always emit the wasm: there the copy is left out (with the
     // preload helper an import() would add). webpack's always do too: it leaves the import
     // to the browser rather than add its chunk-loading runtime.
-    return Uint8Array.from(atob((await (import.meta.env?.PROD && !import.meta.env.SSR ? 0
-      : import(/* webpackIgnore: true */ './vendo_connect_wasm.js'))).default), (c) => c.charCodeAt(0));
+    return Uint8Array.from(
+      atob(
+        (
+          await (import.meta.env?.PROD && !import.meta.env.SSR
+            ? 0
+            : import(/* webpackIgnore: true */ './vendo_connect_wasm.js'))
+        ).default,
+      ),
+      (c) => c.charCodeAt(0),
+    );
   } catch (e) {
     throw new Error(`${missed}; its JS copy, vendo_connect_wasm.js: ${e}`);
   }
@@ -105,8 +113,10 @@ const POPUP_UNSUPPORTED = __POPUP_UNSUPPORTED__;
 export function popupSupport() {
   const nav = globalThis.navigator;
   const ua = String(nav?.userAgent ?? '');
-  const reason = nav?.standalone === true ? POPUP_UNSUPPORTED.standalone
-    : POPUP_UNSUPPORTED.inApp.find(([token]) => ua.includes(token))?.[1] ?? null;
+  const reason =
+    nav?.standalone === true
+      ? POPUP_UNSUPPORTED.standalone
+      : (POPUP_UNSUPPORTED.inApp.find(([token]) => ua.includes(token))?.[1] ?? null);
   return { popup: reason === null, reason };
 }
 
@@ -120,10 +130,13 @@ const thrown = (v) => {
 };
 
 /** A synchronous helper: it needs the wasm loaded. */
-const helper = (name, f) => (...args) => {
-  if (!loaded) throw new ConnectError('not_ready', `${name}() needs the wasm, which is not loaded yet: await ready() first`);
-  return thrown(f(...args));
-};
+const helper =
+  (name, f) =>
+  (...args) => {
+    if (!loaded)
+      throw new ConnectError('not_ready', `${name}() needs the wasm, which is not loaded yet: await ready() first`);
+    return thrown(f(...args));
+  };
 
 // Options are read here, as JS reads them: camelCase, `null`/`undefined` for absent, and
 // their types checked. Every value rule and every default is the engine's (docs/options.md).
@@ -132,14 +145,22 @@ const helper = (name, f) => (...args) => {
 // read (docs/decisions.md#unknown-options): so the readers below are the one list of the
 // options. Then a missing required option, then a value of the wrong type, each
 // `invalid_options` naming the option.
-const invalid = (text) => { throw new ConnectError('invalid_options', text); };
+const invalid = (text) => {
+  throw new ConnectError('invalid_options', text);
+};
 let reads; // object → the keys read from it, for the call being read
 let missing; // the first required option that is absent
 let wrong; // the first value of the wrong type
-const bad = (key, what) => { wrong ??= `${key} must be ${what}`; };
+const bad = (key, what) => {
+  wrong ??= `${key} must be ${what}`;
+};
 const read = (o, key) => {
   reads.get(o)?.add(key) ?? reads.set(o, new Set([key]));
-  try { return o[key] ?? undefined; } catch { return bad(key, 'readable'); }
+  try {
+    return o[key] ?? undefined;
+  } catch {
+    return bad(key, 'readable');
+  }
 };
 /** Option `key` of `o`: absent (`undefined`; missing if `required`), or a value `ok` accepts. */
 const check = (o, key, ok, what, required) => {
@@ -151,8 +172,12 @@ const str = typed('string', 'a string');
 const bool = typed('boolean', 'a boolean');
 const fn = typed('function', 'a function');
 const num = (o, key) => check(o, key, Number.isFinite, 'a finite number');
-const object = (v, key) => (v === undefined ? {} : v !== null && typeof v === 'object' && !Array.isArray(v) ? v
-  : invalid(`${key} must be an object${Array.isArray(v) ? ', not an array' : ''}`));
+const object = (v, key) =>
+  v === undefined
+    ? {}
+    : v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? v
+      : invalid(`${key} must be an object${Array.isArray(v) ? ', not an array' : ''}`);
 const allStrings = (v) => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const strings = (o, key) => {
   const v = check(o, key, (v) => typeof v === 'string' || allStrings(v), 'a string or an array of strings');
@@ -176,28 +201,30 @@ const distance = (a, b) => {
  * inherited, enumerable) must have been read, else `invalid_options` names the unknown key
  * and the nearest known one (at most 2 edits away, and fewer than half its length).
  */
-const reading = (f) => (...args) => {
-  reads = new Map();
-  missing = wrong = undefined;
-  const out = f(...args);
-  const seen = reads;
-  reads = 0; // the caller's objects are not kept past the call
-  for (const [o, known] of seen) {
-    for (const key in o) {
-      if (known.has(key)) continue;
-      let near = '';
-      let best = 3;
-      for (const k of known) {
-        const d = distance(key, k);
-        if (d < best && d * 2 < key.length) [near, best] = [`: did you mean ${k}?`, d];
+const reading =
+  (f) =>
+  (...args) => {
+    reads = new Map();
+    missing = wrong = undefined;
+    const out = f(...args);
+    const seen = reads;
+    reads = 0; // the caller's objects are not kept past the call
+    for (const [o, known] of seen) {
+      for (const key in o) {
+        if (known.has(key)) continue;
+        let near = '';
+        let best = 3;
+        for (const k of known) {
+          const d = distance(key, k);
+          if (d < best && d * 2 < key.length) [near, best] = [`: did you mean ${k}?`, d];
+        }
+        invalid(`unknown option ${key}${near}`);
       }
-      invalid(`unknown option ${key}${near}`);
     }
-  }
-  if (missing) invalid(`${missing} is required`);
-  if (wrong) invalid(wrong);
-  return out;
-};
+    if (missing) invalid(`${missing} is required`);
+    if (wrong) invalid(wrong);
+    return out;
+  };
 // The common options, in the order the engine reads them (`common_options` in src/js/mod.rs):
 // [timeoutMs, closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent, place]
 const NAME = 6;
@@ -206,10 +233,19 @@ const SIGNAL = 8;
 const PLACE = 10;
 const common = (o) => {
   const popup = object(read(o, 'popup'), 'popup');
-  return [num(o, 'timeoutMs'), num(o, 'closedGraceMs'), bool(o, 'detectClose'), bool(o, 'closePopup'),
-    num(popup, 'width'), num(popup, 'height'), str(popup, 'name'),
+  return [
+    num(o, 'timeoutMs'),
+    num(o, 'closedGraceMs'),
+    bool(o, 'detectClose'),
+    bool(o, 'closePopup'),
+    num(popup, 'width'),
+    num(popup, 'height'),
+    str(popup, 'name'),
     check(o, 'window', (w) => typeof w === 'object' && w !== null && w.window === w, 'a Window'),
-    check(o, 'signal', (s) => s instanceof AbortSignal, 'an AbortSignal'), fn(o, 'onEvent'), false];
+    check(o, 'signal', (s) => s instanceof AbortSignal, 'an AbortSignal'),
+    fn(o, 'onEvent'),
+    false,
+  ];
 };
 const options = (v) => object(v, 'options');
 
@@ -221,32 +257,41 @@ const options = (v) => object(v, 'options');
  * Before the wasm is ready, a flow that will run in a popup opens its window blank now,
  * inside the click, and starts on it once the wasm is ready.
  */
-const flow = (reader, start) => (...given) => new Promise((resolve, reject) => {
-  const { mode, common, values } = reading(reader)(...given);
-  const unsupported = popupSupport().reason;
-  const inPopup = mode === undefined || mode === 'popup' || (mode === 'auto' && !unsupported);
-  if (!browser) throw new ConnectError('unsupported_environment', 'flows open popups: call them in a browser page');
-  const args = [mode, unsupported, common, ...values];
-  if (loaded) return start(args, resolve, reject);
-  if (failure) throw failure;
-  let early;
-  if (inPopup && common && common[WINDOW] === undefined && !common[SIGNAL]?.aborted) {
-    // No name given: window.open's own default target, a new window (the engine's default too).
-    early = window.open('about:blank', common[NAME], 'popup=yes') || undefined;
-    if (early) { common[WINDOW] = early; common[PLACE] = true; }
-  }
-  init().then(() => {
-    let starting = true;
-    start(args, resolve, (e) => {
-      if (starting) early?.close(); // refused before it started: the blank window was ours
-      reject(e);
+const flow =
+  (reader, start) =>
+  (...given) =>
+    new Promise((resolve, reject) => {
+      const { mode, common, values } = reading(reader)(...given);
+      const unsupported = popupSupport().reason;
+      const inPopup = mode === undefined || mode === 'popup' || (mode === 'auto' && !unsupported);
+      if (!browser) throw new ConnectError('unsupported_environment', 'flows open popups: call them in a browser page');
+      const args = [mode, unsupported, common, ...values];
+      if (loaded) return start(args, resolve, reject);
+      if (failure) throw failure;
+      let early;
+      if (inPopup && common && common[WINDOW] === undefined && !common[SIGNAL]?.aborted) {
+        // No name given: window.open's own default target, a new window (the engine's default too).
+        early = window.open('about:blank', common[NAME], 'popup=yes') || undefined;
+        if (early) {
+          common[WINDOW] = early;
+          common[PLACE] = true;
+        }
+      }
+      init().then(
+        () => {
+          let starting = true;
+          start(args, resolve, (e) => {
+            if (starting) early?.close(); // refused before it started: the blank window was ours
+            reject(e);
+          });
+          starting = false;
+        },
+        (e) => {
+          early?.close();
+          reject(e);
+        },
+      );
     });
-    starting = false;
-  }, (e) => {
-    early?.close();
-    reject(e);
-  });
-});
 
 /**
  * A flow's `read` result: its own `values`, then `mode`, `appState` (for the flows that take
@@ -261,7 +306,13 @@ const flowOptions = (o, values, appState) => {
 /** `connect(options)` (docs/flows.md#connect). */
 export const connect = flow((value) => {
   const o = options(value);
-  return flowOptions(o, [str(o, 'baseUrl', 1), str(o, 'provider', 1), str(o, 'appKey'), str(o, 'returnTo'), str(o, 'state')]);
+  return flowOptions(o, [
+    str(o, 'baseUrl', 1),
+    str(o, 'provider', 1),
+    str(o, 'appKey'),
+    str(o, 'returnTo'),
+    str(o, 'state'),
+  ]);
 }, wasm.connect);
 
 /** `authorize(options)` (docs/flows.md#authorize). */
@@ -269,11 +320,28 @@ export const authorize = flow((value) => {
   const o = options(value);
   forbid(o, 'clientSecret', 'secrets stay on servers; use a public client with PKCE');
   const extra = read(o, 'extraParams');
-  const pairs = extra === undefined ? [] : typeof extra === 'object' && !Array.isArray(extra)
-    ? Object.entries(extra).flatMap(([k, v]) => (typeof v === 'string' ? [k, v] : bad('extraParams', 'an object whose values are strings')))
-    : bad('extraParams', 'an object of strings');
-  return flowOptions(o, [str(o, 'authorizationEndpoint', 1), str(o, 'clientId', 1), str(o, 'redirectUri', 1), strings(o, 'scope'),
-    pairs, str(o, 'issuer'), str(o, 'state'), bool(o, 'pkce')], true);
+  const pairs =
+    extra === undefined
+      ? []
+      : typeof extra === 'object' && !Array.isArray(extra)
+        ? Object.entries(extra).flatMap(([k, v]) =>
+            typeof v === 'string' ? [k, v] : bad('extraParams', 'an object whose values are strings'),
+          )
+        : bad('extraParams', 'an object of strings');
+  return flowOptions(
+    o,
+    [
+      str(o, 'authorizationEndpoint', 1),
+      str(o, 'clientId', 1),
+      str(o, 'redirectUri', 1),
+      strings(o, 'scope'),
+      pairs,
+      str(o, 'issuer'),
+      str(o, 'state'),
+      bool(o, 'pkce'),
+    ],
+    true,
+  );
 }, wasm.authorize);
 
 const callbackPage = (value) => {
@@ -296,34 +364,45 @@ export const completeRedirect = flow(callbackPage, wasm.completeRedirect);
  * with the redirect URI to mint for (inside the click once the wasm is loaded); if it throws
  * or rejects, the flow rejects with that very value.
  */
-export const openConnectLink = flow((link, value) => {
-  const o = options(value);
-  if (link === undefined) missing = 'link';
-  else if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
-  return flowOptions(o, [link, str(o, 'redirectUri'), str(o, 'state')], true);
-}, (args, resolve, reject) => {
-  // The link follows the head ([mode, unsupported, common]). The engine reads a link that
-  // is not a string (a function) as absent: it gives the redirect URI to mint for.
-  const link = args[3];
-  let failed = false;
-  let failure;
-  const mint = wasm.openConnectLink(args, resolve, (e) => reject(failed ? failure : e));
-  if (!mint) return;
-  const [redirectUri, minted] = mint;
-  const fail = (e) => { failed = true; failure = e; minted(undefined, true); };
-  let pending;
-  try {
-    pending = link(redirectUri);
-  } catch (e) {
-    fail(e);
-    return;
-  }
-  Promise.resolve(pending).then((url) => minted(url, false), fail);
-});
+export const openConnectLink = flow(
+  (link, value) => {
+    const o = options(value);
+    if (link === undefined) missing = 'link';
+    else if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
+    return flowOptions(o, [link, str(o, 'redirectUri'), str(o, 'state')], true);
+  },
+  (args, resolve, reject) => {
+    // The link follows the head ([mode, unsupported, common]). The engine reads a link that
+    // is not a string (a function) as absent: it gives the redirect URI to mint for.
+    const link = args[3];
+    let failed = false;
+    let failure;
+    const mint = wasm.openConnectLink(args, resolve, (e) => reject(failed ? failure : e));
+    if (!mint) return;
+    const [redirectUri, minted] = mint;
+    const fail = (e) => {
+      failed = true;
+      failure = e;
+      minted(undefined, true);
+    };
+    let pending;
+    try {
+      pending = link(redirectUri);
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    Promise.resolve(pending).then((url) => minted(url, false), fail);
+  },
+);
 
 /** `validateRedirectUri(uri, { allowedHosts })` (docs/flows.md#helpers). */
-const redirectUriOptions = reading((value) => check(options(value), 'allowedHosts', allStrings, 'an array of strings', 1));
-export const validateRedirectUri = helper('validateRedirectUri', (uri, value) => wasm.helper(5, uri, redirectUriOptions(value)));
+const redirectUriOptions = reading((value) =>
+  check(options(value), 'allowedHosts', allStrings, 'an array of strings', 1),
+);
+export const validateRedirectUri = helper('validateRedirectUri', (uri, value) =>
+  wasm.helper(5, uri, redirectUriOptions(value)),
+);
 
 // Pure helpers (docs/flows.md#helpers): synchronous, so they need the wasm loaded. The wasm
 // has them behind one export, `helper(number, …arguments)`.
@@ -361,7 +440,11 @@ const token = (kind) => async (value) => {
     });
     status = response.status;
     const text = await response.text();
-    try { json = JSON.parse(text); } catch { json = undefined; }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
   } catch {
     throw unreachable;
   }

@@ -5,7 +5,13 @@
  * component that calls the hook is a client component too (`'use client'` at its top).
  */
 import type {
-  Authorization, ConnectError, Connection, LinkedTool, authorize, connect, openConnectLink,
+  Authorization,
+  ConnectError,
+  Connection,
+  LinkedTool,
+  authorize,
+  connect,
+  openConnectLink,
 } from './index.js';
 
 /** `idle` until the first flow; `pending` while the latest flow runs; then `done` or `error`. */
@@ -36,11 +42,11 @@ export type FlowResult = Connection | Authorization | LinkedTool;
 export type ConnectState<F extends FlowName = FlowName> =
   | { status: 'idle'; flow: undefined; result: undefined; error: undefined }
   | (F extends FlowName
-    ?
-      | { status: 'pending'; flow: F; result: undefined; error: undefined }
-      | { status: 'done'; flow: F; result: Flows[F]['result']; error: undefined }
-      | { status: 'error'; flow: F; result: undefined; error: Flows[F]['error'] }
-    : never);
+      ?
+          | { status: 'pending'; flow: F; result: undefined; error: undefined }
+          | { status: 'done'; flow: F; result: Flows[F]['result']; error: undefined }
+          | { status: 'error'; flow: F; result: undefined; error: Flows[F]['error'] }
+      : never);
 
 /** The flows (the package's own: same arguments, same promises) and `cancel`. */
 export interface ConnectActions {

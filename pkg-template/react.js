@@ -28,7 +28,11 @@ function withSignal(args, at, controller) {
   }
   if (given === null || typeof given !== 'object') return none;
   let theirs;
-  try { theirs = given.signal ?? undefined; } catch { return none; }
+  try {
+    theirs = given.signal ?? undefined;
+  } catch {
+    return none;
+  }
   if (theirs !== undefined && !(theirs instanceof AbortSignal)) return none;
   // The caller's object stays the prototype: every option reads as it would (own or
   // inherited, getters included) and the caller's object is not modified.
@@ -81,7 +85,9 @@ function create(setState) {
       connect: (options) => run('connect', [options], 0),
       authorize: (options) => run('authorize', [options], 0),
       openConnectLink: (link, options) => run('openConnectLink', [link, options], 1),
-      cancel: () => { current?.abort(); },
+      cancel: () => {
+        current?.abort();
+      },
     },
     // The effect: StrictMode's mount → unmount → mount ends mounted. Unmounting aborts the
     // pending flow (its popup closes); its `aborted` goes to the state, which React drops for
@@ -104,10 +110,14 @@ function create(setState) {
  */
 export function useConnect(only) {
   if (only !== undefined && !Object.hasOwn(FLOWS, only)) {
-    throw new ConnectError('invalid_options', `useConnect(flow): flow must be 'connect', 'authorize' or 'openConnectLink'`);
+    throw new ConnectError(
+      'invalid_options',
+      `useConnect(flow): flow must be 'connect', 'authorize' or 'openConnectLink'`,
+    );
   }
   const [state, setState] = useState(IDLE);
   const [hook] = useState(() => create(setState));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `hook` is made once (useState's initialiser) and carries `mount`
   useEffect(hook.mount, [hook]);
   const { actions } = hook;
   return { ...(only ? { [only]: actions[only], cancel: actions.cancel } : actions), ...state };

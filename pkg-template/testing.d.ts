@@ -44,8 +44,15 @@ export interface Outcome<Done> {
   noise?: boolean;
 }
 
-export interface VendoDone { connectionId?: string; externalId?: string; displayName?: string }
-export interface LinkDone { tool?: string; connectionId?: string }
+export interface VendoDone {
+  connectionId?: string;
+  externalId?: string;
+  displayName?: string;
+}
+export interface LinkDone {
+  tool?: string;
+  connectionId?: string;
+}
 
 export interface VendoOptions {
   /** The `baseUrl` the app passes to `connect()` (origin and optional path prefix). */
@@ -104,7 +111,10 @@ export interface FakeVendo {
   reset(): void;
 }
 
-export interface TokenRequest { encoding: 'form' | 'json' | string | null; body: Record<string, string> | null }
+export interface TokenRequest {
+  encoding: 'form' | 'json' | string | null;
+  body: Record<string, string> | null;
+}
 
 export interface FakeOAuth {
   readonly issuer: string;
@@ -130,11 +140,14 @@ export interface FakeLinks {
   reset(): void;
 }
 
-export function installFakes<O extends InstallOptions>(context: RoutableContext, options: O): Promise<
-  { uninstall(): Promise<void> }
-  & ('vendo' extends keyof O ? { vendo: FakeVendo } : {})
-  & ('oauth' extends keyof O ? { oauth: FakeOAuth } : {})
-  & ('links' extends keyof O ? { links: FakeLinks } : {})>;
+export function installFakes<O extends InstallOptions>(
+  context: RoutableContext,
+  options: O,
+): Promise<
+  { uninstall(): Promise<void> } & ('vendo' extends keyof O ? { vendo: FakeVendo } : {}) &
+    ('oauth' extends keyof O ? { oauth: FakeOAuth } : {}) &
+    ('links' extends keyof O ? { links: FakeLinks } : {})
+>;
 
 /** Clicks without a user activation: the browser's popup blocker refuses the flow's popup. */
 export function clickWithoutUserActivation(page: EvaluatingPage, selector: string): Promise<void>;

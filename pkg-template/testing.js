@@ -18,32 +18,56 @@ const ENDINGS = ['done', 'error', 'denied', 'closeAfterMs', 'noAnswer'];
 const COOP = { 'Cross-Origin-Opener-Policy': 'same-origin' };
 const NO_STORE = { 'Cache-Control': 'no-store' };
 // The codes a hosted connect link may return (docs/errors.md#vocobase-codes).
-const LINK_CODES = ['oauth_denied', 'customer_archived', 'invalid_state', 'tool_not_found', 'tool_not_available',
-  'provider_mismatch', 'connection_failed', 'token_smoke_test_failed', 'invalid_hmac'];
+const LINK_CODES = [
+  'oauth_denied',
+  'customer_archived',
+  'invalid_state',
+  'tool_not_found',
+  'tool_not_available',
+  'provider_mismatch',
+  'connection_failed',
+  'token_smoke_test_failed',
+  'invalid_hmac',
+];
 // Vendo's catalog as documented (docs/wire.md#vendo): first-party Notion, the rest through Composio.
 const CATALOG = {
-  notion: 'first_party', 'google-calendar': 'composio', gmail: 'composio', slack: 'composio', github: 'composio',
-  supabase: 'composio', instagram: 'composio',
+  notion: 'first_party',
+  'google-calendar': 'composio',
+  gmail: 'composio',
+  slack: 'composio',
+  github: 'composio',
+  supabase: 'composio',
+  instagram: 'composio',
 };
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 const CODE_TTL_MS = 300_000;
 const LINK_TTL_MS = 1_800_000;
 
-const fail = (what) => { throw new TypeError(`vendo-connect/testing: ${what}`); };
+const fail = (what) => {
+  throw new TypeError(`vendo-connect/testing: ${what}`);
+};
 const token = (prefix) => `${prefix}_${randomBytes(16).toString('base64url')}`;
 const s256 = (v) => createHash('sha256').update(v).digest('base64url');
 const isMs = (v) => Number.isInteger(v) && v >= 0;
 /** JSON for an inline <script>, safe against `</script>`. */
 const js = (v) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const page = (title, body, script = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+const page = (
+  title,
+  body,
+  script = '',
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
 <body><h1>${escapeHtml(title)}</h1>${body}${script ? `<script>${script}</script>` : ''}</body></html>`;
 
 /** An `http(s)` origin, with an optional path prefix for Vendo's base URL. */
 function parseBase(value, name, { prefix = false } = {}) {
   let u;
-  try { u = new URL(value); } catch { fail(`${name} must be an absolute http(s) URL, got ${JSON.stringify(value)}`); }
+  try {
+    u = new URL(value);
+  } catch {
+    fail(`${name} must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+  }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') fail(`${name} must be http(s), got ${JSON.stringify(value)}`);
   if (u.search || u.hash || u.username || u.password) fail(`${name} must have no query, fragment or userinfo`);
   const path = u.pathname.replace(/\/+$/, '');
@@ -54,23 +78,34 @@ function parseBase(value, name, { prefix = false } = {}) {
 /** Checks a scripted answer (docs/testing.md#outcomes) and fills its defaults. */
 function parseOutcome(o, service) {
   if (o === undefined) o = { done: true };
-  if (typeof o !== 'object' || o === null) fail(`${service}.next() takes an outcome object, e.g. { done: true } or { error: 'access_denied' }`);
+  if (typeof o !== 'object' || o === null)
+    fail(`${service}.next() takes an outcome object, e.g. { done: true } or { error: 'access_denied' }`);
   for (const k of Object.keys(o)) {
     if (!OUTCOME_KEYS.includes(k)) fail(`${service}.next(): unknown key "${k}" (known: ${OUTCOME_KEYS.join(', ')})`);
   }
   const endings = ENDINGS.filter((k) => o[k] !== undefined && o[k] !== false);
   if (endings.length > 1) fail(`${service}.next(): give one of ${ENDINGS.join(', ')}, not ${endings.join(' and ')}`);
   const ending = endings[0] ?? 'done';
-  if (o.error !== undefined && (typeof o.error !== 'string' || !o.error)) fail(`${service}.next(): error must be a non-empty code string`);
-  if (o.detail !== undefined && (typeof o.detail !== 'string' || ending !== 'error')) fail(`${service}.next(): detail is a string, given with error`);
-  if (o.closeAfterMs !== undefined && !isMs(o.closeAfterMs)) fail(`${service}.next(): closeAfterMs must be a whole number of ms`);
+  if (o.error !== undefined && (typeof o.error !== 'string' || !o.error))
+    fail(`${service}.next(): error must be a non-empty code string`);
+  if (o.detail !== undefined && (typeof o.detail !== 'string' || ending !== 'error'))
+    fail(`${service}.next(): detail is a string, given with error`);
+  if (o.closeAfterMs !== undefined && !isMs(o.closeAfterMs))
+    fail(`${service}.next(): closeAfterMs must be a whole number of ms`);
   if (o.afterMs !== undefined && !isMs(o.afterMs)) fail(`${service}.next(): afterMs must be a whole number of ms`);
-  if (o.afterMs !== undefined && !['done', 'error', 'denied'].includes(ending)) fail(`${service}.next(): afterMs delays an answer (done, error or denied)`);
+  if (o.afterMs !== undefined && !['done', 'error', 'denied'].includes(ending))
+    fail(`${service}.next(): afterMs delays an answer (done, error or denied)`);
   const done = o.done === undefined || o.done === true ? {} : o.done;
   if (typeof done !== 'object' || done === null) fail(`${service}.next(): done is true or an object of fields`);
   return {
-    ending, done, error: o.error, detail: o.detail ?? null, closeAfterMs: o.closeAfterMs, afterMs: o.afterMs ?? 0,
-    coop: o.coop === true, noise: o.noise === true,
+    ending,
+    done,
+    error: o.error,
+    detail: o.detail ?? null,
+    closeAfterMs: o.closeAfterMs,
+    afterMs: o.afterMs ?? 0,
+    coop: o.coop === true,
+    noise: o.noise === true,
   };
 }
 
@@ -86,10 +121,18 @@ function only(fields, allowed, service) {
 function script(service, check) {
   const queue = [];
   return {
-    next(outcome) { const o = parseOutcome(outcome, service); check(o); queue.push(o); },
+    next(outcome) {
+      const o = parseOutcome(outcome, service);
+      check(o);
+      queue.push(o);
+    },
     take: () => queue.shift() ?? parseOutcome(undefined, service),
-    clear: () => { queue.length = 0; },
-    get pending() { return queue.length; },
+    clear: () => {
+      queue.length = 0;
+    },
+    get pending() {
+      return queue.length;
+    },
   };
 }
 
@@ -100,7 +143,11 @@ function withParams(uri, params) {
   const keep = query.split('&').filter((part) => {
     if (!part) return false;
     let key = part.split('=')[0];
-    try { key = decodeURIComponent(key.replace(/\+/g, ' ')); } catch { /* kept as written */ }
+    try {
+      key = decodeURIComponent(key.replace(/\+/g, ' '));
+    } catch {
+      /* kept as written */
+    }
     return !(key in params);
   });
   const add = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null)).toString();
@@ -113,9 +160,19 @@ function safeReturnTo(p) {
   if (typeof p !== 'string' || p.length > 2048) return false;
   let cur = p;
   for (let i = 0; i < 4; i++) {
-    if (!cur.startsWith('/') || cur.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(cur) || /^\/*[a-z][a-z0-9+.-]*:/i.test(cur)) return false;
+    if (
+      !cur.startsWith('/') ||
+      cur.startsWith('//') ||
+      /[\\\u0000-\u001f\u007f]/.test(cur) ||
+      /^\/*[a-z][a-z0-9+.-]*:/i.test(cur)
+    )
+      return false;
     let next;
-    try { next = decodeURIComponent(cur); } catch { return false; }
+    try {
+      next = decodeURIComponent(cur);
+    } catch {
+      return false;
+    }
     if (next === cur) return true;
     cur = next;
   }
@@ -125,7 +182,11 @@ function safeReturnTo(p) {
 /** A hosted-link redirect URI's problem (https, no userinfo or fragment, default port, allowed host), or null. */
 function redirectProblem(uri, allowedHosts) {
   let u;
-  try { u = new URL(uri); } catch { return 'redirect_uri is not a valid URL'; }
+  try {
+    u = new URL(uri);
+  } catch {
+    return 'redirect_uri is not a valid URL';
+  }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
   if (u.protocol !== 'https:' && !(loopback && u.protocol === 'http:')) return 'redirect_uri must use https://';
   if (uri.includes('@') || u.username || u.password) return 'redirect_uri must not contain @ or userinfo';
@@ -135,9 +196,21 @@ function redirectProblem(uri, allowedHosts) {
   return null;
 }
 
-const html = (body, headers = {}, status = 200) => ({ status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...NO_STORE, ...headers }, body });
-const json = (status, obj, headers = {}) => ({ status, headers: { 'Content-Type': 'application/json', ...NO_STORE, ...headers }, body: JSON.stringify(obj) });
-const found = (location, headers = {}) => ({ status: 302, headers: { Location: location, ...NO_STORE, ...headers }, body: '' });
+const html = (body, headers = {}, status = 200) => ({
+  status,
+  headers: { 'Content-Type': 'text/html; charset=utf-8', ...NO_STORE, ...headers },
+  body,
+});
+const json = (status, obj, headers = {}) => ({
+  status,
+  headers: { 'Content-Type': 'application/json', ...NO_STORE, ...headers },
+  body: JSON.stringify(obj),
+});
+const found = (location, headers = {}) => ({
+  status: 302,
+  headers: { Location: location, ...NO_STORE, ...headers },
+  body: '',
+});
 /**
  * A step from one fake page to another: a page that navigates on at once. Not a 302, because
  * Playwright intercepts the target of a fulfilled redirect only inside popups, and same-tab
@@ -148,7 +221,9 @@ const hop = (location, headers = {}) => html(page('Redirecting', '', `location.r
 /** The page that first posts the scripted noise, then goes on to `next` after `afterMs`. */
 function stepPage(title, { afterMs, next, noise = '' }) {
   // After `load`: the noise frames have loaded, so their messages were posted first.
-  const go = next ? `addEventListener('load', () => setTimeout(() => { location.replace(${js(next)}); }, ${afterMs}));` : '';
+  const go = next
+    ? `addEventListener('load', () => setTimeout(() => { location.replace(${js(next)}); }, ${afterMs}));`
+    : '';
   return page(title, `<p>${next ? 'Answering…' : 'Waiting for the person.'}</p>${noise}`, go);
 }
 
@@ -165,7 +240,10 @@ function vendoFake(options, shared) {
   for (const k of Object.keys(config)) if (!['baseUrl', 'providers'].includes(k)) fail(`vendo: unknown option "${k}"`);
   const base = parseBase(config.baseUrl, 'vendo.baseUrl', { prefix: true });
   const providers = config.providers ?? null;
-  if (providers !== null && (typeof providers !== 'object' || Object.values(providers).some((v) => !['first_party', 'composio'].includes(v)))) {
+  if (
+    providers !== null &&
+    (typeof providers !== 'object' || Object.values(providers).some((v) => !['first_party', 'composio'].includes(v)))
+  ) {
     fail("vendo.providers maps each provider slug to 'first_party' or 'composio'");
   }
   const catalog = new Map(Object.entries({ ...CATALOG, ...providers }));
@@ -184,12 +262,19 @@ function vendoFake(options, shared) {
     const at = (p) => `${base.origin}${base.prefix}${p}`;
     let m;
     if (path === '/__fake/ack' && request.method() === 'POST') {
-      try { acks.push(JSON.parse(request.postData() ?? '')); } catch { /* not an ack */ }
+      try {
+        acks.push(JSON.parse(request.postData() ?? ''));
+      } catch {
+        /* not an ack */
+      }
       return { status: 204, headers: NO_STORE, body: '' };
     }
-    if ((m = path.match(/^\/api\/oauth\/composio\/([^/]+)\/start$/))) return entry(m[1], kindOf(decodeURIComponent(m[1])), true);
-    if ((m = path.match(/^\/api\/oauth\/composio\/([^/]+)\/callback$/))) return callback(m[1], q.get('cstate'), 'composio');
-    if ((m = path.match(/^\/api\/oauth\/([^/]+)\/authorize$/))) return entry(m[1], kindOf(decodeURIComponent(m[1])), false);
+    if ((m = path.match(/^\/api\/oauth\/composio\/([^/]+)\/start$/)))
+      return entry(m[1], kindOf(decodeURIComponent(m[1])), true);
+    if ((m = path.match(/^\/api\/oauth\/composio\/([^/]+)\/callback$/)))
+      return callback(m[1], q.get('cstate'), 'composio');
+    if ((m = path.match(/^\/api\/oauth\/([^/]+)\/authorize$/)))
+      return entry(m[1], kindOf(decodeURIComponent(m[1])), false);
     if ((m = path.match(/^\/api\/oauth\/([^/]+)\/callback$/))) return callback(m[1], q.get('state'), 'first_party');
     if ((m = path.match(/^\/__fake\/provider\/([^/]+)$/))) return providerStep(m[1], q.get('nonce'));
     return json(404, { error: 'not_found' });
@@ -204,7 +289,15 @@ function vendoFake(options, shared) {
       requests.push({ provider, params: Object.fromEntries(q) });
       const nonce = randomBytes(16).toString('hex');
       const outcome = outcomes.take();
-      flows.set(nonce, { nonce, provider, kind, outcome, state: q.get('state'), openerOrigin: q.get('opener_origin'), returnTo: q.get('returnTo') });
+      flows.set(nonce, {
+        nonce,
+        provider,
+        kind,
+        outcome,
+        state: q.get('state'),
+        openerOrigin: q.get('opener_origin'),
+        returnTo: q.get('returnTo'),
+      });
       shared.closeLater(request, outcome);
       return hop(at(`/__fake/provider/${slug}?nonce=${nonce}`), outcome.coop ? COOP : {});
     }
@@ -215,29 +308,47 @@ function vendoFake(options, shared) {
       if (!flow) return html(page('Unknown flow', '<p>This sign-in is not pending.</p>'), {}, 400);
       const o = flow.outcome;
       const headers = o.coop ? COOP : {};
-      if (['closeAfterMs', 'noAnswer'].includes(o.ending)) return html(stepPage(`Connect ${flow.provider}`, {}), headers);
+      if (['closeAfterMs', 'noAnswer'].includes(o.ending))
+        return html(stepPage(`Connect ${flow.provider}`, {}), headers);
       const param = flow.kind === 'composio' ? 'cstate' : 'state';
       const cb = flow.kind === 'composio' ? `/api/oauth/composio/${slug}/callback` : `/api/oauth/${slug}/callback`;
       const answer = o.ending === 'denied' ? { error: 'access_denied' } : { code: token('code') };
-      return html(stepPage(`Connect ${flow.provider}`, { afterMs: o.afterMs, next: at(`${cb}?${new URLSearchParams({ ...answer, [param]: nonce })}`) }), headers);
+      return html(
+        stepPage(`Connect ${flow.provider}`, {
+          afterMs: o.afterMs,
+          next: at(`${cb}?${new URLSearchParams({ ...answer, [param]: nonce })}`),
+        }),
+        headers,
+      );
     }
 
     // The callback page: posts the result to the opener (docs/wire.md#messages).
     function callback(slug, nonce, kind) {
       const flow = nonce ? flows.get(nonce) : undefined;
       const provider = decodeURIComponent(slug);
-      const errorPayload = (code, detail) => ({ type: 'vendo:oauth:error', code, detail, provider, state: flow?.state ?? null });
+      const errorPayload = (code, detail) => ({
+        type: 'vendo:oauth:error',
+        code,
+        detail,
+        provider,
+        state: flow?.state ?? null,
+      });
       let payload;
       let status = 200;
       if (kind === 'composio' && !nonce) [payload, status] = [errorPayload('missing_cstate', 'cstate is missing'), 400];
-      else if (!flow || flow.provider !== provider) [payload, status] = [errorPayload('oauth_state_invalid', 'the state cookie does not match'), 400];
-      else if (q.get('error')) [payload, status] = [errorPayload(q.get('error'), 'the provider reported an error'), 400];
-      else if (kind === 'first_party' && !q.get('code')) [payload, status] = [errorPayload('missing_params', 'code or state is missing'), 400];
-      else if (flow.outcome.ending === 'error') [payload, status] = [errorPayload(flow.outcome.error, flow.outcome.detail), 500];
+      else if (!flow || flow.provider !== provider)
+        [payload, status] = [errorPayload('oauth_state_invalid', 'the state cookie does not match'), 400];
+      else if (q.get('error'))
+        [payload, status] = [errorPayload(q.get('error'), 'the provider reported an error'), 400];
+      else if (kind === 'first_party' && !q.get('code'))
+        [payload, status] = [errorPayload('missing_params', 'code or state is missing'), 400];
+      else if (flow.outcome.ending === 'error')
+        [payload, status] = [errorPayload(flow.outcome.error, flow.outcome.detail), 500];
       else {
         const d = flow.outcome.done;
         payload = {
-          type: 'vendo:oauth:done', provider,
+          type: 'vendo:oauth:done',
+          provider,
           connection_id: d.connectionId ?? randomUUID(),
           external_id: d.externalId ?? `vendo_conn_${randomBytes(8).toString('hex')}`,
           display_name: d.displayName ?? `Acme ${provider}`,
@@ -248,7 +359,17 @@ function vendoFake(options, shared) {
       if (flow) flows.delete(nonce);
       const openerOrigin = flow?.openerOrigin ?? '';
       const noise = flow?.outcome.noise
-        ? foreignFrame(shared.foreign, { type: 'vendo:oauth:error', code: 'spoofed', detail: 'from another origin', provider, state: payload.state }, openerOrigin)
+        ? foreignFrame(
+            shared.foreign,
+            {
+              type: 'vendo:oauth:error',
+              code: 'spoofed',
+              detail: 'from another origin',
+              provider,
+              state: payload.state,
+            },
+            openerOrigin,
+          )
         : '';
       const script = `
         const payload = ${js(payload)}, openerOrigin = ${js(openerOrigin)}, noise = ${flow?.outcome.noise === true};
@@ -266,7 +387,10 @@ function vendoFake(options, shared) {
           post(payload);
           setTimeout(() => { if (!acked) window.close(); }, 2000);
         });`;
-      const text = payload.type === 'vendo:oauth:done' ? 'Connected. This window will close.' : `Could not connect: ${payload.code}`;
+      const text =
+        payload.type === 'vendo:oauth:done'
+          ? 'Connected. This window will close.'
+          : `Could not connect: ${payload.code}`;
       return html(page('Vendo', `<p>${escapeHtml(text)}</p>${noise}`, script), flow?.outcome.coop ? COOP : {}, status);
     }
   }
@@ -279,7 +403,12 @@ function vendoFake(options, shared) {
       requests,
       /** The acks the callback page received from the opener. */
       acks,
-      reset() { outcomes.clear(); flows.clear(); requests.length = 0; acks.length = 0; },
+      reset() {
+        outcomes.clear();
+        flows.clear();
+        requests.length = 0;
+        acks.length = 0;
+      },
     },
     origins: [base.origin],
     handle,
@@ -291,27 +420,44 @@ function vendoFake(options, shared) {
 
 function oauthFake(config, shared) {
   if (typeof config !== 'object' || config === null) fail('oauth must be { issuer, clientId, redirectUris, … }');
-  const known = ['issuer', 'clientId', 'redirectUris', 'authorizationEndpoint', 'tokenEndpoint', 'revocationEndpoint',
-    'requiredParams', 'iss', 'allowedOrigins'];
-  for (const k of Object.keys(config)) if (!known.includes(k)) fail(`oauth: unknown option "${k}" (known: ${known.join(', ')})`);
+  const known = [
+    'issuer',
+    'clientId',
+    'redirectUris',
+    'authorizationEndpoint',
+    'tokenEndpoint',
+    'revocationEndpoint',
+    'requiredParams',
+    'iss',
+    'allowedOrigins',
+  ];
+  for (const k of Object.keys(config))
+    if (!known.includes(k)) fail(`oauth: unknown option "${k}" (known: ${known.join(', ')})`);
   const parsedIssuer = parseBase(config.issuer, 'oauth.issuer', { prefix: true });
   const issuer = `${parsedIssuer.origin}${parsedIssuer.prefix}`;
   if (typeof config.clientId !== 'string' || !config.clientId) fail('oauth.clientId must be a non-empty string');
   const redirectUris = config.redirectUris;
   if (!Array.isArray(redirectUris) || !redirectUris.length || !redirectUris.every((u) => typeof u === 'string')) {
-    fail('oauth.redirectUris must list the redirect URIs registered for the client, e.g. [`${appOrigin}/callback.html`]');
+    fail(
+      "oauth.redirectUris must list the redirect URIs registered for the client, e.g. ['http://localhost:5173/callback.html']",
+    );
   }
   const endpoint = (key, path) => {
     const v = config[key] ?? `${issuer}${path}`;
     let u;
-    try { u = new URL(v); } catch { fail(`oauth.${key} must be an absolute URL`); }
+    try {
+      u = new URL(v);
+    } catch {
+      fail(`oauth.${key} must be an absolute URL`);
+    }
     return u;
   };
   const authorizationEndpoint = endpoint('authorizationEndpoint', '/authorize');
   const tokenEndpoint = endpoint('tokenEndpoint', '/token');
   const revocationEndpoint = endpoint('revocationEndpoint', '/revoke');
   const requiredParams = config.requiredParams ?? [];
-  if (!Array.isArray(requiredParams) || !requiredParams.every((p) => typeof p === 'string')) fail('oauth.requiredParams must be an array of parameter names');
+  if (!Array.isArray(requiredParams) || !requiredParams.every((p) => typeof p === 'string'))
+    fail('oauth.requiredParams must be an array of parameter names');
   const sendIss = config.iss ?? true;
   const allowedOrigins = config.allowedOrigins ?? null;
   const outcomes = script('oauth', (o) => {
@@ -336,12 +482,16 @@ function oauthFake(config, shared) {
   function readBody(request) {
     const type = (request.headers()['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const text = request.postData() ?? '';
-    if (type === 'application/x-www-form-urlencoded') return { encoding: 'form', body: Object.fromEntries(new URLSearchParams(text)) };
+    if (type === 'application/x-www-form-urlencoded')
+      return { encoding: 'form', body: Object.fromEntries(new URLSearchParams(text)) };
     if (type === 'application/json') {
       try {
         const v = JSON.parse(text);
-        if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return { encoding: 'json', body: v };
-      } catch { /* unreadable */ }
+        if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'))
+          return { encoding: 'json', body: v };
+      } catch {
+        /* unreadable */
+      }
       return { encoding: 'json', body: null };
     }
     return { encoding: type || null, body: null };
@@ -352,7 +502,13 @@ function oauthFake(config, shared) {
     const refresh = token('rt');
     accessTokens.set(access, { family });
     refreshTokens.set(refresh, { clientId, scope, family });
-    return { access_token: access, token_type: 'Bearer', expires_in: 3600, refresh_token: refresh, ...(scope ? { scope } : {}) };
+    return {
+      access_token: access,
+      token_type: 'Bearer',
+      expires_in: 3600,
+      refresh_token: refresh,
+      ...(scope ? { scope } : {}),
+    };
   }
 
   function revokeFamily(family) {
@@ -362,10 +518,16 @@ function oauthFake(config, shared) {
 
   function handle(request, url) {
     if (same(url, authorizationEndpoint) && request.method() === 'GET') return authorizeStep();
-    if (url.origin === parsedIssuer.origin && url.pathname === `${parsedIssuer.prefix}/__fake/answer`) return answerStep();
-    if (same(url, tokenEndpoint)) return request.method() === 'POST' ? tokenStep() : json(405, { error: 'invalid_request' });
-    if (same(url, revocationEndpoint)) return request.method() === 'POST' ? revokeStep() : json(405, { error: 'invalid_request' });
-    if (url.origin === parsedIssuer.origin || [authorizationEndpoint, tokenEndpoint, revocationEndpoint].some((e) => e.origin === url.origin)) {
+    if (url.origin === parsedIssuer.origin && url.pathname === `${parsedIssuer.prefix}/__fake/answer`)
+      return answerStep();
+    if (same(url, tokenEndpoint))
+      return request.method() === 'POST' ? tokenStep() : json(405, { error: 'invalid_request' });
+    if (same(url, revocationEndpoint))
+      return request.method() === 'POST' ? revokeStep() : json(405, { error: 'invalid_request' });
+    if (
+      url.origin === parsedIssuer.origin ||
+      [authorizationEndpoint, tokenEndpoint, revocationEndpoint].some((e) => e.origin === url.origin)
+    ) {
       return json(404, { error: 'not_found' });
     }
     return null;
@@ -377,18 +539,27 @@ function oauthFake(config, shared) {
       authorizeRequests.push({ params: p });
       const refuse = (why) => html(page('Invalid request', `<p>${escapeHtml(why)}</p>`), {}, 400);
       // Without a known client and an exactly registered redirect URI there is nowhere to send an error (§4.1.2.1).
-      for (const k of ['client_id', 'redirect_uri']) if (q.getAll(k).length !== 1) return refuse(`${k} must appear exactly once`);
+      for (const k of ['client_id', 'redirect_uri'])
+        if (q.getAll(k).length !== 1) return refuse(`${k} must appear exactly once`);
       if (p.client_id !== config.clientId) return refuse('unknown client_id');
       if (!redirectUris.includes(p.redirect_uri)) return refuse('redirect_uri is not registered for this client');
       const back = (params) => found(withParams(p.redirect_uri, { ...params, ...(sendIss ? { iss: issuer } : {}) }));
       const repeated = [...new Set([...q.keys()])].find((k) => q.getAll(k).length > 1);
-      const problem = repeated ? `${repeated} is repeated`
-        : p.response_type !== 'code' ? null
-          : !p.state ? 'state is required'
-            : !p.code_challenge ? 'code_challenge is required (PKCE)'
-              : p.code_challenge_method !== 'S256' ? 'code_challenge_method must be S256'
-                : !CHALLENGE.test(p.code_challenge) ? 'code_challenge is not a base64url SHA-256'
-                  : requiredParams.find((k) => !p[k]) ? `${requiredParams.find((k) => !p[k])} is required` : null;
+      const problem = repeated
+        ? `${repeated} is repeated`
+        : p.response_type !== 'code'
+          ? null
+          : !p.state
+            ? 'state is required'
+            : !p.code_challenge
+              ? 'code_challenge is required (PKCE)'
+              : p.code_challenge_method !== 'S256'
+                ? 'code_challenge_method must be S256'
+                : !CHALLENGE.test(p.code_challenge)
+                  ? 'code_challenge is not a base64url SHA-256'
+                  : requiredParams.find((k) => !p[k])
+                    ? `${requiredParams.find((k) => !p[k])} is required`
+                    : null;
       if (p.response_type !== 'code') return back({ error: 'unsupported_response_type', state: p.state });
       if (problem) return back({ error: 'invalid_request', error_description: problem, state: p.state });
       const outcome = outcomes.take();
@@ -409,19 +580,47 @@ function oauthFake(config, shared) {
       const iss = sendIss ? { iss: issuer } : {};
       let params;
       if (o.ending === 'denied') params = { error: 'access_denied', state: p.state, ...iss };
-      else if (o.ending === 'error') params = { error: o.error, ...(o.detail ? { error_description: o.detail } : {}), state: p.state, ...iss };
+      else if (o.ending === 'error')
+        params = { error: o.error, ...(o.detail ? { error_description: o.detail } : {}), state: p.state, ...iss };
       else {
         const code = token('code');
-        codes.set(code, { clientId: p.client_id, redirectUri: p.redirect_uri, challenge: p.code_challenge, scope: p.scope ?? null, expires: Date.now() + CODE_TTL_MS, used: false, family: null });
+        codes.set(code, {
+          clientId: p.client_id,
+          redirectUri: p.redirect_uri,
+          challenge: p.code_challenge,
+          scope: p.scope ?? null,
+          expires: Date.now() + CODE_TTL_MS,
+          used: false,
+          family: null,
+        });
         params = { code, state: p.state, ...iss };
       }
       const target = new URL(p.redirect_uri).origin;
       // Noise: a callback envelope for this state, and one for another, from the provider's origin.
       const noise = o.noise
-        ? foreignFrame(shared.foreign, { type: 'vendo-connect:callback', state: p.state, query: `code=forged&state=${encodeURIComponent(p.state)}` }, target)
-          + foreignFrame(shared.foreign, { type: 'vendo-connect:callback', state: `not-${p.state}`, query: `code=forged&state=not-${encodeURIComponent(p.state)}` }, target)
+        ? foreignFrame(
+            shared.foreign,
+            {
+              type: 'vendo-connect:callback',
+              state: p.state,
+              query: `code=forged&state=${encodeURIComponent(p.state)}`,
+            },
+            target,
+          ) +
+          foreignFrame(
+            shared.foreign,
+            {
+              type: 'vendo-connect:callback',
+              state: `not-${p.state}`,
+              query: `code=forged&state=not-${encodeURIComponent(p.state)}`,
+            },
+            target,
+          )
         : '';
-      return html(stepPage('Sign in', { afterMs: o.afterMs, next: withParams(p.redirect_uri, params), noise }), headers);
+      return html(
+        stepPage('Sign in', { afterMs: o.afterMs, next: withParams(p.redirect_uri, params), noise }),
+        headers,
+      );
     }
 
     // RFC 6749 §4.1.3 / §6 with RFC 7636 §4.6; OAuth 2.1 refresh token rotation.
@@ -430,11 +629,19 @@ function oauthFake(config, shared) {
       tokenRequests.push({ encoding, body });
       const headers = cors(request);
       const scripted = tokenOutcomes.shift();
-      if (scripted?.error) return json(scripted.status, { error: scripted.error, ...(scripted.detail ? { error_description: scripted.detail } : {}) }, headers);
+      if (scripted?.error)
+        return json(
+          scripted.status,
+          { error: scripted.error, ...(scripted.detail ? { error_description: scripted.detail } : {}) },
+          headers,
+        );
       const bad = (error, description) => json(400, { error, error_description: description }, headers);
-      if (!body) return bad('invalid_request', 'the body must be application/x-www-form-urlencoded, or JSON of strings');
-      if (body.client_secret !== undefined) return json(401, { error: 'invalid_client', error_description: 'a public client sends no secret' }, headers);
-      if (body.client_id !== config.clientId) return json(401, { error: 'invalid_client', error_description: 'unknown client_id' }, headers);
+      if (!body)
+        return bad('invalid_request', 'the body must be application/x-www-form-urlencoded, or JSON of strings');
+      if (body.client_secret !== undefined)
+        return json(401, { error: 'invalid_client', error_description: 'a public client sends no secret' }, headers);
+      if (body.client_id !== config.clientId)
+        return json(401, { error: 'invalid_client', error_description: 'unknown client_id' }, headers);
       let answer;
       if (body.grant_type === 'authorization_code') {
         const c = codes.get(body.code ?? '');
@@ -447,15 +654,18 @@ function oauthFake(config, shared) {
         c.used = true;
         if (c.expires < Date.now()) return bad('invalid_grant', 'the code expired');
         if (c.clientId !== body.client_id) return bad('invalid_grant', 'the code was issued to another client');
-        if (c.redirectUri !== body.redirect_uri) return bad('invalid_grant', 'redirect_uri differs from the authorization request');
-        if (typeof body.code_verifier !== 'string' || !VERIFIER.test(body.code_verifier)) return bad('invalid_grant', 'code_verifier is missing or malformed');
+        if (c.redirectUri !== body.redirect_uri)
+          return bad('invalid_grant', 'redirect_uri differs from the authorization request');
+        if (typeof body.code_verifier !== 'string' || !VERIFIER.test(body.code_verifier))
+          return bad('invalid_grant', 'code_verifier is missing or malformed');
         if (s256(body.code_verifier) !== c.challenge) return bad('invalid_grant', 'PKCE verification failed');
         c.family = token('family');
         answer = issue(c.clientId, c.scope, c.family);
       } else if (body.grant_type === 'refresh_token') {
         const r = refreshTokens.get(body.refresh_token ?? '');
         if (!r) return bad('invalid_grant', 'the refresh token is unknown, used or revoked');
-        if (r.clientId !== body.client_id) return bad('invalid_grant', 'the refresh token was issued to another client');
+        if (r.clientId !== body.client_id)
+          return bad('invalid_grant', 'the refresh token was issued to another client');
         refreshTokens.delete(body.refresh_token); // rotation: each refresh token works once
         answer = issue(r.clientId, r.scope, r.family);
       } else {
@@ -469,7 +679,8 @@ function oauthFake(config, shared) {
       const { encoding, body } = readBody(request);
       revocations.push({ encoding, body });
       const headers = cors(request);
-      if (!body || typeof body.token !== 'string') return json(400, { error: 'invalid_request', error_description: 'token is required' }, headers);
+      if (!body || typeof body.token !== 'string')
+        return json(400, { error: 'invalid_request', error_description: 'token is required' }, headers);
       const r = refreshTokens.get(body.token) ?? accessTokens.get(body.token);
       if (r) revokeFamily(r.family);
       return json(200, {}, headers);
@@ -490,13 +701,18 @@ function oauthFake(config, shared) {
        * 400 by default), or `{ done: { …fields } }` (fields merged into a normal answer).
        */
       nextToken(o) {
-        if (typeof o !== 'object' || o === null) fail('oauth.nextToken() takes { error, detail?, status? } or { done: { …fields } }');
-        for (const k of Object.keys(o)) if (!['error', 'detail', 'status', 'done'].includes(k)) fail(`oauth.nextToken(): unknown key "${k}"`);
+        if (typeof o !== 'object' || o === null)
+          fail('oauth.nextToken() takes { error, detail?, status? } or { done: { …fields } }');
+        for (const k of Object.keys(o))
+          if (!['error', 'detail', 'status', 'done'].includes(k)) fail(`oauth.nextToken(): unknown key "${k}"`);
         if ((o.error === undefined) === (o.done === undefined)) fail('oauth.nextToken(): give error or done');
-        if (o.error !== undefined && (typeof o.error !== 'string' || !o.error)) fail('oauth.nextToken(): error must be a non-empty code string');
-        if (o.done !== undefined && (typeof o.done !== 'object' || o.done === null)) fail('oauth.nextToken(): done is an object of response fields');
+        if (o.error !== undefined && (typeof o.error !== 'string' || !o.error))
+          fail('oauth.nextToken(): error must be a non-empty code string');
+        if (o.done !== undefined && (typeof o.done !== 'object' || o.done === null))
+          fail('oauth.nextToken(): done is an object of response fields');
         const status = o.status ?? 400;
-        if (!Number.isInteger(status) || status < 200 || status > 599) fail('oauth.nextToken(): status must be an HTTP status');
+        if (!Number.isInteger(status) || status < 200 || status > 599)
+          fail('oauth.nextToken(): status must be an HTTP status');
         tokenOutcomes.push({ error: o.error, detail: o.detail ?? null, status, done: o.done });
       },
       /** Each authorization request's parameters: `{ params }`. */
@@ -506,11 +722,20 @@ function oauthFake(config, shared) {
       /** Each revocation request, like `tokenRequests`. */
       revocations,
       reset() {
-        outcomes.clear(); tokenOutcomes.length = 0; codes.clear(); refreshTokens.clear(); accessTokens.clear();
-        pendingAnswers.clear(); authorizeRequests.length = 0; tokenRequests.length = 0; revocations.length = 0;
+        outcomes.clear();
+        tokenOutcomes.length = 0;
+        codes.clear();
+        refreshTokens.clear();
+        accessTokens.clear();
+        pendingAnswers.clear();
+        authorizeRequests.length = 0;
+        tokenRequests.length = 0;
+        revocations.length = 0;
       },
     },
-    origins: [...new Set([parsedIssuer.origin, authorizationEndpoint.origin, tokenEndpoint.origin, revocationEndpoint.origin])],
+    origins: [
+      ...new Set([parsedIssuer.origin, authorizationEndpoint.origin, tokenEndpoint.origin, revocationEndpoint.origin]),
+    ],
     handle,
   };
 }
@@ -520,15 +745,19 @@ function oauthFake(config, shared) {
 
 function linksFake(options, shared) {
   const config = typeof options === 'string' ? { origin: options } : options;
-  if (typeof config !== 'object' || config === null) fail('links must be an origin or { origin, allowedRedirectHosts }');
-  for (const k of Object.keys(config)) if (!['origin', 'allowedRedirectHosts'].includes(k)) fail(`links: unknown option "${k}"`);
+  if (typeof config !== 'object' || config === null)
+    fail('links must be an origin or { origin, allowedRedirectHosts }');
+  for (const k of Object.keys(config))
+    if (!['origin', 'allowedRedirectHosts'].includes(k)) fail(`links: unknown option "${k}"`);
   const origin = parseBase(config.origin, 'links.origin').origin;
   const allowedHosts = config.allowedRedirectHosts ?? null;
-  if (allowedHosts !== null && (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string'))) fail('links.allowedRedirectHosts must be an array of host names');
+  if (allowedHosts !== null && (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string')))
+    fail('links.allowedRedirectHosts must be an array of host names');
   const outcomes = script('links', (o) => {
     if (o.ending === 'done') only(o.done, ['tool', 'connectionId'], 'links');
     if (o.ending === 'error' && o.detail !== null) fail('links.next(): a connect link returns a code only (no detail)');
-    if (o.ending === 'error' && !LINK_CODES.includes(o.error)) fail(`links.next(): a connect link returns one of ${LINK_CODES.join(', ')}`);
+    if (o.ending === 'error' && !LINK_CODES.includes(o.error))
+      fail(`links.next(): a connect link returns one of ${LINK_CODES.join(', ')}`);
   });
   const links = new Map(); // link token -> { tool, redirectUri, used, expires, outcome }
   const visits = [];
@@ -540,21 +769,34 @@ function linksFake(options, shared) {
     const link = links.get(m[1]);
     visits.push({ link: url.href, known: Boolean(link) });
     if (!link) return html(page('Link not found', '<p>This link is not valid.</p>'), {}, 404);
-    if (link.used || link.expires < Date.now()) return found(withParams(link.redirectUri, { status: 'error', error: 'invalid_state' }));
+    if (link.used || link.expires < Date.now())
+      return found(withParams(link.redirectUri, { status: 'error', error: 'invalid_state' }));
     link.used = true;
     const o = outcomes.take();
     shared.closeLater(request, o);
     const headers = o.coop ? COOP : {};
     if (['closeAfterMs', 'noAnswer'].includes(o.ending)) return html(stepPage(`Connect ${link.tool}`, {}), headers);
-    const params = o.ending === 'done'
-      ? { status: 'ok', tool: o.done.tool ?? link.tool, connection_id: o.done.connectionId ?? `conn_${randomUUID()}` }
-      : { status: 'error', error: o.ending === 'denied' ? 'oauth_denied' : o.error };
+    const params =
+      o.ending === 'done'
+        ? { status: 'ok', tool: o.done.tool ?? link.tool, connection_id: o.done.connectionId ?? `conn_${randomUUID()}` }
+        : { status: 'error', error: o.ending === 'denied' ? 'oauth_denied' : o.error };
     const target = new URL(link.redirectUri).origin;
     const state = new URL(link.redirectUri).searchParams.get('vc_state') ?? '';
     const noise = o.noise
-      ? foreignFrame(shared.foreign, { type: 'vendo-connect:callback', state, query: `status=ok&tool=forged&connection_id=forged&vc_state=${encodeURIComponent(state)}` }, target)
+      ? foreignFrame(
+          shared.foreign,
+          {
+            type: 'vendo-connect:callback',
+            state,
+            query: `status=ok&tool=forged&connection_id=forged&vc_state=${encodeURIComponent(state)}`,
+          },
+          target,
+        )
       : '';
-    return html(stepPage(`Connect ${link.tool}`, { afterMs: o.afterMs, next: withParams(link.redirectUri, params), noise }), headers);
+    return html(
+      stepPage(`Connect ${link.tool}`, { afterMs: o.afterMs, next: withParams(link.redirectUri, params), noise }),
+      headers,
+    );
   }
 
   return {
@@ -568,8 +810,17 @@ function linksFake(options, shared) {
       mint({ redirectUri, tool = 'google_sheets', ...rest } = {}) {
         if (Object.keys(rest).length) fail(`links.mint(): unknown option "${Object.keys(rest)[0]}"`);
         if (typeof tool !== 'string' || !tool) fail('links.mint(): tool must be a connector slug');
-        const hosts = allowedHosts ?? (() => { try { return [new URL(redirectUri).hostname]; } catch { return []; } })();
-        const problem = typeof redirectUri === 'string' ? redirectProblem(redirectUri, hosts) : 'redirect_uri is required';
+        const hosts =
+          allowedHosts ??
+          (() => {
+            try {
+              return [new URL(redirectUri).hostname];
+            } catch {
+              return [];
+            }
+          })();
+        const problem =
+          typeof redirectUri === 'string' ? redirectProblem(redirectUri, hosts) : 'redirect_uri is required';
         if (problem) {
           const e = new Error(`INVALID_REDIRECT_URI: ${problem}`);
           e.code = 'INVALID_REDIRECT_URI';
@@ -581,7 +832,11 @@ function linksFake(options, shared) {
       },
       /** Each visit of a link page: `{ link, known }`. */
       visits,
-      reset() { outcomes.clear(); links.clear(); visits.length = 0; },
+      reset() {
+        outcomes.clear();
+        links.clear();
+        visits.length = 0;
+      },
     },
     origins: [origin],
     handle,
@@ -596,9 +851,12 @@ function linksFake(options, shared) {
  * by the fakes, and nothing else is touched. Returns `{ vendo, oauth, links, uninstall() }`.
  */
 export async function installFakes(context, options = {}) {
-  if (!context || typeof context.route !== 'function') fail('installFakes(context, options) takes a Playwright BrowserContext');
+  if (!context || typeof context.route !== 'function')
+    fail('installFakes(context, options) takes a Playwright BrowserContext');
   if (typeof options !== 'object' || options === null) fail('installFakes(): options must be an object');
-  for (const k of Object.keys(options)) if (!['vendo', 'oauth', 'links', 'foreignOrigin'].includes(k)) fail(`installFakes(): unknown option "${k}" (known: vendo, oauth, links, foreignOrigin)`);
+  for (const k of Object.keys(options))
+    if (!['vendo', 'oauth', 'links', 'foreignOrigin'].includes(k))
+      fail(`installFakes(): unknown option "${k}" (known: vendo, oauth, links, foreignOrigin)`);
   const timers = new Set();
   const shared = {
     foreign: parseBase(options.foreignOrigin ?? 'https://foreign.example', 'foreignOrigin').origin,
@@ -613,7 +871,11 @@ export async function installFakes(context, options = {}) {
       let tries = 0;
       const find = () => {
         let popup;
-        try { popup = request.frame().page(); } catch { popup = context.pages().find((p) => p.url() === url); }
+        try {
+          popup = request.frame().page();
+        } catch {
+          popup = context.pages().find((p) => p.url() === url);
+        }
         if (popup) later(() => popup.close().catch(() => {}), Math.max(0, due - Date.now()));
         else if (++tries < 200) later(find, 25);
       };
@@ -621,7 +883,10 @@ export async function installFakes(context, options = {}) {
     },
   };
   function later(f, ms) {
-    const t = setTimeout(() => { timers.delete(t); f(); }, ms);
+    const t = setTimeout(() => {
+      timers.delete(t);
+      f();
+    }, ms);
     timers.add(t);
   }
   const fakes = [];
@@ -646,8 +911,14 @@ export async function installFakes(context, options = {}) {
     }
     if (!answer && url.origin === shared.foreign && url.pathname === '/__fake/relay') {
       // Posts a message from this (foreign) origin to the popup's opener: noise.
-      answer = html(page('relay', '', `const { payload, target } = JSON.parse(decodeURIComponent(location.hash.slice(1)));
-        const to = window.parent.opener; if (to) to.postMessage(payload, target);`));
+      answer = html(
+        page(
+          'relay',
+          '',
+          `const { payload, target } = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+        const to = window.parent.opener; if (to) to.postMessage(payload, target);`,
+        ),
+      );
     }
     answer ??= json(404, { error: 'not_found' });
     await route.fulfill(answer).catch(() => {}); // the page may be gone already

@@ -14,7 +14,7 @@ gate() {
 }
 gate rustfmt cargo fmt --all --check
 gate clippy-native cargo clippy --quiet --all-targets --features serde -- -D warnings
-gate clippy-wasm32 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown --features js,serde -- -D warnings
+gate clippy-wasm32 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown --features js,serde,testing -- -D warnings
 gate biome biome ci --error-on-warnings .
 echo "lint: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -27,7 +27,7 @@ const moduleKey = /"\.\/[\w.-]+_bg\.js": import0/;
 if (!moduleKey.test(glue)) throw new Error('the import module key was not found');
 glue = glue.replace(moduleKey, `${JSON.stringify(newModule)}: import0`);
 // Exports are read as `wasm.name`.
-glue = glue.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (all, name) => {
+glue = glue.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (_all, name) => {
   const to = exports.get(name);
   if (to === undefined) throw new Error(`export ${name} has no new name`);
   return `wasm[${JSON.stringify(to)}]`;

@@ -34,8 +34,8 @@ marked() {
 
 # node --test: "# pass N" / "# fail M"
 count_node() { awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$1"; }
-# the size report: "size: N passed, M failed"
-count_size() { awk '/^size: [0-9]+ passed/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$1"; }
+# our own checks (lint, docs, size, orphans): one line "NAME: N passed, M failed"
+count_line() { awk '/^[a-z]+: [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$1"; }
 
 run() {
   local name=$1 counter=$2 limit=$3; shift 3
@@ -63,7 +63,6 @@ run() {
 }
 
 # cargo doc for the browser target, warnings denied: "docs: N passed, M failed".
-count_docs() { awk '/^docs: [0-9]+ passed/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$1"; }
 docs() {
   if RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown --features serde; then
     echo "docs: 1 passed, 0 failed"
@@ -72,12 +71,14 @@ docs() {
   fi
 }
 
+# The gates first: rustfmt, clippy (native and wasm32, warnings denied) and Biome.
+run lint count_line 1200 bash scripts/lint.sh
 run native count_rust 900 cargo test --all-targets --features serde
 run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install -- --features js
 # The Leptos example's component test, its flow scripted with vendo_connect::testing.
 run leptos count_rust 1200 bash -c 'cd examples/leptos && wasm-pack test --headless --chrome --mode no-install'
 export -f docs
-run docs count_docs 600 bash -c docs
+run docs count_line 600 bash -c docs
 if bash scripts/build-pkg.sh; then
   # The Rust consumer (examples/leptos) the e2e suite clicks through and inspects.
   timeout 1500 bash scripts/build-examples.sh || { rm -rf examples/leptos/dist; echo "=== the examples did not build"; }
@@ -92,9 +93,9 @@ if bash scripts/build-pkg.sh; then
   # The connect-app example (vendo-connect/testing), from the packed tarball; its own suite
   # below, and the npm README's test suite runs in it (tests/e2e/readme.test.mjs).
   timeout 300 bash scripts/build-connect-app.sh || echo "=== the connect-app example did not install"
-  run e2e count_node 2700 node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
+  run e2e count_node 3600 node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
   run example count_node 600 node --test --test-concurrency=1 --test-timeout=120000 examples/connect-app/test/
-  run size count_size 60 bash scripts/size-report.sh
+  run size count_line 60 bash scripts/size-report.sh
 else
   table+=("pkg        build failed: e2e and size not run")
   total_fail=$((total_fail + 2))
@@ -103,7 +104,6 @@ fi
 # Every suite stops what it started: nothing with this run's mark may outlive the suites.
 # (Each suite's leftovers were stopped above, and reported; this also catches what the
 # builds between the suites started.)
-count_orphans() { awk '/^orphans: [0-9]+ passed/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$1"; }
 orphans() {
   sleep 2
   local left
@@ -114,7 +114,7 @@ orphans() {
 }
 export -f orphans marked
 export logs
-run orphans count_orphans 60 bash -c orphans
+run orphans count_line 60 bash -c orphans
 
 echo
 echo "=== summary"

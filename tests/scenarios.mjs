@@ -22,11 +22,23 @@ export function summary(r) {
   const v = r.value;
   if (v === undefined || v === null) return { status: 'resolved' };
   if ('connectionId' in v && 'provider' in v) {
-    return { status: 'resolved', provider: v.provider, returnUrl: v.returnUrl, connectionId: typeof v.connectionId, displayName: typeof v.displayName };
+    return {
+      status: 'resolved',
+      provider: v.provider,
+      returnUrl: v.returnUrl,
+      connectionId: typeof v.connectionId,
+      displayName: typeof v.displayName,
+    };
   }
   if ('tool' in v) return { status: 'resolved', tool: v.tool, connectionId: typeof v.connectionId };
   if ('codeVerifier' in v) return { status: 'resolved', code: typeof v.code, codeVerifier: typeof v.codeVerifier };
-  if ('accessToken' in v) return { status: 'resolved', tokenType: v.tokenType, refreshToken: typeof v.refreshToken, expiresIn: typeof v.expiresIn };
+  if ('accessToken' in v)
+    return {
+      status: 'resolved',
+      tokenType: v.tokenType,
+      refreshToken: typeof v.refreshToken,
+      expiresIn: typeof v.expiresIn,
+    };
   return { status: 'resolved' };
 }
 
@@ -38,7 +50,13 @@ export const SCENARIOS = [
   {
     name: 'connect, first-party provider: done, with return_url from returnTo',
     run: async (t) => summary(await t.connect({ done: true }, { provider: 'notion', returnTo: '/connections/notion' })),
-    expect: { status: 'resolved', provider: 'notion', returnUrl: '/connections/notion', connectionId: 'string', displayName: 'string' },
+    expect: {
+      status: 'resolved',
+      provider: 'notion',
+      returnUrl: '/connections/notion',
+      connectionId: 'string',
+      displayName: 'string',
+    },
   },
   {
     name: 'connect, Composio provider: done, no returnTo gives return_url null',
@@ -67,7 +85,8 @@ export const SCENARIOS = [
   },
   {
     name: 'Vendo refuses a returnTo that is not a same-origin path: 400 invalid_return_to',
-    run: (t) => t.visitVendo(`/api/oauth/notion/authorize?embed=1&state=s&returnTo=${encodeURIComponent('/%2F%2Fevil.example')}`),
+    run: (t) =>
+      t.visitVendo(`/api/oauth/notion/authorize?embed=1&state=s&returnTo=${encodeURIComponent('/%2F%2Fevil.example')}`),
     expect: { status: 400, body: { error: 'invalid_return_to' } },
   },
 

@@ -12,7 +12,10 @@ export function listen(handler, port, host = '127.0.0.1') {
 }
 
 export function close(server) {
-  return new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); });
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
 }
 
 export function send(res, status, body, headers = {}) {
@@ -31,7 +34,13 @@ export const redirect = (res, location, headers = {}) => send(res, 302, '', { Lo
 export function readBody(req, limit = 65536) {
   return new Promise((resolve, reject) => {
     let data = '';
-    req.on('data', (c) => { data += c; if (data.length > limit) { reject(new Error('body too large')); req.destroy(); } });
+    req.on('data', (c) => {
+      data += c;
+      if (data.length > limit) {
+        reject(new Error('body too large'));
+        req.destroy();
+      }
+    });
     req.on('end', () => resolve(data));
     req.on('error', reject);
   });
@@ -42,7 +51,12 @@ export async function readParams(req) {
   const body = await readBody(req);
   const type = req.headers['content-type'] || '';
   if (type.startsWith('application/json')) {
-    try { const v = JSON.parse(body); return v && typeof v === 'object' && !Array.isArray(v) ? v : null; } catch { return null; }
+    try {
+      const v = JSON.parse(body);
+      return v && typeof v === 'object' && !Array.isArray(v) ? v : null;
+    } catch {
+      return null;
+    }
   }
   return Object.fromEntries(new URLSearchParams(body));
 }
@@ -59,7 +73,8 @@ export function cookies(req) {
 export const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** JSON for an inline <script>, safe against </script> and friends. */
-export const scriptJson = (v) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+export const scriptJson = (v) =>
+  JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
 export function page(title, body, script = '') {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>

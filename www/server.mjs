@@ -15,9 +15,15 @@ import { startOidc } from './oidc.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOTS = { '/pkg/': path.join(here, '..', 'pkg'), '/': path.join(here, 'public') };
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.ts': 'text/plain; charset=utf-8',
-  '.md': 'text/plain; charset=utf-8', '.svg': 'image/svg+xml',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.ts': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
 
 /** The headers a callback / redirect page should be sent with (docs/security.md#callback-page). */
@@ -25,7 +31,11 @@ export const REDIRECT_PAGE_HEADERS = { 'Referrer-Policy': 'no-referrer', 'Cache-
 
 async function serveStatic(req, res) {
   let pathname;
-  try { pathname = decodeURIComponent(new URL(req.url, 'http://demo.local').pathname); } catch { return send(res, 400, 'bad path'); }
+  try {
+    pathname = decodeURIComponent(new URL(req.url, 'http://demo.local').pathname);
+  } catch {
+    return send(res, 400, 'bad path');
+  }
   if (pathname === '/') pathname = '/index.html';
   // Every page here can be a redirect page: the headers docs/security.md#callback-page
   // recommends, so a response in the URL is neither cached nor sent on as a Referer.
@@ -35,11 +45,15 @@ async function serveStatic(req, res) {
   const mount = Object.keys(ROOTS).find((m) => pathname.startsWith(m));
   const root = ROOTS[mount];
   const file = path.resolve(root, `.${pathname.slice(mount.length - 1)}`);
-  if (pathname.includes('\0') || (file !== root && !file.startsWith(root + path.sep))) return send(res, 403, 'forbidden');
+  if (pathname.includes('\0') || (file !== root && !file.startsWith(root + path.sep)))
+    return send(res, 403, 'forbidden');
   try {
     if (!(await stat(file)).isFile()) return send(res, 404, 'not found');
     const body = await readFile(file);
-    return send(res, 200, body, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', ...headers });
+    return send(res, 200, body, {
+      'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+      ...headers,
+    });
   } catch {
     return send(res, 404, 'not found');
   }
@@ -61,18 +75,31 @@ export async function startServers({ demoPort = 8080, vendoPort = 8081, provider
   const oidc = await startOidc({
     port: oidcPort,
     // The popup callback pages, and the pages same-tab flows return to (the demo, the test harness).
-    redirectUris: [`${demoOrigin}/callback.html`, `${demoOrigin}/callback-coop.html`, `${demoOrigin}/`, `${demoOrigin}/harness.html`],
+    redirectUris: [
+      `${demoOrigin}/callback.html`,
+      `${demoOrigin}/callback-coop.html`,
+      `${demoOrigin}/`,
+      `${demoOrigin}/harness.html`,
+    ],
     origins: [demoOrigin],
   });
   return {
-    demoOrigin, vendoOrigin, providerOrigin, oidc,
-    async close() { await Promise.all([close(demo), close(vendo), close(provider), oidc.close()]); },
+    demoOrigin,
+    vendoOrigin,
+    providerOrigin,
+    oidc,
+    async close() {
+      await Promise.all([close(demo), close(vendo), close(provider), oidc.close()]);
+    },
   };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const s = await startServers();
-  process.on("SIGINT", async () => { await s.close(); process.exit(0); });
+  process.on('SIGINT', async () => {
+    await s.close();
+    process.exit(0);
+  });
   console.log(`Demo: ${s.demoOrigin}`);
   console.log(`Vendo: ${s.vendoOrigin}`);
   console.log(`Provider: ${s.providerOrigin}`);

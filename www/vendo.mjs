@@ -25,9 +25,19 @@ export function safeReturnTo(p) {
   if (typeof p !== 'string' || p.length > 2048) return false;
   let cur = p;
   for (let i = 0; i < 4; i++) {
-    if (!cur.startsWith('/') || cur.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(cur) || /^\/*[a-z][a-z0-9+.-]*:/i.test(cur)) return false;
+    if (
+      !cur.startsWith('/') ||
+      cur.startsWith('//') ||
+      /[\\\u0000-\u001f\u007f]/.test(cur) ||
+      /^\/*[a-z][a-z0-9+.-]*:/i.test(cur)
+    )
+      return false;
     let next;
-    try { next = decodeURIComponent(cur); } catch { return false; }
+    try {
+      next = decodeURIComponent(cur);
+    } catch {
+      return false;
+    }
     if (next === cur) return true;
     cur = next;
   }
@@ -43,18 +53,28 @@ export function vendoHandler({ providerOrigin }) {
     let path = url.pathname;
     let mode = '';
     const sim = path.match(/^\/sim\/([a-z0-9_]+)(\/.*)$/);
-    if (sim) { mode = sim[1]; path = sim[2]; }
+    if (sim) {
+      mode = sim[1];
+      path = sim[2];
+    }
     const prefix = sim ? `/sim/${mode}` : '';
     const q = url.searchParams;
     if (!path.startsWith('/__test/')) log.requests.push(req.url);
 
     if (path === '/__test/log') return json(res, 200, log);
     if (path === '/__test/reset' && req.method === 'POST') {
-      pending.clear(); log.requests.length = 0; log.acks.length = 0; log.connections.length = 0;
+      pending.clear();
+      log.requests.length = 0;
+      log.acks.length = 0;
+      log.connections.length = 0;
       return json(res, 200, { ok: true });
     }
     if (path === '/__test/ack' && req.method === 'POST') {
-      try { log.acks.push(JSON.parse(await readBody(req))); } catch { /* ignored */ }
+      try {
+        log.acks.push(JSON.parse(await readBody(req)));
+      } catch {
+        /* ignored */
+      }
       return send(res, 204, '');
     }
 
@@ -64,23 +84,41 @@ export function vendoHandler({ providerOrigin }) {
     if ((m = path.match(/^\/connections\/connect\/([^/]+)$/))) return wizard(m[1]);
     if ((m = path.match(/^\/fake-provider\/([^/]+)\/authorize$/))) return consent(m[1], 'state');
     if ((m = path.match(/^\/fake-composio\/([^/]+)\/authorize$/))) return consent(m[1], 'cstate');
-    if ((m = path.match(/^\/api\/oauth\/composio\/([^/]+)\/callback$/))) return callback(m[1], q.get('cstate'), 'composio');
+    if ((m = path.match(/^\/api\/oauth\/composio\/([^/]+)\/callback$/)))
+      return callback(m[1], q.get('cstate'), 'composio');
     if ((m = path.match(/^\/api\/oauth\/([^/]+)\/callback$/))) return callback(m[1], q.get('state'), 'first_party');
     return json(res, 404, { error: 'not_found' });
 
     function entryChecks(provider, catalog) {
-      if (ENTRY_ERRORS[mode]) { const [s, e] = ENTRY_ERRORS[mode]; json(res, s, { error: e }); return false; }
-      if (!catalog.has(provider)) { json(res, 404, { error: 'provider_unknown' }); return false; }
-      if (q.has('returnTo') && !safeReturnTo(q.get('returnTo'))) { json(res, 400, { error: 'invalid_return_to' }); return false; }
+      if (ENTRY_ERRORS[mode]) {
+        const [s, e] = ENTRY_ERRORS[mode];
+        json(res, s, { error: e });
+        return false;
+      }
+      if (!catalog.has(provider)) {
+        json(res, 404, { error: 'provider_unknown' });
+        return false;
+      }
+      if (q.has('returnTo') && !safeReturnTo(q.get('returnTo'))) {
+        json(res, 400, { error: 'invalid_return_to' });
+        return false;
+      }
       return true;
     }
 
     function remember(provider, kind) {
       const nonce = randomBytes(16).toString('hex');
       pending.set(nonce, {
-        nonce, provider, kind, mode, prefix,
-        state: q.get('state'), openerOrigin: q.get('opener_origin'), appKey: q.get('app_key'),
-        returnTo: q.get('returnTo'), embed: q.get('embed') === '1',
+        nonce,
+        provider,
+        kind,
+        mode,
+        prefix,
+        state: q.get('state'),
+        openerOrigin: q.get('opener_origin'),
+        appKey: q.get('app_key'),
+        returnTo: q.get('returnTo'),
+        embed: q.get('embed') === '1',
       });
       const attrs = 'HttpOnly; SameSite=Lax; Path=/; Max-Age=600';
       res.setHeader('Set-Cookie', [`vendo_oauth_${nonce}=1; ${attrs}`, `vendo_oauth_pending=${nonce}; ${attrs}`]);
@@ -108,42 +146,70 @@ export function vendoHandler({ providerOrigin }) {
     function wizard(provider) {
       const again = new URLSearchParams(q);
       again.set('internal', '1');
-      return html(res, 200, page(`Connect ${provider}`, `<h1>Connect ${escapeHtml(provider)}</h1>
+      return html(
+        res,
+        200,
+        page(
+          `Connect ${provider}`,
+          `<h1>Connect ${escapeHtml(provider)}</h1>
         <p>Vendo will ask ${escapeHtml(provider)} for access. You can pick an existing connection or make a new one.</p>
         <button id="wizard-connect" class="primary">Connect</button>`,
-      `document.getElementById('wizard-connect').onclick = () => { location.href = ${scriptJson(`${prefix}/api/oauth/composio/${provider}/start?${again}`)}; };`));
+          `document.getElementById('wizard-connect').onclick = () => { location.href = ${scriptJson(`${prefix}/api/oauth/composio/${provider}/start?${again}`)}; };`,
+        ),
+      );
     }
 
     function consent(provider, param) {
       const nonce = q.get(param) || '';
-      const base = param === 'cstate' ? `${prefix}/api/oauth/composio/${provider}/callback` : `${prefix}/api/oauth/${provider}/callback`;
+      const base =
+        param === 'cstate'
+          ? `${prefix}/api/oauth/composio/${provider}/callback`
+          : `${prefix}/api/oauth/${provider}/callback`;
       const approve = `${base}?${new URLSearchParams({ code: `code_${randomBytes(6).toString('hex')}`, [param]: nonce })}`;
       const deny = `${base}?${new URLSearchParams({ error: 'access_denied', [param]: nonce })}`;
       const flow = pending.get(nonce);
       const auto = flow && { auto_approve: 'approve', auto_deny: 'deny' }[flow.mode];
       if (mode === 'coop_consent' && q.get('signed_in') !== '1') {
         // The provider's sign-in page, without COOP; its consent page sends it.
-        return html(res, 200, page(`Sign in to ${provider}`, `<h1>Sign in to ${escapeHtml(provider)}</h1>
+        return html(
+          res,
+          200,
+          page(
+            `Sign in to ${provider}`,
+            `<h1>Sign in to ${escapeHtml(provider)}</h1>
           <button id="signin" class="primary">Sign in</button>`,
-        `document.getElementById('signin').onclick = () => { location.href = ${scriptJson(`${url.pathname}?${q}&signed_in=1`)}; };`));
+            `document.getElementById('signin').onclick = () => { location.href = ${scriptJson(`${url.pathname}?${q}&signed_in=1`)}; };`,
+          ),
+        );
       }
-      const coop = mode === 'coop_every' || mode === 'coop_consent' ? { 'Cross-Origin-Opener-Policy': 'same-origin' } : {};
-      return html(res, 200, page(`Authorize ${provider}`, `<h1>${escapeHtml(provider)} wants access</h1>
+      const coop =
+        mode === 'coop_every' || mode === 'coop_consent' ? { 'Cross-Origin-Opener-Policy': 'same-origin' } : {};
+      return html(
+        res,
+        200,
+        page(
+          `Authorize ${provider}`,
+          `<h1>${escapeHtml(provider)} wants access</h1>
         <p>Allow Vendo to read and write your ${escapeHtml(provider)} data?</p>
         <button id="approve" class="primary">Approve</button><button id="deny">Deny</button>`,
-      `document.getElementById('approve').onclick = () => { location.href = ${scriptJson(approve)}; };
+          `document.getElementById('approve').onclick = () => { location.href = ${scriptJson(approve)}; };
        document.getElementById('deny').onclick = () => { location.href = ${scriptJson(deny)}; };
-       ${auto ? `document.getElementById("${auto}").click();` : ''}`), coop);
+       ${auto ? `document.getElementById("${auto}").click();` : ''}`,
+        ),
+        coop,
+      );
     }
 
     // GET /api/oauth/{provider}/callback and /api/oauth/composio/{provider}/callback
     function callback(provider, nonce, kind) {
       const jar = cookies(req);
       const flow = nonce ? pending.get(nonce) : undefined;
-      const fail = (status, code, detail) => callbackPage(res, status, flow, { type: 'vendo:oauth:error', code, detail, state: flow?.state ?? null });
+      const fail = (status, code, detail) =>
+        callbackPage(res, status, flow, { type: 'vendo:oauth:error', code, detail, state: flow?.state ?? null });
       if (kind === 'composio' && !nonce) return fail(400, 'missing_cstate', 'cstate is missing');
       if (q.get('error')) return fail(400, q.get('error'), 'the provider reported an error');
-      if (kind === 'first_party' && (!q.get('code') || !nonce)) return fail(400, 'missing_params', 'code or state is missing');
+      if (kind === 'first_party' && (!q.get('code') || !nonce))
+        return fail(400, 'missing_params', 'code or state is missing');
       if (!flow || jar[`vendo_oauth_${nonce}`] !== '1' || flow.provider !== provider) {
         return fail(400, 'oauth_state_invalid', 'the state cookie does not match');
       }
@@ -169,18 +235,36 @@ export function vendoHandler({ providerOrigin }) {
     const mode = flow?.mode || '';
     const openerOrigin = flow?.openerOrigin || '';
     const gone = 'HttpOnly; SameSite=Lax; Path=/; Max-Age=0';
-    const headers = { 'Set-Cookie': [`vendo_oauth_pending=; ${gone}`, ...(flow?.nonce ? [`vendo_oauth_${flow.nonce}=; ${gone}`] : [])] };
+    const headers = {
+      'Set-Cookie': [`vendo_oauth_pending=; ${gone}`, ...(flow?.nonce ? [`vendo_oauth_${flow.nonce}=; ${gone}`] : [])],
+    };
     if (mode === 'omit_state') delete payload.state;
     if (mode === 'wrong_state') payload.state = `not-${payload.state}`;
     if (mode === 'wrong_origin') {
       // The same popup, but the message comes from a page on another origin.
-      return redirect(res, `${providerOrigin}/relay.html#${encodeURIComponent(JSON.stringify({ payload, target: openerOrigin }))}`, headers);
+      return redirect(
+        res,
+        `${providerOrigin}/relay.html#${encodeURIComponent(JSON.stringify({ payload, target: openerOrigin }))}`,
+        headers,
+      );
     }
-    const spoof = mode === 'spoof_then_done'
-      ? `<iframe src="${escapeHtml(`${providerOrigin}/relay.html#${encodeURIComponent(JSON.stringify({
-        payload: { type: 'vendo:oauth:error', code: 'spoofed', detail: 'from another origin', state: payload.state }, target: openerOrigin, viaParent: true,
-      }))}`)}" hidden></iframe>`
-      : '';
+    const spoof =
+      mode === 'spoof_then_done'
+        ? `<iframe src="${escapeHtml(
+            `${providerOrigin}/relay.html#${encodeURIComponent(
+              JSON.stringify({
+                payload: {
+                  type: 'vendo:oauth:error',
+                  code: 'spoofed',
+                  detail: 'from another origin',
+                  state: payload.state,
+                },
+                target: openerOrigin,
+                viaParent: true,
+              }),
+            )}`,
+          )}" hidden></iframe>`
+        : '';
     const script = `
       const payload = ${scriptJson(payload)}, openerOrigin = ${scriptJson(openerOrigin)}, mode = ${scriptJson(mode)};
       const prefix = ${scriptJson(flow?.prefix || '')};
@@ -202,7 +286,8 @@ export function vendoHandler({ providerOrigin }) {
           setTimeout(() => { if (!acked || mode === 'slow_close') window.close(); }, mode === 'slow_close' ? 10000 : 2000);
         }, delay);
       }`;
-    const text = payload.type === 'vendo:oauth:done' ? 'Connected. This window will close.' : `Could not connect: ${payload.code}`;
+    const text =
+      payload.type === 'vendo:oauth:done' ? 'Connected. This window will close.' : `Could not connect: ${payload.code}`;
     return html(res, status, page('Vendo', `<h1>${escapeHtml(text)}</h1>${spoof}`, script), headers);
   }
 }

@@ -8,8 +8,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const MOUNTS = [['/node_modules/vendo-connect/', path.join(here, 'node_modules', 'vendo-connect')], ['/', path.join(here, 'public')]];
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
+const MOUNTS = [
+  ['/node_modules/vendo-connect/', path.join(here, 'node_modules', 'vendo-connect')],
+  ['/', path.join(here, 'public')],
+];
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
 
 export async function startApp({ port = 5173 } = {}) {
   const server = createServer(async (req, res) => {
@@ -31,7 +38,11 @@ export async function startApp({ port = 5173 } = {}) {
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     origin: `http://localhost:${server.address().port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

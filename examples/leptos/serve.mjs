@@ -13,7 +13,9 @@ import { startOidc } from '../../www/oidc.mjs';
 export const DIST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dist');
 
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
   '.wasm': 'application/wasm',
 };
 
@@ -22,13 +24,19 @@ const TYPES = {
 export async function serveDist({ dir = DIST, port = 0 } = {}) {
   const server = await listen(async (req, res) => {
     let pathname;
-    try { pathname = decodeURIComponent(new URL(req.url, 'http://app.local').pathname); } catch { return send(res, 400, 'bad path'); }
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://app.local').pathname);
+    } catch {
+      return send(res, 400, 'bad path');
+    }
     if (pathname === '/') pathname = '/index.html';
     const file = path.resolve(dir, `.${pathname}`);
     if (pathname.includes('\0') || !file.startsWith(dir + path.sep)) return send(res, 403, 'forbidden');
     try {
       if (!(await stat(file)).isFile()) return send(res, 404, 'not found');
-      return send(res, 200, await readFile(file), { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      return send(res, 200, await readFile(file), {
+        'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+      });
     } catch {
       return send(res, 404, 'not found');
     }
@@ -46,7 +54,9 @@ export function startAppOidc(app, port = 0) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const port = Number(process.argv[2] || 8090);
   const oidcPort = Number(process.argv[3] || 8084);
-  try { await stat(path.join(DIST, 'index.html')); } catch {
+  try {
+    await stat(path.join(DIST, 'index.html'));
+  } catch {
     console.error('examples/leptos/dist is missing: run `bash scripts/build-examples.sh` first.');
     process.exit(1);
   }
@@ -58,5 +68,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   console.log(`OAuth server for its callback: ${oidc.issuer}`);
   console.log(`Vendo server (from \`make demo\`): ${vendo}`);
   console.log(`Open ${url}`);
-  process.on('SIGINT', async () => { await Promise.all([app.close(), oidc.close()]); process.exit(0); });
+  process.on('SIGINT', async () => {
+    await Promise.all([app.close(), oidc.close()]);
+    process.exit(0);
+  });
 }

@@ -42,12 +42,16 @@ export async function startViteDev(major) {
   };
 }
 
-const freePort = () => new Promise((resolve, reject) => {
-  const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = net
+      .createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = s.address();
+        s.close(() => resolve(port));
+      });
   });
-});
 
 /**
  * Spawns `argv(port)` in `cwd` (relative to tests/consumers/) with `node` (a path to a Node
@@ -63,30 +67,54 @@ export async function startCommand({ cwd, argv, node = process.execPath, env = {
     cwd: dir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ASTRO_TELEMETRY_DISABLED: '1', BROWSER: 'none', NO_COLOR: '1', ...env },
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: '1',
+      ASTRO_TELEMETRY_DISABLED: '1',
+      BROWSER: 'none',
+      NO_COLOR: '1',
+      ...env,
+    },
   });
   let output = '';
-  const keep = (d) => { output = (output + d).slice(-8000); };
+  const keep = (d) => {
+    output = (output + d).slice(-8000);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let gone = false;
-  exited.then(() => { gone = true; });
+  exited.then(() => {
+    gone = true;
+  });
   const close = async () => {
     if (gone) return;
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
-    const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} }, 10_000);
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    }, 10_000);
     await exited;
     clearTimeout(timer);
   };
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (gone) throw new Error(`${argv(port).join(' ')} (in ${cwd}) exited:\n${output}`);
-    const status = await fetch(origin, { signal: AbortSignal.timeout(60_000) }).then((r) => r.status, () => 0);
+    const status = await fetch(origin, { signal: AbortSignal.timeout(60_000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) break;
     if (Date.now() > until) {
       await close();
-      throw new Error(`${argv(port).join(' ')} (in ${cwd}) did not answer 200 within ${timeoutMs} ms (last: ${status}):\n${output}`);
+      throw new Error(
+        `${argv(port).join(' ')} (in ${cwd}) did not answer 200 within ${timeoutMs} ms (last: ${status}):\n${output}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -6,15 +6,24 @@ import { closed } from './harness.mjs';
 import { setup, harnessPage, clickRun, settled, vendoLog } from './support.mjs';
 
 let ctx;
-before(async () => { ctx = await setup(); });
-after(async () => { await ctx?.close(); });
+before(async () => {
+  ctx = await setup();
+});
+after(async () => {
+  await ctx?.close();
+});
 
 const base = (mode) => `${ctx.servers.vendoOrigin}${mode ? `/sim/${mode}` : ''}`;
 const connectSrc = (opts) => `window.record(window.sdk.connect(${opts}))`;
 
 test('notion: click, approve, typed result, ack delivered, popup closed', async () => {
   const page = await harnessPage(ctx);
-  const popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base())}, provider: 'notion', returnTo: '/connections/notion', appKey: 'ak_test' }`));
+  const popup = await clickRun(
+    page,
+    connectSrc(
+      `{ baseUrl: ${JSON.stringify(base())}, provider: 'notion', returnTo: '/connections/notion', appKey: 'ak_test' }`,
+    ),
+  );
   await popup.click('#approve');
   const r = await settled(page);
   assert.equal(r.status, 'resolved', JSON.stringify(r));
@@ -26,7 +35,10 @@ test('notion: click, approve, typed result, ack delivered, popup closed', async 
   assert.match(r.value.state, /^[A-Za-z0-9_-]{43}$/);
   await closed(popup, 5_000);
   const log = await vendoLog(ctx);
-  assert.ok(log.acks.some((a) => a.connection_id === r.value.connectionId), 'the popup received our ack');
+  assert.ok(
+    log.acks.some((a) => a.connection_id === r.value.connectionId),
+    'the popup received our ack',
+  );
   const authorize = log.requests.find((q) => q.includes('/api/oauth/notion/authorize'));
   assert.ok(authorize.includes(`opener_origin=${encodeURIComponent(ctx.servers.demoOrigin)}`), authorize);
   assert.ok(authorize.includes('embed=1') && authorize.includes('app_key=ak_test'), authorize);
@@ -58,7 +70,10 @@ test('deny rejects with the provider code access_denied', async () => {
 
 test('the person closing the popup rejects with popup_closed after the grace period', async () => {
   const page = await harnessPage(ctx);
-  const popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base())}, provider: 'notion', closedGraceMs: 300 }`));
+  const popup = await clickRun(
+    page,
+    connectSrc(`{ baseUrl: ${JSON.stringify(base())}, provider: 'notion', closedGraceMs: 300 }`),
+  );
   await popup.waitForSelector('#approve');
   await popup.waitForTimeout(600); // a person reads the page first (docs/decisions.md#coop)
   await popup.close();
@@ -71,7 +86,9 @@ test('without a user gesture the popup blocker wins: popup_blocked at once', asy
   const page = await ctx.browser.newPage();
   const auto = encodeURIComponent(JSON.stringify({ baseUrl: base(), provider: 'notion' }));
   let popups = 0;
-  page.on('popup', () => { popups += 1; });
+  page.on('popup', () => {
+    popups += 1;
+  });
   await page.goto(`${ctx.servers.demoOrigin}/harness.html?auto=${auto}`);
   const r = await settled(page, -1, 5_000);
   assert.equal(r.code, 'popup_blocked');
@@ -83,7 +100,10 @@ test('invalid options reject before any window opens', async () => {
   const page = await harnessPage(ctx);
   const codes = await page.evaluate(async (b) => {
     const cases = [
-      undefined, null, 42, {},
+      undefined,
+      null,
+      42,
+      {},
       { baseUrl: b, provider: 'Notion!' },
       { baseUrl: 'http://vendo.example', provider: 'notion' },
       { baseUrl: b, provider: 'notion', returnTo: 'https://evil.com' },
@@ -96,7 +116,12 @@ test('invalid options reject before any window opens', async () => {
     ];
     const out = [];
     for (const c of cases) {
-      try { await window.sdk.connect(c); out.push('resolved'); } catch (e) { out.push(e instanceof window.sdk.ConnectError ? e.code : `not a ConnectError: ${e}`); }
+      try {
+        await window.sdk.connect(c);
+        out.push('resolved');
+      } catch (e) {
+        out.push(e instanceof window.sdk.ConnectError ? e.code : `not a ConnectError: ${e}`);
+      }
     }
     return out;
   }, base());
@@ -107,7 +132,10 @@ test('invalid options reject before any window opens', async () => {
 test('server errors pass through: unknown provider page never posts, error_<code> rejects with the code', async () => {
   const page = await harnessPage(ctx);
   for (const code of ['db_insert_failed', 'composio_not_active', 'oauth_state_invalid', 'some_future_code']) {
-    const popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base(`error_${code}`))}, provider: 'notion' }`));
+    const popup = await clickRun(
+      page,
+      connectSrc(`{ baseUrl: ${JSON.stringify(base(`error_${code}`))}, provider: 'notion' }`),
+    );
     await popup.click('#approve').catch(() => {});
     const r = await settled(page);
     assert.equal(r.code, code, JSON.stringify(r));
@@ -118,8 +146,13 @@ test('server errors pass through: unknown provider page never posts, error_<code
 test('misbehaving servers: wrong origin, wrong state and spoofed errors are ignored; omitted state and double posts are fine', async () => {
   const page = await harnessPage(ctx);
   const run = async (mode, extra = '') => {
-    await page.evaluate(() => { window.events = []; });
-    const popup = await clickRun(page, `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(base(mode))}, provider: 'notion', closedGraceMs: 300, onEvent: (e) => window.events.push(e) ${extra} }))`);
+    await page.evaluate(() => {
+      window.events = [];
+    });
+    const popup = await clickRun(
+      page,
+      `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(base(mode))}, provider: 'notion', closedGraceMs: 300, onEvent: (e) => window.events.push(e) ${extra} }))`,
+    );
     await popup.click('#approve');
     return popup;
   };
@@ -130,7 +163,10 @@ test('misbehaving servers: wrong origin, wrong state and spoofed errors are igno
   let r = await settled(page);
   assert.equal(r.code, 'popup_closed');
   let events = await page.evaluate(() => window.events);
-  assert.ok(events.some((e) => e.kind === 'message_ignored' && /origin/.test(e.detail)), JSON.stringify(events));
+  assert.ok(
+    events.some((e) => e.kind === 'message_ignored' && /origin/.test(e.detail)),
+    JSON.stringify(events),
+  );
 
   popup = await run('wrong_state');
   await page.waitForFunction(() => window.events.some((e) => e.kind === 'message_ignored'), null, { timeout: 10_000 });
@@ -138,13 +174,19 @@ test('misbehaving servers: wrong origin, wrong state and spoofed errors are igno
   r = await settled(page);
   assert.equal(r.code, 'popup_closed');
   events = await page.evaluate(() => window.events);
-  assert.ok(events.some((e) => e.kind === 'message_ignored' && /state/.test(e.detail)), JSON.stringify(events));
+  assert.ok(
+    events.some((e) => e.kind === 'message_ignored' && /state/.test(e.detail)),
+    JSON.stringify(events),
+  );
 
   await run('spoof_then_done');
   r = await settled(page);
   assert.equal(r.status, 'resolved', JSON.stringify(r));
   events = await page.evaluate(() => window.events);
-  assert.ok(events.some((e) => e.kind === 'message_ignored'), 'the spoofed error was ignored');
+  assert.ok(
+    events.some((e) => e.kind === 'message_ignored'),
+    'the spoofed error was ignored',
+  );
 
   await run('omit_state');
   r = await settled(page);
@@ -160,14 +202,20 @@ test('misbehaving servers: wrong origin, wrong state and spoofed errors are igno
 
 test('a popup that never posts or closes at once ends in popup_closed; a slow closer is closed for it', async () => {
   const page = await harnessPage(ctx);
-  let popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base('close_immediately'))}, provider: 'notion', closedGraceMs: 200 }`));
+  let popup = await clickRun(
+    page,
+    connectSrc(`{ baseUrl: ${JSON.stringify(base('close_immediately'))}, provider: 'notion', closedGraceMs: 200 }`),
+  );
   await popup.waitForSelector('#approve');
   await popup.waitForTimeout(600);
   await popup.click('#approve').catch(() => {});
   let r = await settled(page);
   assert.equal(r.code, 'popup_closed');
 
-  popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base('never_post'))}, provider: 'notion', timeoutMs: 1500 }`));
+  popup = await clickRun(
+    page,
+    connectSrc(`{ baseUrl: ${JSON.stringify(base('never_post'))}, provider: 'notion', timeoutMs: 1500 }`),
+  );
   await popup.click('#approve');
   r = await settled(page);
   assert.equal(r.code, 'timeout');
@@ -183,7 +231,10 @@ test('a popup that never posts or closes at once ends in popup_closed; a slow cl
 
 test('abort and supersede', async () => {
   const page = await harnessPage(ctx);
-  const popup = await clickRun(page, `window.ctl = new AbortController(); window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(base())}, provider: 'notion', signal: window.ctl.signal }))`);
+  const popup = await clickRun(
+    page,
+    `window.ctl = new AbortController(); window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(base())}, provider: 'notion', signal: window.ctl.signal }))`,
+  );
   await page.evaluate(() => window.ctl.abort());
   let r = await settled(page);
   assert.equal(r.code, 'aborted');
@@ -204,15 +255,25 @@ test('abort and supersede', async () => {
 
 test('a Vendo message posted as JSON text is ignored like any non-message (docs/wire.md#messages)', async () => {
   const page = await harnessPage(ctx);
-  await page.evaluate(() => { window.events = []; });
-  const popup = await clickRun(page, connectSrc(`{ baseUrl: ${JSON.stringify(base('post_string'))}, provider: 'notion', closedGraceMs: 0, onEvent: (e) => window.events.push(e) }`));
+  await page.evaluate(() => {
+    window.events = [];
+  });
+  const popup = await clickRun(
+    page,
+    connectSrc(
+      `{ baseUrl: ${JSON.stringify(base('post_string'))}, provider: 'notion', closedGraceMs: 0, onEvent: (e) => window.events.push(e) }`,
+    ),
+  );
   await popup.waitForSelector('#approve');
   await popup.waitForTimeout(600);
   await popup.click('#approve');
   const r = await settled(page); // Vendo's page, never acked, closes itself after 2 s
   assert.equal(r.code, 'popup_closed', JSON.stringify(r));
   const ignored = (await page.evaluate(() => window.events)).filter((e) => e.kind === 'message_ignored');
-  assert.ok(ignored.some((e) => /not a vendo:oauth message \(origin http:\/\/127\.0\.0\.1:/.test(e.detail)), JSON.stringify(ignored));
+  assert.ok(
+    ignored.some((e) => /not a vendo:oauth message \(origin http:\/\/127\.0\.0\.1:/.test(e.detail)),
+    JSON.stringify(ignored),
+  );
   await page.close();
 });
 
@@ -220,7 +281,10 @@ test('a flow aborted the moment its popup opens still closes the popup (Chromium
   const page = await harnessPage(ctx);
   const b = JSON.stringify(base());
   for (let i = 0; i < 30; i++) {
-    const popup = await clickRun(page, `window.c = new AbortController(); window.record(window.sdk.connect({ baseUrl: ${b}, provider: 'notion', signal: window.c.signal }))`);
+    const popup = await clickRun(
+      page,
+      `window.c = new AbortController(); window.record(window.sdk.connect({ baseUrl: ${b}, provider: 'notion', signal: window.c.signal }))`,
+    );
     await page.evaluate(() => window.c.abort()); // while the popup's first navigation is in flight
     const r = await settled(page);
     assert.equal(r.code, 'aborted');

@@ -16,11 +16,20 @@ test('the Leptos app (a Rust consumer) contains none of the JS skin', () => {
   // The skin's exports, as wasm-bindgen generated them for the npm build.
   const skin = [...readFileSync(gen, 'utf8').matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
   assert.ok(skin.includes('connect') && skin.includes('tokenRequest'), `the skin's exports were not found: ${skin}`);
-  const npmExports = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(file('target/pkg-gen/vendo_connect_bg.wasm')))).map((e) => e.name);
-  assert.ok(skin.every((name) => npmExports.includes(name)), 'the npm wasm exports the skin (control)');
+  const npmExports = WebAssembly.Module.exports(
+    new WebAssembly.Module(readFileSync(file('target/pkg-gen/vendo_connect_bg.wasm'))),
+  ).map((e) => e.name);
+  assert.ok(
+    skin.every((name) => npmExports.includes(name)),
+    'the npm wasm exports the skin (control)',
+  );
 
   const appExports = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(app))).map((e) => e.name);
-  assert.deepEqual(appExports.filter((name) => skin.includes(name)), [], 'the app wasm exports part of the JS skin');
+  assert.deepEqual(
+    appExports.filter((name) => skin.includes(name)),
+    [],
+    'the app wasm exports part of the JS skin',
+  );
   const glue = readFileSync(file('examples/leptos/dist/vendo_connect_leptos.js'), 'utf8');
   assert.ok(!/snippets\/vendo-connect/.test(glue), 'the app glue imports a snippet of vendo-connect');
   assert.ok(!/ConnectError/.test(glue), 'the app glue knows the JS ConnectError class');

@@ -23,8 +23,13 @@ import { listen, close, send } from '../../www/http.mjs';
 const consumers = fileURLToPath(new URL('../consumers/', import.meta.url));
 const BUILD = 'run scripts/build-consumers.sh';
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm',
-  '.json': 'application/json', '.map': 'application/json', '.ts': 'text/plain; charset=utf-8', '.css': 'text/css',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.ts': 'text/plain; charset=utf-8',
+  '.css': 'text/css',
 };
 // The start of the wasm in base64 ("\0asm", version 1): what marks its JS copy in any chunk.
 const COPY_MARK = 'AGFzbQEAAAAB';
@@ -38,7 +43,10 @@ const toClose = [];
 const costs = {};
 
 before(async () => {
-  assert.ok(existsSync(path.join(consumers, 'node_modules/vendo-connect/index.js')), `tests/consumers has no vendo-connect installed: ${BUILD}`);
+  assert.ok(
+    existsSync(path.join(consumers, 'node_modules/vendo-connect/index.js')),
+    `tests/consumers has no vendo-connect installed: ${BUILD}`,
+  );
   dev = await import(pathToFileURL(path.join(consumers, 'dev-server.mjs')).href);
   servers = await startServers({ demoPort: 0, vendoPort: 0, providerPort: 0, oidcPort: 0 });
   browser = await launchBrowser();
@@ -64,7 +72,9 @@ async function serve(dir) {
     if (!file.startsWith(root + path.sep)) return send(res, 403, 'forbidden');
     try {
       if (!(await stat(file)).isFile()) return send(res, 404, 'not found');
-      return send(res, 200, await readFile(file), { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      return send(res, 200, await readFile(file), {
+        'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+      });
     } catch {
       return send(res, 404, 'not found');
     }
@@ -96,11 +106,16 @@ async function connectThrough(origin, expected) {
   const problems = [];
   const responses = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   page.on('response', (r) => responses.push(r));
   try {
     await page.goto(`${origin}/?vendo=${encodeURIComponent(servers.vendoOrigin)}`, { timeout: 120_000 });
-    await page.waitForFunction(() => !['loading', ''].includes(document.getElementById('status')?.textContent ?? ''), null, { timeout: 120_000 })
+    await page
+      .waitForFunction(() => !['loading', ''].includes(document.getElementById('status')?.textContent ?? ''), null, {
+        timeout: 120_000,
+      })
       .catch(() => {});
     const status = await page.textContent('#status');
     // What arrived: every JS and wasm response of the app's origin, its body and gzip -9 size.
@@ -109,10 +124,20 @@ async function connectThrough(origin, expected) {
       const url = new URL(r.url());
       if (url.origin !== origin || !/javascript|wasm/.test(r.headers()['content-type'] ?? '')) continue;
       const body = await r.body().catch(() => Buffer.alloc(0));
-      fetched.push({ url: url.pathname, status: r.status(), type: r.headers()['content-type'], gz: gzipSync(body, { level: 9 }).length,
-        copy: body.includes(COPY_MARK) });
+      fetched.push({
+        url: url.pathname,
+        status: r.status(),
+        type: r.headers()['content-type'],
+        gz: gzipSync(body, { level: 9 }).length,
+        copy: body.includes(COPY_MARK),
+      });
     }
-    const wasmMisses = responses.filter((r) => /vendo_connect_bg[^/]*\.wasm|\.wasm$/.test(new URL(r.url()).pathname) && r.headers()['content-type'] !== 'application/wasm')
+    const wasmMisses = responses
+      .filter(
+        (r) =>
+          /vendo_connect_bg[^/]*\.wasm|\.wasm$/.test(new URL(r.url()).pathname) &&
+          r.headers()['content-type'] !== 'application/wasm',
+      )
       .map((r) => `${new URL(r.url()).pathname} ${r.status()} ${r.headers()['content-type']}`);
     const summary = `fetched: ${JSON.stringify(fetched.map(({ url, status, copy }) => ({ url, status, copy })))}; wasm misses: ${wasmMisses}`;
     assert.equal(status, 'ready', `the wasm did not load: ${status}\n${summary}\n${problems.join('\n')}`);
@@ -125,15 +150,24 @@ async function connectThrough(origin, expected) {
     // A real click (a user gesture): the popup opens inside it, past the popup blocker.
     const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: 5_000 }), page.click('#connect')]);
     await popup.click('#approve');
-    await page.waitForFunction(() => document.getElementById('connection-id').textContent || document.getElementById('error').textContent,
-      null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.getElementById('connection-id').textContent || document.getElementById('error').textContent,
+      null,
+      { timeout: 15_000 },
+    );
     const connectionId = await page.textContent('#connection-id');
     const error = await page.textContent('#error');
     assert.match(connectionId, /^[0-9a-f-]{36}$/, `no connection; error: ${error}\n${problems.join('\n')}`);
     await closed(popup, 5_000);
     const log = await (await fetch(`${servers.vendoOrigin}/__test/log`)).json();
-    assert.ok(log.acks.some((a) => a.connection_id === connectionId), 'the popup received the ack');
-    assert.ok(log.requests.some((q) => q.includes(`opener_origin=${encodeURIComponent(origin)}`)), `no authorize request from ${origin}`);
+    assert.ok(
+      log.acks.some((a) => a.connection_id === connectionId),
+      'the popup received the ack',
+    );
+    assert.ok(
+      log.requests.some((q) => q.includes(`opener_origin=${encodeURIComponent(origin)}`)),
+      `no authorize request from ${origin}`,
+    );
     return { fetched, how: file ? 'file' : 'copy', wasmMisses };
   } finally {
     await page.close();
@@ -142,8 +176,11 @@ async function connectThrough(origin, expected) {
 
 /** What a production build's page downloaded, for the README (target/consumers/costs.json). */
 const record = (name, { fetched, how }) => {
-  costs[name] = { how, js: fetched.filter((f) => !/wasm/.test(f.type)).reduce((n, f) => n + f.gz, 0),
-    wasm: fetched.filter((f) => /wasm/.test(f.type)).reduce((n, f) => n + f.gz, 0) };
+  costs[name] = {
+    how,
+    js: fetched.filter((f) => !/wasm/.test(f.type)).reduce((n, f) => n + f.gz, 0),
+    wasm: fetched.filter((f) => /wasm/.test(f.type)).reduce((n, f) => n + f.gz, 0),
+  };
   costs[name].total = costs[name].js + costs[name].wasm;
 };
 
@@ -176,36 +213,99 @@ for (const [name, dir, how] of BUILT) {
 
 // Dev servers: Vite 5-7 pre-bundle the package into node_modules/.vite/deps/ and leave the
 // wasm behind (vitejs/vite#8427): the copy, with no configuration. Vite 8 rewrites the URL.
-for (const [major, how] of [[5, 'copy'], [6, 'copy'], [7, 'copy'], [8, 'file']]) {
+for (const [major, how] of [
+  [5, 'copy'],
+  [6, 'copy'],
+  [7, 'copy'],
+  [8, 'file'],
+]) {
   test(`Vite ${major} dev server, no configuration: click, approve, connected (the wasm arrives as its ${how})`, async () => {
     const { wasmMisses } = await using(dev.startViteDev(major), (origin) => connectThrough(origin, how));
-    if (how === 'copy') assert.ok(wasmMisses.some((m) => m.includes('/.vite/deps/')), `the wasm URL points into .vite/deps: ${wasmMisses}`);
+    if (how === 'copy')
+      assert.ok(
+        wasmMisses.some((m) => m.includes('/.vite/deps/')),
+        `the wasm URL points into .vite/deps: ${wasmMisses}`,
+      );
   });
 }
 
-const vite = (dir) => ({ cwd: dir, clean: ['node_modules/.vite'], argv: (port) => [path.join(consumers, 'frameworks/node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', `${port}`, '--strictPort', '--force'] });
+const vite = (dir) => ({
+  cwd: dir,
+  clean: ['node_modules/.vite'],
+  argv: (port) => [
+    path.join(consumers, 'frameworks/node_modules/vite/bin/vite.js'),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    `${port}`,
+    '--strictPort',
+    '--force',
+  ],
+});
 // [name, server spec, how the wasm arrives]
 const DEV = [
   ['Vue 3 (Vite 7) dev server', vite('frameworks/vue'), 'copy'],
   ['React 19 (Vite 7) dev server', vite('frameworks/react'), 'copy'],
   ['SvelteKit 2 (Vite 7) dev server', vite('frameworks/sveltekit'), 'copy'],
-  ['the latest SvelteKit (Vite 8, Node 24) dev server', {
-    cwd: 'sveltekit-latest', node: NODE24, clean: ['node_modules/.vite'],
-    argv: (port) => ['node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', `${port}`, '--strictPort', '--force'],
-  }, 'file'],
-  ['Astro 5 (Vite 6) dev server', {
-    cwd: 'frameworks/astro', clean: ['node_modules/.vite', '.astro'],
-    argv: (port) => ['../node_modules/astro/astro.js', 'dev', '--host', '127.0.0.1', '--port', `${port}`],
-  }, 'copy'],
-  ['the latest Astro (Vite 8, Node 24) dev server', {
-    cwd: 'astro-latest', node: NODE24, clean: ['node_modules/.vite', '.astro'],
-    argv: (port) => ['node_modules/astro/bin/astro.mjs', 'dev', '--host', '127.0.0.1', '--port', `${port}`],
-  }, 'file'],
-  ['Parcel 2 dev server (parcel serve)', {
-    cwd: '.', clean: ['parcel/dev-dist', 'parcel/.parcel-cache-dev'],
-    argv: (port) => ['node_modules/parcel/lib/bin.js', 'serve', 'parcel/index.html', '--host', '127.0.0.1', '--port', `${port}`,
-      '--dist-dir', 'parcel/dev-dist', '--cache-dir', 'parcel/.parcel-cache-dev', '--no-hmr'],
-  }, 'file'],
+  [
+    'the latest SvelteKit (Vite 8, Node 24) dev server',
+    {
+      cwd: 'sveltekit-latest',
+      node: NODE24,
+      clean: ['node_modules/.vite'],
+      argv: (port) => [
+        'node_modules/vite/bin/vite.js',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        `${port}`,
+        '--strictPort',
+        '--force',
+      ],
+    },
+    'file',
+  ],
+  [
+    'Astro 5 (Vite 6) dev server',
+    {
+      cwd: 'frameworks/astro',
+      clean: ['node_modules/.vite', '.astro'],
+      argv: (port) => ['../node_modules/astro/astro.js', 'dev', '--host', '127.0.0.1', '--port', `${port}`],
+    },
+    'copy',
+  ],
+  [
+    'the latest Astro (Vite 8, Node 24) dev server',
+    {
+      cwd: 'astro-latest',
+      node: NODE24,
+      clean: ['node_modules/.vite', '.astro'],
+      argv: (port) => ['node_modules/astro/bin/astro.mjs', 'dev', '--host', '127.0.0.1', '--port', `${port}`],
+    },
+    'file',
+  ],
+  [
+    'Parcel 2 dev server (parcel serve)',
+    {
+      cwd: '.',
+      clean: ['parcel/dev-dist', 'parcel/.parcel-cache-dev'],
+      argv: (port) => [
+        'node_modules/parcel/lib/bin.js',
+        'serve',
+        'parcel/index.html',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        `${port}`,
+        '--dist-dir',
+        'parcel/dev-dist',
+        '--cache-dir',
+        'parcel/.parcel-cache-dev',
+        '--no-hmr',
+      ],
+    },
+    'file',
+  ],
 ];
 
 for (const [name, spec, how] of DEV) {
@@ -229,12 +329,17 @@ async function serverSide(origin) {
 }
 
 const next = (args, distDir) => ({
-  cwd: 'next', env: { NEXT_DIST_DIR: distDir }, clean: distDir.includes('dev') ? [distDir] : [],
+  cwd: 'next',
+  env: { NEXT_DIST_DIR: distDir },
+  clean: distDir.includes('dev') ? [distDir] : [],
   argv: (port) => ['node_modules/next/dist/bin/next', ...args, '-p', `${port}`, '-H', '127.0.0.1'],
 });
 for (const bundler of ['webpack', 'turbopack']) {
   test(`Next.js 16 (${bundler}), next build + next start: Server Component and route handler await ready(); click, approve, connected`, async () => {
-    assert.ok(existsSync(path.join(consumers, `next/.next-${bundler}/BUILD_ID`)), `the Next.js ${bundler} build is missing: ${BUILD}`);
+    assert.ok(
+      existsSync(path.join(consumers, `next/.next-${bundler}/BUILD_ID`)),
+      `the Next.js ${bundler} build is missing: ${BUILD}`,
+    );
     await using(dev.startCommand(next(['start'], `.next-${bundler}`)), async (origin) => {
       await serverSide(origin);
       record(`Next.js 16 (${bundler}), production build`, await connectThrough(origin, 'file'));
@@ -254,11 +359,23 @@ test('plain Node 20 and 22, from the tarball: ready() and the helpers work; flow
     await ready();
     const flow = await connect({ baseUrl: 'https://vendo.example', provider: 'notion' }).then(() => 'resolved', (e) => e.code);
     console.log(JSON.stringify({ node: process.versions.node.split('.')[0], state: generateState().length, pkce: generatePkce().codeChallengeMethod, flow }));`;
-  for (const [node, major] of [[process.execPath, process.versions.node.split('.')[0]], [NODE22, '22']]) {
+  for (const [node, major] of [
+    [process.execPath, process.versions.node.split('.')[0]],
+    [NODE22, '22'],
+  ]) {
     assert.ok(existsSync(node), `${node} is missing: ${BUILD}`);
-    const run = spawnSync(node, ['--input-type=module', '-e', script], { cwd: consumers, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(node, ['--input-type=module', '-e', script], {
+      cwd: consumers,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(JSON.parse(run.stdout.trim()), { node: major, state: 43, pkce: 'S256', flow: 'unsupported_environment' });
+    assert.deepEqual(JSON.parse(run.stdout.trim()), {
+      node: major,
+      state: 43,
+      pkce: 'S256',
+      flow: 'unsupported_environment',
+    });
   }
   assert.equal(process.versions.node.split('.')[0], '20', 'this suite runs on the machine Node, 20');
 });

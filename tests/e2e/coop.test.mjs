@@ -15,8 +15,12 @@ import { CHROMIUM, closed } from './harness.mjs';
 import { setup, harnessPage, clickRun, settled } from './support.mjs';
 
 let ctx;
-before(async () => { ctx = await setup(); });
-after(async () => { await ctx?.close(); });
+before(async () => {
+  ctx = await setup();
+});
+after(async () => {
+  await ctx?.close();
+});
 
 const callback = () => `${ctx.servers.demoOrigin}/callback.html`;
 const at = (path) => JSON.stringify(`${ctx.servers.providerOrigin}${path}`);
@@ -26,10 +30,12 @@ const HOOK = 'onEvent: (e) => window.events.push(e.kind),';
 const recorded = (call) => `window.t0 = performance.now(); window.record(${call}).then(() => {}, () => {})
   .finally(() => { window.tSettled = performance.now(); });`;
 
-const authorizeSrc = (path, extra = '') => recorded(`window.sdk.authorize({ authorizationEndpoint: ${at(path)},
+const authorizeSrc = (path, extra = '') =>
+  recorded(`window.sdk.authorize({ authorizationEndpoint: ${at(path)},
   clientId: 'coop-client', redirectUri: ${JSON.stringify(callback())}, scope: 'read', ${HOOK} ${extra} })`);
 /** openConnectLink with a link function that mints at the Vocobase stand-in (`coop`: every | consent). */
-const linkFnSrc = (coop, extra = '') => recorded(`window.sdk.openConnectLink(async (redirectUri) => {
+const linkFnSrc = (coop, extra = '') =>
+  recorded(`window.sdk.openConnectLink(async (redirectUri) => {
     const res = await fetch(${at('/vocobase/api/v2/customers/cust_1/connect-links')}, { method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ tool_slug: 'google_sheets', redirect_uri: redirectUri, coop: ${JSON.stringify(coop)} }) });
@@ -39,22 +45,29 @@ const linkFnSrc = (coop, extra = '') => recorded(`window.sdk.openConnectLink(asy
 async function mintString(coop, state) {
   const redirectUri = `${callback()}${state ? `?vc_state=${state}` : ''}`;
   const res = await fetch(`${ctx.servers.providerOrigin}/vocobase/api/v2/customers/cust_1/connect-links`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ tool_slug: 'google_sheets', redirect_uri: redirectUri, coop }),
   });
   return (await res.json()).url;
 }
-const linkStringSrc = (url, state, extra = '') => recorded(`window.sdk.openConnectLink(${JSON.stringify(url)},
+const linkStringSrc = (url, state, extra = '') =>
+  recorded(`window.sdk.openConnectLink(${JSON.stringify(url)},
   { redirectUri: ${JSON.stringify(callback())}, ${state ? `state: ${JSON.stringify(state)},` : ''} ${HOOK} ${extra} })`);
-const connectSrc = (mode, extra = '') => recorded(`window.sdk.connect({ baseUrl: ${vendo(mode)}, provider: 'notion', ${HOOK} ${extra} })`);
+const connectSrc = (mode, extra = '') =>
+  recorded(`window.sdk.connect({ baseUrl: ${vendo(mode)}, provider: 'notion', ${HOOK} ${extra} })`);
 
 async function start(page, src) {
-  await page.evaluate(() => { window.events = []; window.tSettled = undefined; });
+  await page.evaluate(() => {
+    window.events = [];
+    window.tSettled = undefined;
+  });
   return clickRun(page, src);
 }
 const events = (page) => page.evaluate(() => window.events);
 const pending = async (page) => (await page.evaluate(() => window.results.at(-1).status)) === 'pending';
-const uncertain = (page) => page.waitForFunction(() => window.events.includes('popup_uncertain'), null, { timeout: 10_000 });
+const uncertain = (page) =>
+  page.waitForFunction(() => window.events.includes('popup_uncertain'), null, { timeout: 10_000 });
 /** The person reads the page for a second (the SDK sees it for longer than PAGE_SEEN_MS), then clicks `selector`. */
 async function proceed(popup, selector) {
   await popup.waitForSelector(selector);
@@ -135,7 +148,10 @@ test('openConnectLink (link string): with its vc_state as state it survives COOP
   assert.equal(r.code, 'opener_lost', JSON.stringify(r));
   await popup.close();
 
-  popup = await start(page, linkStringSrc(await mintString('consent', 'link-state-2'), 'link-state-2', 'detectClose: false,'));
+  popup = await start(
+    page,
+    linkStringSrc(await mintString('consent', 'link-state-2'), 'link-state-2', 'detectClose: false,'),
+  );
   await proceed(popup, '#approve');
   await uncertain(page);
   await popup.click('#approve');
@@ -165,14 +181,20 @@ test('connect: Vendo severed at the first navigation rejects with opener_lost af
 
 test('signal and cancel end an uncertain flow at once', async () => {
   const page = await harnessPage(ctx);
-  const popup = await start(page, `window.ctl = new AbortController(); ${authorizeSrc('/coop/authorize', 'signal: window.ctl.signal,')}`);
+  const popup = await start(
+    page,
+    `window.ctl = new AbortController(); ${authorizeSrc('/coop/authorize', 'signal: window.ctl.signal,')}`,
+  );
   await uncertain(page);
-  const took = await page.evaluate(() => new Promise((resolve) => {
-    const t = performance.now();
-    window.ctl.abort();
-    const check = () => (window.tSettled !== undefined ? resolve(window.tSettled - t) : setTimeout(check, 1));
-    check();
-  }));
+  const took = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const t = performance.now();
+        window.ctl.abort();
+        const check = () => (window.tSettled !== undefined ? resolve(window.tSettled - t) : setTimeout(check, 1));
+        check();
+      }),
+  );
   const r = await settled(page);
   assert.equal(r.code, 'aborted');
   console.log(`abort while popup_uncertain: settled ${took.toFixed(1)} ms after abort()`);
@@ -188,7 +210,10 @@ test("a person's close without COOP, early and late, settles within a few second
     connect: () => connectSrc(''),
   };
   for (const [name, src] of Object.entries(flows)) {
-    for (const [when, wait] of [['early', 700], ['late', 4_000]]) {
+    for (const [when, wait] of [
+      ['early', 700],
+      ['late', 4_000],
+    ]) {
       const popup = await start(page, src());
       await popup.waitForSelector('#approve');
       await popup.waitForTimeout(wait);
@@ -196,7 +221,9 @@ test("a person's close without COOP, early and late, settles within a few second
       await popup.close();
       const r = await settled(page);
       const { t0, tSettled } = await page.evaluate(() => ({ t0: window.t0, tSettled: window.tSettled }));
-      console.log(`human close, ${name}, ${when} (popup ${Math.round(tClose - t0)} ms old): ${r.code} ${Math.round(tSettled - tClose)} ms after the close`);
+      console.log(
+        `human close, ${name}, ${when} (popup ${Math.round(tClose - t0)} ms old): ${r.code} ${Math.round(tSettled - tClose)} ms after the close`,
+      );
       assert.equal(r.code, 'popup_closed', `${name} ${when}`);
       assert.ok(tSettled - tClose < 5_000, `${name} ${when}: ${tSettled - tClose} ms`);
       assert.ok(!(await events(page)).includes('popup_uncertain'));
@@ -209,19 +236,32 @@ test('a failed link function closes its blank popup at once: closed within 100 m
   const page = await harnessPage(ctx);
   await page.evaluate(() => {
     const open = window.open;
-    window.open = function (...a) { const w = open.apply(this, a); window.lastPopup = w; return w; };
+    window.open = function (...a) {
+      const w = open.apply(this, a);
+      window.lastPopup = w;
+      return w;
+    };
   });
-  const popup = await clickRun(page, `window.sdk.openConnectLink(() => new Promise((_, no) => setTimeout(() => no(new Error('backend down')), 300)),
+  const popup = await clickRun(
+    page,
+    `window.sdk.openConnectLink(() => new Promise((_, no) => setTimeout(() => no(new Error('backend down')), 300)),
     { redirectUri: ${JSON.stringify(callback())} }).catch((e) => {
       window.rejectedAt = performance.now();
       window.closedAtRejection = window.lastPopup.closed;
       const poll = () => (window.lastPopup.closed ? (window.closedAt = performance.now()) : setTimeout(poll, 1));
       poll();
       window.failure = e.message;
-    })`);
+    })`,
+  );
   await page.waitForFunction(() => window.closedAt !== undefined, null, { timeout: 5_000 });
-  const r = await page.evaluate(() => ({ failure: window.failure, closedAtRejection: window.closedAtRejection, gap: window.closedAt - window.rejectedAt }));
-  console.log(`failed link function: popup closed ${r.gap.toFixed(1)} ms after the rejection handler ran (closed already: ${r.closedAtRejection})`);
+  const r = await page.evaluate(() => ({
+    failure: window.failure,
+    closedAtRejection: window.closedAtRejection,
+    gap: window.closedAt - window.rejectedAt,
+  }));
+  console.log(
+    `failed link function: popup closed ${r.gap.toFixed(1)} ms after the rejection handler ran (closed already: ${r.closedAtRejection})`,
+  );
   assert.equal(r.failure, 'backend down');
   assert.ok(r.gap < 100, `${r.gap} ms`);
   await closed(popup, 1_000);
@@ -235,21 +275,49 @@ test('a failed link function closes its blank popup at once: closed within 100 m
  *  here with its own arguments (headless, popup blocker on) and driven over the DevTools protocol. */
 async function partitioned() {
   const profile = await mkdtemp(path.join(tmpdir(), 'vendo-connect-partitioned-'));
-  const proc = spawn(CHROMIUM, ['--headless', '--remote-debugging-port=0', `--user-data-dir=${profile}`, '--no-sandbox',
-    '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--enable-features=ThirdPartyStoragePartitioning', 'about:blank'],
-  { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(
+    CHROMIUM,
+    [
+      '--headless',
+      '--remote-debugging-port=0',
+      `--user-data-dir=${profile}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--enable-features=ThirdPartyStoragePartitioning',
+      'about:blank',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const exited = once(proc, 'exit');
-  const close = async () => { proc.kill(); await exited; await rm(profile, { recursive: true, force: true }); };
+  const close = async () => {
+    proc.kill();
+    await exited;
+    await rm(profile, { recursive: true, force: true });
+  };
   try {
     const endpoint = await new Promise((resolve, reject) => {
       let text = '';
-      proc.stderr.on('data', (d) => { text += d; const m = text.match(/DevTools listening on (ws:\/\/\S+)/); if (m) resolve(m[1]); });
+      proc.stderr.on('data', (d) => {
+        text += d;
+        const m = text.match(/DevTools listening on (ws:\/\/\S+)/);
+        if (m) resolve(m[1]);
+      });
       exited.then(() => reject(new Error(`chromium exited: ${text}`)));
       setTimeout(() => reject(new Error('chromium gave no DevTools endpoint')), 15_000);
     });
     const browser = await chromium.connectOverCDP(endpoint);
-    return { browser, async close() { await browser.close(); await close(); } };
+    return {
+      browser,
+      async close() {
+        await browser.close();
+        await close();
+      },
+    };
   } catch (e) {
     await close();
     throw e;
@@ -264,7 +332,10 @@ async function framedApp(browser) {
   return { page, frame };
 }
 async function clickInFrame(page, frame, src) {
-  await frame.evaluate((s) => { window.events = []; window.__action = new Function(s); }, src);
+  await frame.evaluate((s) => {
+    window.events = [];
+    window.__action = new Function(s);
+  }, src);
   const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: 5_000 }), frame.click('#go')]);
   return popup;
 }

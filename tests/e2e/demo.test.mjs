@@ -6,8 +6,12 @@ import { setup, login } from './support.mjs';
 import { closed } from './harness.mjs';
 
 let ctx;
-before(async () => { ctx = await setup(); });
-after(async () => { await ctx?.close(); });
+before(async () => {
+  ctx = await setup();
+});
+after(async () => {
+  await ctx?.close();
+});
 
 async function demoPage() {
   const page = await ctx.browser.newPage();
@@ -24,7 +28,8 @@ test('connect notion from the demo: the log shows each step and a result card ap
   await popup.click('#approve');
   await page.waitForSelector('#results .result-card', { timeout: 10_000 });
   const kinds = await page.$$eval('#log [data-kind]', (rows) => rows.map((r) => r.dataset.kind));
-  for (const k of ['popup_opened', 'message_accepted', 'ack_sent', 'resolved']) assert.ok(kinds.includes(k), `${k} in ${kinds}`);
+  for (const k of ['popup_opened', 'message_accepted', 'ack_sent', 'resolved'])
+    assert.ok(kinds.includes(k), `${k} in ${kinds}`);
   assert.match(await page.textContent('#results'), /notion/i);
   await page.close();
 });
@@ -40,7 +45,9 @@ test('deny and cancel from the demo show error cards with their codes', async ()
   [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#connect-notion')]);
   await page.click('#cancel');
   await closed(popup, 3_000);
-  await page.waitForFunction(() => /aborted/.test(document.querySelector('#results').textContent), null, { timeout: 5_000 });
+  await page.waitForFunction(() => /aborted/.test(document.querySelector('#results').textContent), null, {
+    timeout: 5_000,
+  });
   await page.close();
 });
 
@@ -50,10 +57,17 @@ test('the demo generates PKCE pairs and parses pasted messages and callback URLs
   const out = await page.textContent('#pkce-output');
   assert.match(out, /[A-Za-z0-9_-]{43}/);
   assert.match(out, /S256/);
-  await page.fill('#parse-input', JSON.stringify({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'c1' }));
-  await page.waitForFunction(() => /connectionId/.test(document.querySelector('#parse-output').textContent), null, { timeout: 3_000 });
+  await page.fill(
+    '#parse-input',
+    JSON.stringify({ type: 'vendo:oauth:done', provider: 'notion', connection_id: 'c1' }),
+  );
+  await page.waitForFunction(() => /connectionId/.test(document.querySelector('#parse-output').textContent), null, {
+    timeout: 3_000,
+  });
   await page.fill('#parse-input', 'https://app.example/cb?code=a&code=b&state=s');
-  await page.waitForFunction(() => /invalid_response/.test(document.querySelector('#parse-output').textContent), null, { timeout: 3_000 });
+  await page.waitForFunction(() => /invalid_response/.test(document.querySelector('#parse-output').textContent), null, {
+    timeout: 3_000,
+  });
   await page.close();
 });
 

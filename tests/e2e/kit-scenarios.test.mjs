@@ -13,8 +13,12 @@ const CLIENT_ID = 'scenario-app';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 let ctx;
-before(async () => { ctx = await setup(); });
-after(async () => { await ctx?.close(); });
+before(async () => {
+  ctx = await setup();
+});
+after(async () => {
+  await ctx?.close();
+});
 
 /** The steps every target shares: a harness page in `context`, flows run from a real click. */
 async function target(context, own) {
@@ -29,9 +33,17 @@ async function target(context, own) {
     lastLink = r.url;
     return r.url;
   });
-  const call = (src, arg) => page.evaluate(async ([s, a]) => {
-    try { return { status: 'resolved', value: await new Function('a', `return ${s}`)(a) }; } catch (e) { return { status: 'rejected', code: e.code }; }
-  }, [src, arg]);
+  const call = (src, arg) =>
+    page.evaluate(
+      async ([s, a]) => {
+        try {
+          return { status: 'resolved', value: await new Function('a', `return ${s}`)(a) };
+        } catch (e) {
+          return { status: 'rejected', code: e.code };
+        }
+      },
+      [src, arg],
+    );
   const authorizeOptions = { ...own.oauth, redirectUri: `${demo}/callback.html`, scope: 'people:read' };
   const tab = async (url) => {
     const t = await context.newPage();
@@ -49,7 +61,10 @@ async function target(context, own) {
     unregisteredRedirectUri: `${demo}/elsewhere.html`,
     async connect(outcome, options) {
       own.scriptVendo?.(outcome);
-      const popup = await clickRun(page, `window.record(window.sdk.connect(${JSON.stringify({ baseUrl: own.vendo(outcome), ...options })}))`);
+      const popup = await clickRun(
+        page,
+        `window.record(window.sdk.connect(${JSON.stringify({ baseUrl: own.vendo(outcome), ...options })}))`,
+      );
       await own.answerVendo(popup, outcome, options.provider);
       return settled(page);
     },
@@ -59,14 +74,33 @@ async function target(context, own) {
       await own.answerOAuth(popup, outcome);
       return settled(page);
     },
-    exchange: (a, overrides = {}) => call('window.sdk.exchangeCode(a)', {
-      tokenEndpoint: own.oauth.tokenEndpoint, clientId: own.oauth.clientId, code: a.code, codeVerifier: a.codeVerifier, redirectUri: a.redirectUri, ...overrides,
-    }),
-    refresh: (refreshToken) => call('window.sdk.refreshToken(a)', { tokenEndpoint: own.oauth.tokenEndpoint, clientId: own.oauth.clientId, refreshToken }),
-    revoke: (token) => call('window.sdk.revokeToken(a)', { revocationEndpoint: own.oauth.revocationEndpoint, clientId: own.oauth.clientId, token }),
+    exchange: (a, overrides = {}) =>
+      call('window.sdk.exchangeCode(a)', {
+        tokenEndpoint: own.oauth.tokenEndpoint,
+        clientId: own.oauth.clientId,
+        code: a.code,
+        codeVerifier: a.codeVerifier,
+        redirectUri: a.redirectUri,
+        ...overrides,
+      }),
+    refresh: (refreshToken) =>
+      call('window.sdk.refreshToken(a)', {
+        tokenEndpoint: own.oauth.tokenEndpoint,
+        clientId: own.oauth.clientId,
+        refreshToken,
+      }),
+    revoke: (token) =>
+      call('window.sdk.revokeToken(a)', {
+        revocationEndpoint: own.oauth.revocationEndpoint,
+        clientId: own.oauth.clientId,
+        token,
+      }),
     async link(outcome) {
       own.scriptLink?.(outcome);
-      const popup = await clickRun(page, `window.record(window.sdk.openConnectLink((r) => window.__mint(r), { redirectUri: ${JSON.stringify(`${demo}/callback.html`)} }))`);
+      const popup = await clickRun(
+        page,
+        `window.record(window.sdk.openConnectLink((r) => window.__mint(r), { redirectUri: ${JSON.stringify(`${demo}/callback.html`)} }))`,
+      );
       await own.answerLink(popup, outcome);
       return settled(page);
     },
@@ -84,8 +118,14 @@ async function target(context, own) {
     },
     async visitAuthorize(override) {
       const params = new URLSearchParams({
-        response_type: 'code', client_id: own.oauth.clientId, redirect_uri: `${demo}/callback.html`, scope: 'people:read',
-        state: 'state-1', code_challenge: CHALLENGE, code_challenge_method: 'S256', ...override,
+        response_type: 'code',
+        client_id: own.oauth.clientId,
+        redirect_uri: `${demo}/callback.html`,
+        scope: 'people:read',
+        state: 'state-1',
+        code_challenge: CHALLENGE,
+        code_challenge_method: 'S256',
+        ...override,
       });
       const url = `${own.oauth.authorizationEndpoint}?${params}`;
       const { t, response } = await tab(url);
@@ -112,8 +152,10 @@ async function standIns(context) {
       await popup.click(o.denied ? '#deny' : '#approve');
     },
     oauth: {
-      authorizationEndpoint: `${providerOrigin}/vendaze/oauth/authorize`, tokenEndpoint: `${providerOrigin}/vendaze/oauth/token`,
-      revocationEndpoint: `${providerOrigin}/vendaze/oauth/revoke`, clientId: CLIENT_ID,
+      authorizationEndpoint: `${providerOrigin}/vendaze/oauth/authorize`,
+      tokenEndpoint: `${providerOrigin}/vendaze/oauth/token`,
+      revocationEndpoint: `${providerOrigin}/vendaze/oauth/revoke`,
+      clientId: CLIENT_ID,
     },
     answerOAuth: (popup, o) => popup.click(o.denied ? '#deny' : '#approve'),
     async answerLink(popup, o) {
@@ -123,7 +165,9 @@ async function standIns(context) {
     },
     async mint(redirectUri) {
       const r = await fetch(`${providerOrigin}/vocobase/api/v2/customers/cust_1/connect-links`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tool_slug: 'google_sheets', redirect_uri: redirectUri }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tool_slug: 'google_sheets', redirect_uri: redirectUri }),
       });
       const body = await r.json();
       return r.status === 201 ? { url: body.url } : { code: body.error.code };
@@ -136,7 +180,11 @@ async function kit(context) {
   const demo = ctx.servers.demoOrigin;
   const fakes = await installFakes(context, {
     vendo: 'https://vendo.example',
-    oauth: { issuer: 'https://auth.example', clientId: CLIENT_ID, redirectUris: [`${demo}/callback.html`, `${demo}/callback-coop.html`] },
+    oauth: {
+      issuer: 'https://auth.example',
+      clientId: CLIENT_ID,
+      redirectUris: [`${demo}/callback.html`, `${demo}/callback-coop.html`],
+    },
     links: 'https://links.example',
   });
   return target(context, {
@@ -144,15 +192,22 @@ async function kit(context) {
     scriptVendo: (o) => fakes.vendo.next(o),
     answerVendo: () => {},
     oauth: {
-      authorizationEndpoint: fakes.oauth.authorizationEndpoint, tokenEndpoint: fakes.oauth.tokenEndpoint,
-      revocationEndpoint: fakes.oauth.revocationEndpoint, clientId: CLIENT_ID, issuer: fakes.oauth.issuer,
+      authorizationEndpoint: fakes.oauth.authorizationEndpoint,
+      tokenEndpoint: fakes.oauth.tokenEndpoint,
+      revocationEndpoint: fakes.oauth.revocationEndpoint,
+      clientId: CLIENT_ID,
+      issuer: fakes.oauth.issuer,
     },
     scriptOAuth: (o) => fakes.oauth.next(o),
     answerOAuth: () => {},
     scriptLink: (o) => fakes.links.next(o),
     answerLink: () => {},
     async mint(redirectUri) {
-      try { return { url: fakes.links.mint({ redirectUri, tool: 'google_sheets' }) }; } catch (e) { return { code: e.code }; }
+      try {
+        return { url: fakes.links.mint({ redirectUri, tool: 'google_sheets' }) };
+      } catch (e) {
+        return { code: e.code };
+      }
     },
   });
 }
@@ -160,7 +215,10 @@ async function kit(context) {
 for (const scenario of SCENARIOS) {
   test(scenario.name, async () => {
     const results = {};
-    for (const [name, make] of [['stand-ins', standIns], ['kit', kit]]) {
+    for (const [name, make] of [
+      ['stand-ins', standIns],
+      ['kit', kit],
+    ]) {
       const context = await ctx.browser.newContext();
       try {
         results[name] = await scenario.run(await make(context));

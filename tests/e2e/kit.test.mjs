@@ -10,8 +10,12 @@ import { setup, clickRun, settled } from './support.mjs';
 import { installFakes } from '../../pkg/testing.js';
 
 let ctx;
-before(async () => { ctx = await setup(); });
-after(async () => { await ctx?.close(); });
+before(async () => {
+  ctx = await setup();
+});
+after(async () => {
+  await ctx?.close();
+});
 
 const verifier = () => randomBytes(32).toString('base64url');
 const challenge = (v) => createHash('sha256').update(v).digest('base64url');
@@ -26,7 +30,8 @@ async function kitPage(options) {
 }
 
 const oauthOptions = () => ({
-  issuer: 'https://auth.example', clientId: 'kit-app',
+  issuer: 'https://auth.example',
+  clientId: 'kit-app',
   redirectUris: [`${ctx.servers.demoOrigin}/nowhere`, `${ctx.servers.demoOrigin}/callback.html`],
 });
 
@@ -35,8 +40,12 @@ test('a COOP header from a route-fulfilled page severs the opener in Chromium (a
     const { context, fakes, page } = await kitPage({ oauth: oauthOptions() });
     fakes.oauth.next({ noAnswer: true, coop });
     const url = `${fakes.oauth.authorizationEndpoint}?${new URLSearchParams({
-      response_type: 'code', client_id: 'kit-app', redirect_uri: `${ctx.servers.demoOrigin}/nowhere`, state: 's1',
-      code_challenge: challenge(verifier()), code_challenge_method: 'S256',
+      response_type: 'code',
+      client_id: 'kit-app',
+      redirect_uri: `${ctx.servers.demoOrigin}/nowhere`,
+      state: 's1',
+      code_challenge: challenge(verifier()),
+      code_challenge_method: 'S256',
     })}`;
     const popup = await clickRun(page, `window.w = window.open(${JSON.stringify(url)}, '_blank', 'popup=yes')`);
     await popup.waitForURL(/\/__fake\/answer/);
@@ -53,7 +62,15 @@ test('OAuth: the fake refuses what a real server refuses, and records what it go
   const demo = ctx.servers.demoOrigin;
   const tab = await context.newPage();
   const v = verifier();
-  const base = { response_type: 'code', client_id: 'kit-app', redirect_uri: `${demo}/nowhere`, state: 's2', code_challenge: challenge(v), code_challenge_method: 'S256', collection_id: 'c1' };
+  const base = {
+    response_type: 'code',
+    client_id: 'kit-app',
+    redirect_uri: `${demo}/nowhere`,
+    state: 's2',
+    code_challenge: challenge(v),
+    code_challenge_method: 'S256',
+    collection_id: 'c1',
+  };
   const visit = async (params) => {
     const response = await tab.goto(`${fakes.oauth.authorizationEndpoint}?${new URLSearchParams(params)}`);
     return { status: response.status(), url: new URL(tab.url()) };
@@ -75,8 +92,16 @@ test('OAuth: the fake refuses what a real server refuses, and records what it go
   };
   const { code_challenge: _c, ...noPkce } = base;
   assert.deepEqual(await errorOf(noPkce), ['invalid_request', 's2', 'https://auth.example']);
-  assert.deepEqual(await errorOf({ ...base, code_challenge_method: 'plain' }), ['invalid_request', 's2', 'https://auth.example']);
-  assert.deepEqual(await errorOf({ ...base, response_type: 'token' }), ['unsupported_response_type', 's2', 'https://auth.example']);
+  assert.deepEqual(await errorOf({ ...base, code_challenge_method: 'plain' }), [
+    'invalid_request',
+    's2',
+    'https://auth.example',
+  ]);
+  assert.deepEqual(await errorOf({ ...base, response_type: 'token' }), [
+    'unsupported_response_type',
+    's2',
+    'https://auth.example',
+  ]);
   const { collection_id: _i, ...noCollection } = base;
   assert.deepEqual(await errorOf(noCollection), ['invalid_request', 's2', 'https://auth.example']);
   // A good request: a code for this state.
@@ -84,19 +109,41 @@ test('OAuth: the fake refuses what a real server refuses, and records what it go
   assert.equal(url.searchParams.get('state'), 's2');
   const code = url.searchParams.get('code');
   assert.ok(code);
-  const post = (body, type = 'application/x-www-form-urlencoded') => page.evaluate(async ([endpoint, b, t]) => {
-    const r = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': t }, body: b });
-    return { status: r.status, json: await r.json() };
-  }, [fakes.oauth.tokenEndpoint, type.includes('json') ? JSON.stringify(body) : new URLSearchParams(body).toString(), type]);
-  const grant = { grant_type: 'authorization_code', code, redirect_uri: `${demo}/nowhere`, client_id: 'kit-app', code_verifier: v };
-  assert.equal((await post({ ...grant, client_secret: 'x' })).json.error, 'invalid_client', 'a public client sends no secret');
+  const post = (body, type = 'application/x-www-form-urlencoded') =>
+    page.evaluate(
+      async ([endpoint, b, t]) => {
+        const r = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': t }, body: b });
+        return { status: r.status, json: await r.json() };
+      },
+      [
+        fakes.oauth.tokenEndpoint,
+        type.includes('json') ? JSON.stringify(body) : new URLSearchParams(body).toString(),
+        type,
+      ],
+    );
+  const grant = {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: `${demo}/nowhere`,
+    client_id: 'kit-app',
+    code_verifier: v,
+  };
+  assert.equal(
+    (await post({ ...grant, client_secret: 'x' })).json.error,
+    'invalid_client',
+    'a public client sends no secret',
+  );
   assert.equal((await post(grant, 'text/plain')).json.error, 'invalid_request');
   const ok = await post(grant, 'application/json');
   assert.equal(ok.status, 200, JSON.stringify(ok.json));
   assert.equal(ok.json.token_type, 'Bearer');
   // A replay is refused and revokes what the code issued.
   assert.equal((await post(grant)).json.error, 'invalid_grant');
-  const refreshed = await post({ grant_type: 'refresh_token', refresh_token: ok.json.refresh_token, client_id: 'kit-app' });
+  const refreshed = await post({
+    grant_type: 'refresh_token',
+    refresh_token: ok.json.refresh_token,
+    client_id: 'kit-app',
+  });
   assert.equal(refreshed.json.error, 'invalid_grant', 'tokens issued from a replayed code are revoked');
   assert.equal((await post({ grant_type: 'password', client_id: 'kit-app' })).json.error, 'unsupported_grant_type');
   // What the app sent is recorded.
@@ -114,13 +161,19 @@ test('Vendo: the callback page posts to the opener origin only, and records the 
   const events = [];
   await page.exposeFunction('__event', (e) => events.push(e));
   fakes.vendo.next({ noise: true, done: { connectionId: 'c-9', displayName: 'Nine' } });
-  await clickRun(page, `window.record(window.sdk.connect({ baseUrl: 'https://vendo.example/tenant', provider: 'github', appKey: 'ak_1', onEvent: (e) => window.__event(e) }))`);
+  await clickRun(
+    page,
+    `window.record(window.sdk.connect({ baseUrl: 'https://vendo.example/tenant', provider: 'github', appKey: 'ak_1', onEvent: (e) => window.__event(e) }))`,
+  );
   const r = await settled(page);
   assert.equal(r.status, 'resolved', JSON.stringify(r));
   assert.equal(r.value.connectionId, 'c-9');
   assert.equal(r.value.provider, 'github');
   const ignored = events.filter((e) => e.kind === 'message_ignored').map((e) => e.detail);
-  assert.ok(ignored.some((d) => d.includes('https://foreign.example')), `the foreign message was ignored: ${ignored}`);
+  assert.ok(
+    ignored.some((d) => d.includes('https://foreign.example')),
+    `the foreign message was ignored: ${ignored}`,
+  );
   assert.ok(ignored.length >= 2, `the wrong-state message was ignored too: ${ignored}`);
   assert.equal(fakes.vendo.requests[0].params.app_key, 'ak_1');
   const end = Date.now() + 5_000;
@@ -140,13 +193,19 @@ test('OAuth and links: noise from another origin is ignored, the real answer tak
   const events = [];
   await page.exposeFunction('__event', (e) => events.push(e));
   fakes.oauth.next({ noise: true });
-  await clickRun(page, `window.record(window.sdk.authorize({ authorizationEndpoint: ${JSON.stringify(fakes.oauth.authorizationEndpoint)},
-    clientId: 'kit-app', redirectUri: ${JSON.stringify(`${demo}/callback.html`)}, issuer: 'https://auth.example', onEvent: (e) => window.__event(e) }))`);
+  await clickRun(
+    page,
+    `window.record(window.sdk.authorize({ authorizationEndpoint: ${JSON.stringify(fakes.oauth.authorizationEndpoint)},
+    clientId: 'kit-app', redirectUri: ${JSON.stringify(`${demo}/callback.html`)}, issuer: 'https://auth.example', onEvent: (e) => window.__event(e) }))`,
+  );
   const a = await settled(page);
   assert.equal(a.status, 'resolved', JSON.stringify(a));
   assert.notEqual(a.value.code, 'forged');
   assert.equal(a.value.iss, 'https://auth.example');
-  assert.ok(events.filter((e) => e.kind === 'message_ignored' && e.detail.includes('https://foreign.example')).length >= 2, JSON.stringify(events));
+  assert.ok(
+    events.filter((e) => e.kind === 'message_ignored' && e.detail.includes('https://foreign.example')).length >= 2,
+    JSON.stringify(events),
+  );
   const link = fakes.links.mint({ redirectUri: `${demo}/callback.html?vc_state=st-link` });
   fakes.links.next({ noise: true, done: { connectionId: 'conn-n' } });
   await clickRun(page, `window.record(window.sdk.openConnectLink(${JSON.stringify(link)}, { state: 'st-link' }))`);
@@ -158,7 +217,10 @@ test('OAuth and links: noise from another origin is ignored, the real answer tak
 test('closeAfterMs closes the popup as the person would', async () => {
   const { context, fakes, page } = await kitPage({ vendo: 'https://vendo.example' });
   fakes.vendo.next({ closeAfterMs: 200 });
-  const popup = await clickRun(page, `window.record(window.sdk.connect({ baseUrl: 'https://vendo.example', provider: 'notion', closedGraceMs: 200 }))`);
+  const popup = await clickRun(
+    page,
+    `window.record(window.sdk.connect({ baseUrl: 'https://vendo.example', provider: 'notion', closedGraceMs: 200 }))`,
+  );
   await popup.waitForEvent('close', { timeout: 5_000 });
   assert.equal((await settled(page)).code, 'popup_closed');
   await context.close();
@@ -170,14 +232,23 @@ test('the kit names the wrong option', async () => {
   await assert.rejects(installFakes(context, {}), /give at least one of vendo, oauth, links/);
   await assert.rejects(installFakes(context, { vendo: 'https://v.example', extra: 1 }), /unknown option "extra"/);
   await assert.rejects(installFakes(context, { vendo: 'ftp://v.example' }), /vendo.baseUrl must be http\(s\)/);
-  await assert.rejects(installFakes(context, { oauth: { issuer: 'https://a.example', clientId: 'c' } }), /oauth.redirectUris/);
+  await assert.rejects(
+    installFakes(context, { oauth: { issuer: 'https://a.example', clientId: 'c' } }),
+    /oauth.redirectUris/,
+  );
   const fakes = await installFakes(context, { vendo: 'https://v.example', links: 'https://l.example' });
   assert.throws(() => fakes.vendo.next({ done: true, denied: true }), /give one of .*not done and denied/);
   assert.throws(() => fakes.vendo.next({ denid: true }), /unknown key "denid"/);
-  assert.throws(() => fakes.vendo.next({ done: { connection_id: 'x' } }), /done takes connectionId, externalId, displayName/);
+  assert.throws(
+    () => fakes.vendo.next({ done: { connection_id: 'x' } }),
+    /done takes connectionId, externalId, displayName/,
+  );
   assert.throws(() => fakes.vendo.next({ noAnswer: true, afterMs: 5 }), /afterMs delays an answer/);
   assert.throws(() => fakes.links.next({ error: 'made_up' }), /a connect link returns one of/);
-  assert.throws(() => fakes.links.mint({ redirectUri: 'https://app.example/cb#x' }), (e) => e.code === 'INVALID_REDIRECT_URI');
+  assert.throws(
+    () => fakes.links.mint({ redirectUri: 'https://app.example/cb#x' }),
+    (e) => e.code === 'INVALID_REDIRECT_URI',
+  );
   assert.match(fakes.links.mint({ redirectUri: 'https://app.example/cb' }), /^https:\/\/l\.example\/connect\/cl_/);
 });
 
@@ -185,11 +256,15 @@ test('the kit is its own file: not in the browser bundle, in the tarball and exp
   const pkg = (f) => readFileSync(new URL(`../../pkg/${f}`, import.meta.url), 'utf8');
   assert.doesNotMatch(pkg('index.js'), /installFakes|__fake/);
   const manifest = JSON.parse(pkg('package.json'));
-  assert.deepEqual(manifest.exports['./testing'], { types: './testing.d.ts', import: './testing.js', default: './testing.js' });
+  assert.deepEqual(manifest.exports['./testing'], {
+    types: './testing.d.ts',
+    import: './testing.js',
+    default: './testing.js',
+  });
   assert.ok(manifest.files.includes('testing.js') && manifest.files.includes('testing.d.ts'));
 });
 
-test('testing.d.ts has no any and type-checks with Playwright\'s own types under --strict', () => {
+test("testing.d.ts has no any and type-checks with Playwright's own types under --strict", () => {
   const root = new URL('../../', import.meta.url).pathname;
   const dts = readFileSync(`${root}pkg/testing.d.ts`, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
   assert.doesNotMatch(dts, /\bany\b/);
@@ -198,12 +273,24 @@ test('testing.d.ts has no any and type-checks with Playwright\'s own types under
 
 test('every code block of docs/testing.md is text a test runs (compared line by line, indentation aside)', () => {
   const read = (f) => readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
-  const sources = { js: 'examples/connect-app/test/app.test.mjs', toml: 'examples/leptos/Cargo.toml', rust: 'examples/leptos/src/main.rs' };
-  const lines = (t) => t.split('\n').map((l) => l.trim()).join('\n');
+  const sources = {
+    js: 'examples/connect-app/test/app.test.mjs',
+    toml: 'examples/leptos/Cargo.toml',
+    rust: 'examples/leptos/src/main.rs',
+  };
+  const lines = (t) =>
+    t
+      .split('\n')
+      .map((l) => l.trim())
+      .join('\n');
   const blocks = [...read('docs/testing.md').matchAll(/```(\w*)\n([\s\S]*?)```/g)];
-  assert.deepEqual(blocks.map((b) => b[1]), ['js', 'toml', 'rust']);
+  assert.deepEqual(
+    blocks.map((b) => b[1]),
+    ['js', 'toml', 'rust'],
+  );
   for (const [, lang, code] of blocks) {
     const file = lines(read(sources[lang]));
-    for (const chunk of code.trim().split(/\n\s*\n/)) assert.ok(file.includes(lines(chunk)), `${sources[lang]} has no\n${chunk}`);
+    for (const chunk of code.trim().split(/\n\s*\n/))
+      assert.ok(file.includes(lines(chunk)), `${sources[lang]} has no\n${chunk}`);
   }
 });

@@ -29,7 +29,11 @@ before(async () => {
   app = await serveDist();
   oidc = await startAppOidc(app);
 });
-after(async () => { await oidc?.close(); await app?.close(); await ctx?.close(); });
+after(async () => {
+  await oidc?.close();
+  await app?.close();
+  await ctx?.close();
+});
 
 /** The app page, its uncaught errors (a Rust panic surfaces as one) collected. */
 async function appPage({ instrument = false } = {}) {
@@ -38,7 +42,9 @@ async function appPage({ instrument = false } = {}) {
   if (instrument) await page.addInitScript(INSTRUMENT);
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') page.errors.push(m.text());
+  });
   const q = new URLSearchParams({ vendo: ctx.servers.vendoOrigin, oidc: oidc.issuer });
   await page.goto(`${app.origin}/?${q}`);
   await page.waitForSelector('#connect-notion', { timeout: 10_000 });
@@ -53,14 +59,19 @@ async function clickForPopup(page, selector) {
 
 /** Waits for `<output id=…>` to settle; returns its status, code and fields. */
 async function outcome(page, id, timeout = 15_000) {
-  await page.waitForFunction((id) => ['resolved', 'rejected'].includes(document.getElementById(id)?.dataset.status),
-    id, { timeout }).catch(async (e) => {
-    const now = await page.evaluate((id) => document.getElementById(id)?.outerHTML, id);
-    throw new Error(`#${id} did not settle: ${now}`, { cause: e });
-  });
+  await page
+    .waitForFunction((id) => ['resolved', 'rejected'].includes(document.getElementById(id)?.dataset.status), id, {
+      timeout,
+    })
+    .catch(async (e) => {
+      const now = await page.evaluate((id) => document.getElementById(id)?.outerHTML, id);
+      throw new Error(`#${id} did not settle: ${now}`, { cause: e });
+    });
   return page.evaluate((id) => {
     const el = document.getElementById(id);
-    const fields = Object.fromEntries([...el.querySelectorAll('[data-field]')].map((f) => [f.dataset.field, f.textContent]));
+    const fields = Object.fromEntries(
+      [...el.querySelectorAll('[data-field]')].map((f) => [f.dataset.field, f.textContent]),
+    );
     return { status: el.dataset.status, code: el.dataset.code ?? null, fields };
   }, id);
 }
@@ -69,9 +80,15 @@ test('the popup blocker is on: the app page cannot open a window without a click
   assert.ok(!NOT_BUILT, NOT_BUILT);
   const page = await ctx.browser.newPage();
   let popups = 0;
-  page.on('popup', () => { popups += 1; });
+  page.on('popup', () => {
+    popups += 1;
+  });
   // (page.evaluate would run with a user gesture; a load handler has none.)
-  await page.addInitScript(() => addEventListener('load', () => { window.__opened = window.open('about:blank') !== null; }));
+  await page.addInitScript(() =>
+    addEventListener('load', () => {
+      window.__opened = window.open('about:blank') !== null;
+    }),
+  );
   await page.goto(`${app.origin}/`);
   await page.waitForFunction(() => window.__opened !== undefined);
   assert.equal(await page.evaluate(() => window.__opened), false);
@@ -90,8 +107,14 @@ test('Connect Notion: approve in the popup; the app shows the connection id and 
   assert.equal(r.fields.display_name, 'Acme Notion Workspace');
   await closed(popup, 5_000);
   const log = await vendoLog(ctx);
-  assert.ok(log.connections.some((c) => c.connection_id === r.fields.connection_id), 'the Vendo server made it');
-  assert.ok(log.acks.some((a) => a.connection_id === r.fields.connection_id), 'the popup got the ack');
+  assert.ok(
+    log.connections.some((c) => c.connection_id === r.fields.connection_id),
+    'the Vendo server made it',
+  );
+  assert.ok(
+    log.acks.some((a) => a.connection_id === r.fields.connection_id),
+    'the popup got the ack',
+  );
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -119,8 +142,10 @@ test('Start and unmount: unmounting the child drops its flow, which closes the p
   await page.waitForSelector('#child-result[data-status=pending]', { timeout: 2_000 });
   const running = await page.evaluate(() => window.__counts());
   assert.equal(running.openPopups, before.openPopups + 1, JSON.stringify(running));
-  assert.ok(running.intervals > before.intervals && running.listeners > before.listeners,
-    `the flow should be holding a listener and a timer: ${JSON.stringify({ before, running })}`);
+  assert.ok(
+    running.intervals > before.intervals && running.listeners > before.listeners,
+    `the flow should be holding a listener and a timer: ${JSON.stringify({ before, running })}`,
+  );
 
   await page.click('#toggle-child');
   await page.waitForSelector('#child-state[data-mounted=false][data-unmounts="1"]', { timeout: 2_000 });
@@ -155,11 +180,14 @@ test('Sign in with OAuth: login and consent in the popup, callback page, code ex
   const page = await appPage();
   let tokenBody = null;
   page.on('response', async (res) => {
-    if (res.url() === `${oidc.issuer}/token` && res.request().method() === 'POST') tokenBody = await res.text().catch(() => null);
+    if (res.url() === `${oidc.issuer}/token` && res.request().method() === 'POST')
+      tokenBody = await res.text().catch(() => null);
   });
   const popup = await clickForPopup(page, '#sign-in');
   const popupUrls = [];
-  popup.on('framenavigated', (f) => { if (f === popup.mainFrame()) popupUrls.push(f.url()); });
+  popup.on('framenavigated', (f) => {
+    if (f === popup.mainFrame()) popupUrls.push(f.url());
+  });
   await login(popup);
   const r = await outcome(page, 'sign-in-result', 20_000);
   assert.equal(r.status, 'resolved', JSON.stringify(r));
@@ -169,7 +197,10 @@ test('Sign in with OAuth: login and consent in the popup, callback page, code ex
   assert.equal(r.fields.iss, oidc.issuer);
   assert.ok(Number(r.fields.expires_in) > 0, JSON.stringify(r));
   await closed(popup, 5_000);
-  assert.ok(popupUrls.some((u) => u.startsWith(app.callbackUrl)), `the popup reached the app's callback page: ${popupUrls}`);
+  assert.ok(
+    popupUrls.some((u) => u.startsWith(app.callbackUrl)),
+    `the popup reached the app's callback page: ${popupUrls}`,
+  );
 
   assert.ok(tokenBody, 'the app called the token endpoint');
   const tokens = JSON.parse(tokenBody);

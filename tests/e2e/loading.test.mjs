@@ -43,19 +43,33 @@ before(async () => {
         // How the wasm and its JS copy are answered (a dev server's 404 or HTML fallback, …).
         const as = wasm ? globalThis.wasmAs : url.pathname.endsWith('_wasm.js') ? globalThis.copyAs : undefined;
         if (as === 404) return res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-        if (as === 'html') return res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>app</title>');
-        if (as === 'octet') return res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(await readFile(new URL(url.pathname.slice(5), pkg)));
+        if (as === 'html')
+          return res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>app</title>');
+        if (as === 'octet')
+          return res
+            .writeHead(200, { 'Content-Type': 'application/octet-stream' })
+            .end(await readFile(new URL(url.pathname.slice(5), pkg)));
         const body = await readFile(new URL(url.pathname.slice(5), pkg));
         const slow = wasm ? Number(globalThis.wasmDelay || 0) : 0;
         setTimeout(() => {
-          res.writeHead(200, { 'Content-Type': wasm ? 'application/wasm' : 'text/javascript', 'Cache-Control': 'no-store' });
+          res.writeHead(200, {
+            'Content-Type': wasm ? 'application/wasm' : 'text/javascript',
+            'Cache-Control': 'no-store',
+          });
           res.end(body);
         }, slow);
         return;
       }
-      const headers = { 'Content-Type': url.pathname.endsWith('.js') ? 'text/javascript' : 'text/html', 'Cache-Control': 'no-store' };
+      const headers = {
+        'Content-Type': url.pathname.endsWith('.js') ? 'text/javascript' : 'text/html',
+        'Cache-Control': 'no-store',
+      };
       if (csp) headers['Content-Security-Policy'] = csp;
-      if (url.pathname === '/app.js') return setTimeout(() => { res.writeHead(200, headers); res.end(APP); }, delay);
+      if (url.pathname === '/app.js')
+        return setTimeout(() => {
+          res.writeHead(200, headers);
+          res.end(APP);
+        }, delay);
       if (url.pathname === '/page') {
         res.writeHead(200, headers);
         return res.end(page(url.searchParams.get('script') || ''));
@@ -79,16 +93,30 @@ const open = async (query = '') => {
   await p.waitForFunction(() => window.sdk !== undefined);
   return p;
 };
-const connectAction = () => `window.action = () => window.sdk.connect({ baseUrl: ${JSON.stringify(ctx.servers.vendoOrigin)}, provider: 'notion' })
+const connectAction =
+  () => `window.action = () => window.sdk.connect({ baseUrl: ${JSON.stringify(ctx.servers.vendoOrigin)}, provider: 'notion' })
   .then((c) => window.out.push({ ok: c.connectionId }), (e) => window.out.push({ code: e.code, detail: e.detail, isConnectError: e instanceof window.sdk.ConnectError }));`;
 
 test('no init(): import, click, connect; a click while the wasm is still loading opens the popup (blank, then navigated)', async () => {
   globalThis.wasmDelay = 1500;
   try {
     const p = await open();
-    const loadedEarly = await p.evaluate(() => { try { window.sdk.generateState(); return true; } catch (e) { return e.code; } });
+    const loadedEarly = await p.evaluate(() => {
+      try {
+        window.sdk.generateState();
+        return true;
+      } catch (e) {
+        return e.code;
+      }
+    });
     assert.equal(loadedEarly, 'not_ready', 'a synchronous helper before ready throws not_ready');
-    const message = await p.evaluate(() => { try { window.sdk.generatePkce(); } catch (e) { return e.message; } });
+    const message = await p.evaluate(() => {
+      try {
+        window.sdk.generatePkce();
+      } catch (e) {
+        return e.message;
+      }
+    });
     assert.match(message, /await ready\(\)/);
     await p.evaluate(connectAction());
     const [popup] = await Promise.all([p.waitForEvent('popup'), p.click('#go')]);
@@ -103,7 +131,10 @@ test('no init(): import, click, connect; a click while the wasm is still loading
     assert.ok(height <= 650, `height ${height}`);
     await popup.click('#approve');
     const log = await (await fetch(`${ctx.servers.vendoOrigin}/__test/log`)).json();
-    assert.ok(log.requests.some((q) => q.includes('/api/oauth/notion/authorize') && q.includes(encodeURIComponent(origin))), 'through the authorize entry');
+    assert.ok(
+      log.requests.some((q) => q.includes('/api/oauth/notion/authorize') && q.includes(encodeURIComponent(origin))),
+      'through the authorize entry',
+    );
     await p.waitForFunction(() => window.out.length === 1, null, { timeout: 15_000 });
     const [r] = await p.evaluate(() => window.out);
     assert.match(r.ok ?? JSON.stringify(r), /^[0-9a-f-]{36}$/);
@@ -130,14 +161,23 @@ test("mode 'auto' before the wasm is ready: a popup inside the click on desktop;
     assert.match((await p.evaluate(() => window.out))[0].ok ?? '', /^[0-9a-f-]{36}$/);
     await p.close();
 
-    const context = await ctx.browser.newContext({ userAgent: 'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/428.0.0.26.108;]' });
+    const context = await ctx.browser.newContext({
+      userAgent:
+        'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/428.0.0.26.108;]',
+    });
     let opened = 0;
-    context.on('page', () => { opened += 1; });
+    context.on('page', () => {
+      opened += 1;
+    });
     const q = await context.newPage();
     await q.goto(`${origin}/page`);
     await q.waitForFunction(() => window.sdk !== undefined);
     opened = 0;
-    assert.deepEqual(await q.evaluate(() => window.sdk.popupSupport()), { popup: false, reason: "Facebook's in-app browser" }, 'before ready');
+    assert.deepEqual(
+      await q.evaluate(() => window.sdk.popupSupport()),
+      { popup: false, reason: "Facebook's in-app browser" },
+      'before ready',
+    );
     await q.evaluate(autoAction());
     await q.click('#go');
     await q.waitForFunction(() => window.out.length === 1, null, { timeout: 15_000 });
@@ -154,7 +194,10 @@ test('error details name the JS options (camelCase), where the Rust API names it
   await p.evaluate(() => window.sdk.ready());
   const details = await p.evaluate(async () => {
     const out = [];
-    for (const o of [{ baseUrl: 'http://vendo.example', provider: 'notion' }, { baseUrl: 'https://v.example', provider: 'notion', timeoutMs: -1 }]) {
+    for (const o of [
+      { baseUrl: 'http://vendo.example', provider: 'notion' },
+      { baseUrl: 'https://v.example', provider: 'notion', timeoutMs: -1 },
+    ]) {
       await window.sdk.connect(o).catch((e) => out.push(`${e.code} ${e.detail}`));
     }
     return out;
@@ -168,7 +211,9 @@ test('invalid options before the wasm is ready reject before any window opens', 
   globalThis.wasmDelay = 1000;
   try {
     const p = await open();
-    await p.evaluate(() => { window.action = () => window.sdk.connect({ baseUrl: 42 }).catch((e) => window.out.push(e.code)); });
+    await p.evaluate(() => {
+      window.action = () => window.sdk.connect({ baseUrl: 42 }).catch((e) => window.out.push(e.code));
+    });
     const popups = [];
     p.on('popup', (w) => popups.push(w));
     await p.click('#go');
@@ -183,7 +228,9 @@ test('invalid options before the wasm is ready reject before any window opens', 
 });
 
 test("a strict CSP with 'wasm-unsafe-eval' works end to end", async () => {
-  const csp = encodeURIComponent("default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline'; connect-src 'self'");
+  const csp = encodeURIComponent(
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline'; connect-src 'self'",
+  );
   const p = await open(`?csp=${csp}`);
   await p.evaluate(() => window.sdk.ready());
   await p.evaluate(connectAction());
@@ -197,11 +244,19 @@ test("a strict CSP with 'wasm-unsafe-eval' works end to end", async () => {
 test("without 'wasm-unsafe-eval' ready() and every flow reject with load_failed naming the CSP, and the blank popup is closed", async () => {
   const csp = encodeURIComponent("default-src 'none'; script-src 'self' 'unsafe-inline'; connect-src 'self'");
   const p = await open(`?csp=${csp}`);
-  const err = await p.evaluate(() => window.sdk.ready().then(() => null, (e) => ({ code: e.code, detail: e.detail, isConnectError: e instanceof window.sdk.ConnectError })));
+  const err = await p.evaluate(() =>
+    window.sdk.ready().then(
+      () => null,
+      (e) => ({ code: e.code, detail: e.detail, isConnectError: e instanceof window.sdk.ConnectError }),
+    ),
+  );
   assert.equal(err?.code, 'load_failed', JSON.stringify(err));
   assert.ok(err.isConnectError);
   assert.match(err.detail, /wasm-unsafe-eval/);
-  assert.ok(!requested.includes('/pkg/vendo_connect_wasm.js'), 'a compile refused by the CSP does not fetch the JS copy');
+  assert.ok(
+    !requested.includes('/pkg/vendo_connect_wasm.js'),
+    'a compile refused by the CSP does not fetch the JS copy',
+  );
   await p.evaluate(connectAction());
   await p.click('#go');
   await p.waitForFunction(() => window.out.length === 1);
@@ -243,8 +298,13 @@ test('Node: importing neither throws nor fetches; ready() reads the wasm from th
   assert.equal(run.status, 0, run.stderr);
   const r = JSON.parse(run.stdout.trim().split('\n').pop());
   assert.deepEqual(r, {
-    fetched: 0, before: 'not_ready', state: 43, pkce: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    flow: 'unsupported_environment', cb: 'unsupported_environment', vendo: { type: 'vendo:connection:ack', connectionId: 'c' },
+    fetched: 0,
+    before: 'not_ready',
+    state: 43,
+    pkce: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    flow: 'unsupported_environment',
+    cb: 'unsupported_environment',
+    vendo: { type: 'vendo:connection:ack', connectionId: 'c' },
   });
 });
 
@@ -255,7 +315,12 @@ async function loadWith(wasmAs, copyAs) {
   requested.length = 0;
   try {
     const p = await open();
-    const r = await p.evaluate(() => window.sdk.ready().then(() => 'ready', (e) => ({ code: e.code, detail: e.detail })));
+    const r = await p.evaluate(() =>
+      window.sdk.ready().then(
+        () => 'ready',
+        (e) => ({ code: e.code, detail: e.detail }),
+      ),
+    );
     return { p, r, asked: [...requested] };
   } finally {
     globalThis.wasmAs = undefined;
@@ -270,7 +335,10 @@ test('the wasm served: its JS copy is never downloaded', async () => {
   await p.close();
 });
 
-for (const [what, as] of [['a 404 (a dev server that pre-bundled the package)', 404], ['an HTML page (a dev server\'s SPA fallback)', 'html']]) {
+for (const [what, as] of [
+  ['a 404 (a dev server that pre-bundled the package)', 404],
+  ["an HTML page (a dev server's SPA fallback)", 'html'],
+]) {
   test(`the wasm answered with ${what}: the JS copy is imported, and a click connects`, async () => {
     const { p, r, asked } = await loadWith(as);
     assert.equal(r, 'ready', JSON.stringify(r));
@@ -294,7 +362,13 @@ test('the wasm served as application/octet-stream: its bytes are used (checked b
 test('neither the wasm nor its copy: load_failed names both answers and the fix', async () => {
   const { p, r } = await loadWith(404, 404);
   assert.equal(r.code, 'load_failed');
-  assert.match(r.detail, /^the server has neither the wasm nor its JS copy: serve node_modules\/vendo-connect\/ as it is published, or pass the wasm to init\(\{ module_or_path \}\)/);
-  assert.match(r.detail, /\/pkg\/vendo_connect_bg\.wasm answered 404 text\/plain; its JS copy, vendo_connect_wasm\.js: /);
+  assert.match(
+    r.detail,
+    /^the server has neither the wasm nor its JS copy: serve node_modules\/vendo-connect\/ as it is published, or pass the wasm to init\(\{ module_or_path \}\)/,
+  );
+  assert.match(
+    r.detail,
+    /\/pkg\/vendo_connect_bg\.wasm answered 404 text\/plain; its JS copy, vendo_connect_wasm\.js: /,
+  );
   await p.close();
 });

@@ -9,23 +9,32 @@ import { setup, harnessPage, clickRun } from './support.mjs';
 
 let ctx;
 let page;
-before(async () => { ctx = await setup(); page = await harnessPage(ctx); });
-after(async () => { await ctx?.close(); });
+before(async () => {
+  ctx = await setup();
+  page = await harnessPage(ctx);
+});
+after(async () => {
+  await ctx?.close();
+});
 
 /** Runs each case (source of an expression, a promise or a throwing call) in the page: its `code` and `detail`. */
-const outcomes = (cases) => page.evaluate(async ({ cases, vendo }) => {
-  const sdk = window.sdk;
-  const out = {};
-  for (const [name, src] of Object.entries(cases)) {
-    try {
-      await new Function('sdk', 'vendo', `return (${src});`)(sdk, vendo);
-      out[name] = 'no error';
-    } catch (e) {
-      out[name] = e instanceof sdk.ConnectError ? `${e.code}: ${e.detail}` : `not a ConnectError: ${e}`;
-    }
-  }
-  return out;
-}, { cases, vendo: ctx.servers.vendoOrigin });
+const outcomes = (cases) =>
+  page.evaluate(
+    async ({ cases, vendo }) => {
+      const sdk = window.sdk;
+      const out = {};
+      for (const [name, src] of Object.entries(cases)) {
+        try {
+          await new Function('sdk', 'vendo', `return (${src});`)(sdk, vendo);
+          out[name] = 'no error';
+        } catch (e) {
+          out[name] = e instanceof sdk.ConnectError ? `${e.code}: ${e.detail}` : `not a ConnectError: ${e}`;
+        }
+      }
+      return out;
+    },
+    { cases, vendo: ctx.servers.vendoOrigin },
+  );
 
 test('a missing required option is named as missing, before any format or type check', async () => {
   const r = await outcomes({
@@ -34,9 +43,11 @@ test('a missing required option is named as missing, before any format or type c
     provider: 'sdk.connect({ baseUrl: vendo })',
     // A wrong type and a bad format elsewhere do not hide what is missing.
     first: "sdk.connect({ provider: 'Not a slug!', timeoutMs: 'soon' })",
-    authorize: "sdk.authorize({ authorizationEndpoint: 'https://as.example/auth', redirectUri: 'https://app.example/cb' })",
+    authorize:
+      "sdk.authorize({ authorizationEndpoint: 'https://as.example/auth', redirectUri: 'https://app.example/cb' })",
     link: 'sdk.openConnectLink()',
-    exchange: "sdk.exchangeCode({ tokenEndpoint: 'https://as.example/t', clientId: 'c', code: 'x', redirectUri: 'https://app.example/cb' })",
+    exchange:
+      "sdk.exchangeCode({ tokenEndpoint: 'https://as.example/t', clientId: 'c', code: 'x', redirectUri: 'https://app.example/cb' })",
     refresh: "sdk.refreshToken({ clientId: 'c', refreshToken: 'r' })",
     revoke: "sdk.revokeToken({ revocationEndpoint: 'https://as.example/r', clientId: 'c' })",
     hosts: "sdk.validateRedirectUri('https://app.example/cb', {})",
@@ -65,13 +76,15 @@ test('an unknown option is refused in every flow and helper, with the nearest kn
   const r = await outcomes({
     baseURL: "sdk.connect({ baseURL: vendo, provider: 'notion' })",
     timeout: "sdk.connect({ baseUrl: vendo, provider: 'notion', timeout: 5000 })",
-    client_id: "sdk.authorize({ authorizationEndpoint: 'https://as.example/auth', client_id: 'c', redirectUri: 'https://app.example/cb' })",
+    client_id:
+      "sdk.authorize({ authorizationEndpoint: 'https://as.example/auth', client_id: 'c', redirectUri: 'https://app.example/cb' })",
     scopes: `sdk.authorize({ ${auth}, scopes: ['openid'] })`,
     popup: "sdk.connect({ baseUrl: vendo, provider: 'notion', popup: { widht: 400 } })",
     link: "sdk.openConnectLink('https://link.example/x', { redirectURI: 'https://app.example/cb' })",
     redirect: "sdk.completeRedirect({ openerOrign: 'https://app.example' })",
     callback: 'sdk.completeCallback({ ackTimeout: 500 })',
-    exchange: "sdk.exchangeCode({ tokenEndpoint: 'https://as.example/t', clientId: 'c', code: 'x', code_verifier: 'v', redirectUri: 'https://app.example/cb' })",
+    exchange:
+      "sdk.exchangeCode({ tokenEndpoint: 'https://as.example/t', clientId: 'c', code: 'x', code_verifier: 'v', redirectUri: 'https://app.example/cb' })",
     refresh: "sdk.refreshToken({ tokenEndpoint: 'https://as.example/t', clientId: 'c', refresh_token: 'r' })",
     revoke: "sdk.revokeToken({ revocationEndpoint: 'https://as.example/r', clientId: 'c', tokn: 't' })",
     hosts: "sdk.validateRedirectUri('https://app.example/cb', { allowedHost: ['app.example'] })",
@@ -83,7 +96,8 @@ test('an unknown option is refused in every flow and helper, with the nearest kn
     // An option of another flow is unknown here.
     appState: "sdk.connect({ baseUrl: vendo, provider: 'notion', appState: 1 })",
     // Inherited enumerable keys count (the React hook passes Object.create(yours, { signal })).
-    inherited: "sdk.connect(Object.create({ baseUrl: vendo, provider: 'notion', timeout: 1 }, { signal: { value: new AbortController().signal, enumerable: true } }))",
+    inherited:
+      "sdk.connect(Object.create({ baseUrl: vendo, provider: 'notion', timeout: 1 }, { signal: { value: new AbortController().signal, enumerable: true } }))",
     // Unknown comes first: before a missing option and before a wrong type.
     order: "sdk.connect({ baseURL: vendo, timeoutMs: 'soon' })",
   });
@@ -128,8 +142,14 @@ test('an unknown option is refused in every flow and helper, with the nearest kn
 test('an unknown option in a click opens no window', async () => {
   const p = await harnessPage(ctx);
   let popups = 0;
-  p.on('popup', () => { popups += 1; });
-  await clickRun(p, `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(ctx.servers.vendoOrigin)}, provider: 'notion', timeout: 1 }))`, { expectPopup: false });
+  p.on('popup', () => {
+    popups += 1;
+  });
+  await clickRun(
+    p,
+    `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(ctx.servers.vendoOrigin)}, provider: 'notion', timeout: 1 }))`,
+    { expectPopup: false },
+  );
   await p.waitForFunction(() => window.results.at(-1)?.status === 'rejected', null, { timeout: 5_000 });
   const r = await p.evaluate(() => JSON.parse(JSON.stringify(window.results.at(-1))));
   assert.equal(r.code, 'invalid_options');
@@ -159,7 +179,13 @@ test('ConnectError keeps its name through the minified bundle', async () => {
   const r = await page.evaluate(async () => {
     const { ConnectError, connect } = window.sdk;
     const e = await connect({}).catch((x) => x);
-    return { ctor: e.constructor.name, name: e.name, cls: ConnectError.name, same: e.constructor === ConnectError, error: e instanceof Error };
+    return {
+      ctor: e.constructor.name,
+      name: e.name,
+      cls: ConnectError.name,
+      same: e.constructor === ConnectError,
+      error: e instanceof Error,
+    };
   });
   assert.deepEqual(r, { ctor: 'ConnectError', name: 'ConnectError', cls: 'ConnectError', same: true, error: true });
 });
@@ -175,7 +201,9 @@ function declared(name) {
   for (const m of body.matchAll(/[{}()]|(\w+)\??:/g)) {
     if (m[0] === '{' || m[0] === '(') depth += 1;
     else if (m[0] === ')') depth -= 1;
-    else if (m[0] === '}') { if (depth-- === 0) break; } else if (depth === 0) names.push(m[1]);
+    else if (m[0] === '}') {
+      if (depth-- === 0) break;
+    } else if (depth === 0) names.push(m[1]);
   }
   return names;
 }

@@ -22,7 +22,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP = path.join(ROOT, 'tests/react');
 const DIST = path.join(APP, 'dist');
 const INSTALLED = path.join(APP, 'node_modules/vendo-connect');
-const REQUIRED = ['dist/index.html', 'dist/app.js', 'dist/vendo_connect_bg.wasm', 'node_modules/vendo-connect/react.js'];
+const REQUIRED = [
+  'dist/index.html',
+  'dist/app.js',
+  'dist/vendo_connect_bg.wasm',
+  'node_modules/vendo-connect/react.js',
+];
 const missing = REQUIRED.filter((f) => !existsSync(path.join(APP, f)));
 const NOT_BUILT = missing.length
   ? `tests/react is not built (missing ${missing.join(', ')}): run \`bash scripts/build-react.sh\` first`
@@ -35,7 +40,10 @@ before(async () => {
   ctx = await setup();
   app = await serveDist({ dir: DIST });
 });
-after(async () => { await app?.close(); await ctx?.close(); });
+after(async () => {
+  await app?.close();
+  await ctx?.close();
+});
 
 /** The app page, its uncaught errors and console errors collected; counts its popups. */
 async function appPage({ instrument = false } = {}) {
@@ -45,13 +53,18 @@ async function appPage({ instrument = false } = {}) {
   page.errors = [];
   page.popups = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') page.errors.push(m.text());
+  });
   page.on('popup', (p) => page.popups.push(p));
   // The README's example (src/ConnectNotion.tsx, verbatim) names https://vendo.example: as the
   // bundle is served, that host becomes the local Vendo server (as tests/e2e/readme.test.mjs does).
   await page.route(`${app.origin}/app.js`, async (route) => {
     const response = await route.fetch();
-    await route.fulfill({ response, body: (await response.text()).replaceAll('https://vendo.example', ctx.servers.vendoOrigin) });
+    await route.fulfill({
+      response,
+      body: (await response.text()).replaceAll('https://vendo.example', ctx.servers.vendoOrigin),
+    });
   });
   await page.goto(`${app.origin}/?${new URLSearchParams({ vendo: ctx.servers.vendoOrigin })}`);
   await page.waitForSelector('#connect', { timeout: 10_000 });
@@ -69,15 +82,25 @@ function shown(page) {
   return page.evaluate(() => {
     const el = document.getElementById('state');
     if (!el) return null;
-    const fields = Object.fromEntries([...el.querySelectorAll('[data-field]')].map((f) => [f.dataset.field, f.textContent]));
-    return { status: el.dataset.status, code: el.dataset.code ?? null, connectError: el.dataset.connectError ?? null, fields };
+    const fields = Object.fromEntries(
+      [...el.querySelectorAll('[data-field]')].map((f) => [f.dataset.field, f.textContent]),
+    );
+    return {
+      status: el.dataset.status,
+      code: el.dataset.code ?? null,
+      connectError: el.dataset.connectError ?? null,
+      fields,
+    };
   });
 }
 
 /** Waits for the rendered status to be `status`; returns what is shown. */
 async function until(page, status, timeout = 15_000) {
-  await page.waitForFunction((s) => document.getElementById('state')?.dataset.status === s, status, { timeout })
-    .catch(async (e) => { throw new Error(`the status did not become ${status}: ${JSON.stringify(await shown(page))}`, { cause: e }); });
+  await page
+    .waitForFunction((s) => document.getElementById('state')?.dataset.status === s, status, { timeout })
+    .catch(async (e) => {
+      throw new Error(`the status did not become ${status}: ${JSON.stringify(await shown(page))}`, { cause: e });
+    });
   return shown(page);
 }
 
@@ -105,7 +128,11 @@ test('the package is installed from its tarball, with ./react in its exports; in
   const index = readFileSync(path.join(INSTALLED, 'index.js'), 'utf8');
   assert.doesNotMatch(index, /["']react["']|react\.js/, 'index.js refers to React or to react.js');
   const hook = readFileSync(path.join(INSTALLED, 'react.js'), 'utf8');
-  assert.match(hook, /from\s*["']\.\/index\.js["']/, 'react.js imports the flows from ./index.js (one module instance)');
+  assert.match(
+    hook,
+    /from\s*["']\.\/index\.js["']/,
+    'react.js imports the flows from ./index.js (one module instance)',
+  );
   assert.match(hook, /from\s*["']react["']/);
 });
 
@@ -145,11 +172,20 @@ test('Connect: one click, exactly one popup; approve → done with the connectio
   assert.equal(r.fields.display_name, 'Acme Notion Workspace');
   await closed(popup, 5_000);
   const vendo = await vendoLog(ctx);
-  assert.ok(vendo.connections.some((c) => c.connection_id === r.fields.connection_id), 'the Vendo server made it');
-  assert.ok(vendo.acks.some((a) => a.connection_id === r.fields.connection_id), 'the popup got the ack');
+  assert.ok(
+    vendo.connections.some((c) => c.connection_id === r.fields.connection_id),
+    'the Vendo server made it',
+  );
+  assert.ok(
+    vendo.acks.some((a) => a.connection_id === r.fields.connection_id),
+    'the popup got the ack',
+  );
   const log = await appLog(page);
-  assert.deepEqual(log.outcomes, [{ status: 'resolved', connectionId: r.fields.connection_id, opened: 1 }],
-    'the hook\'s connect() opened the popup before returning, and its promise resolved with the connection shown');
+  assert.deepEqual(
+    log.outcomes,
+    [{ status: 'resolved', connectionId: r.fields.connection_id, opened: 1 }],
+    "the hook's connect() opened the popup before returning, and its promise resolved with the connection shown",
+  );
   assert.deepEqual(log.effects, ['mount', 'unmount', 'mount'], 'the flow was not started from an effect');
   assert.equal(page.popups.length, 1);
   assert.deepEqual(page.errors, []);
@@ -182,8 +218,10 @@ test('Unmount while pending: the popup closes and nothing is left; mounted again
   await until(page, 'pending', 2_000);
   const running = await page.evaluate(() => window.__counts());
   assert.equal(running.openPopups, before.openPopups + 1, JSON.stringify(running));
-  assert.ok(running.intervals > before.intervals && running.listeners > before.listeners,
-    `the flow should be holding a listener and a timer: ${JSON.stringify({ before, running })}`);
+  assert.ok(
+    running.intervals > before.intervals && running.listeners > before.listeners,
+    `the flow should be holding a listener and a timer: ${JSON.stringify({ before, running })}`,
+  );
 
   await page.click('#toggle');
   await page.waitForSelector('#toggle[data-mounted=false]', { timeout: 2_000 });
@@ -245,13 +283,18 @@ test('a second click while pending supersedes the first: its popup closes, only 
   await until(page, 'pending', 2_000);
 
   const second = await clickForPopup(page, '#connect');
-  await closed(first, 5_000).catch(() => { throw new Error('the superseded flow\'s popup did not close within 5 s'); });
+  await closed(first, 5_000).catch(() => {
+    throw new Error("the superseded flow's popup did not close within 5 s");
+  });
   await page.waitForFunction(() => window.app.outcomes[0]?.status === 'rejected', null, { timeout: 5_000 });
   let log = await appLog(page);
-  assert.deepEqual(log.outcomes[0], { status: 'rejected', code: 'superseded', isConnectError: true, opened: 1 },
-    'the first promise is the package\'s own, rejected with superseded');
+  assert.deepEqual(
+    log.outcomes[0],
+    { status: 'rejected', code: 'superseded', isConnectError: true, opened: 1 },
+    "the first promise is the package's own, rejected with superseded",
+  );
   await page.waitForTimeout(300); // give a stale outcome the time to land
-  assert.equal((await shown(page)).status, 'pending', 'the first flow\'s outcome replaced the pending second one');
+  assert.equal((await shown(page)).status, 'pending', "the first flow's outcome replaced the pending second one");
 
   await second.click('#approve');
   const r = await until(page, 'done');
@@ -259,9 +302,14 @@ test('a second click while pending supersedes the first: its popup closes, only 
   log = await appLog(page);
   assert.equal(log.outcomes.length, 2);
   assert.deepEqual(log.outcomes[1], { status: 'resolved', connectionId: r.fields.connection_id, opened: 1 });
-  assert.ok(!log.history.some((h) => h.status === 'error'),
-    `the superseded flow's outcome was rendered: ${JSON.stringify(log.history)}`);
-  assert.deepEqual(log.history.map((h) => h.status).filter((s, i, a) => s !== a[i - 1]), ['idle', 'pending', 'done']);
+  assert.ok(
+    !log.history.some((h) => h.status === 'error'),
+    `the superseded flow's outcome was rendered: ${JSON.stringify(log.history)}`,
+  );
+  assert.deepEqual(
+    log.history.map((h) => h.status).filter((s, i, a) => s !== a[i - 1]),
+    ['idle', 'pending', 'done'],
+  );
   assert.equal(page.popups.length, 2);
   assert.deepEqual(await countsBackTo(page, before), before, 'the two flows left something behind');
   assert.deepEqual(page.errors, []);
@@ -277,7 +325,9 @@ test('a click whose options are invalid still ends the pending flow: one flow pe
   await page.click('#connect-invalid');
   const r = await until(page, 'error', 5_000);
   assert.equal(r.code, 'invalid_options', JSON.stringify(r));
-  await closed(popup, 5_000).catch(() => { throw new Error('the older flow\'s popup was left open'); });
+  await closed(popup, 5_000).catch(() => {
+    throw new Error("the older flow's popup was left open");
+  });
   await page.waitForFunction(() => window.app.outcomes.every((o) => o.status !== 'pending'), null, { timeout: 5_000 });
   const log = await appLog(page);
   assert.deepEqual(log.outcomes, [
@@ -285,13 +335,13 @@ test('a click whose options are invalid still ends the pending flow: one flow pe
     { status: 'rejected', code: 'invalid_options', isConnectError: true, opened: 0 },
   ]);
   await page.waitForTimeout(300);
-  assert.equal((await shown(page)).code, 'invalid_options', 'the older flow\'s outcome replaced the newer one\'s');
+  assert.equal((await shown(page)).code, 'invalid_options', "the older flow's outcome replaced the newer one's");
   assert.deepEqual(await countsBackTo(page, before), before, 'the flows left something behind');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
 
-test('the caller\'s own signal still aborts the flow (merged with the hook\'s); cancel() leaves the caller\'s signal alone', async () => {
+test("the caller's own signal still aborts the flow (merged with the hook's); cancel() leaves the caller's signal alone", async () => {
   const page = await appPage({ instrument: true });
   const before = await page.evaluate(() => window.__counts());
   let popup = await clickForPopup(page, '#connect-signal');
@@ -301,7 +351,11 @@ test('the caller\'s own signal still aborts the flow (merged with the hook\'s); 
   let r = await until(page, 'error', 5_000);
   assert.equal(r.code, 'aborted', JSON.stringify(r));
   await closed(popup, 5_000);
-  assert.deepEqual(await countsBackTo(page, before), before, 'a listener on the caller\'s signal (or the flow) was left behind');
+  assert.deepEqual(
+    await countsBackTo(page, before),
+    before,
+    "a listener on the caller's signal (or the flow) was left behind",
+  );
 
   popup = await clickForPopup(page, '#connect-signal');
   await until(page, 'pending', 2_000);
@@ -309,10 +363,24 @@ test('the caller\'s own signal still aborts the flow (merged with the hook\'s); 
   r = await until(page, 'error', 5_000);
   assert.equal(r.code, 'aborted');
   await closed(popup, 5_000);
-  assert.equal(await page.evaluate(() => window.app.caller.signal.aborted), false, 'cancel() aborted the caller\'s own signal');
-  assert.deepEqual(await countsBackTo(page, before), before, 'a listener on the caller\'s signal (or the flow) was left behind');
+  assert.equal(
+    await page.evaluate(() => window.app.caller.signal.aborted),
+    false,
+    "cancel() aborted the caller's own signal",
+  );
+  assert.deepEqual(
+    await countsBackTo(page, before),
+    before,
+    "a listener on the caller's signal (or the flow) was left behind",
+  );
   const log = await appLog(page);
-  assert.deepEqual(log.outcomes.map((o) => [o.code, o.opened]), [['aborted', 1], ['aborted', 1]]);
+  assert.deepEqual(
+    log.outcomes.map((o) => [o.code, o.opened]),
+    [
+      ['aborted', 1],
+      ['aborted', 1],
+    ],
+  );
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -325,23 +393,36 @@ test('the README example, verbatim: Connect Notion → "Connected <id>"; deny �
   let popup = await start();
   await page.waitForSelector('#readme button:has-text("Cancel")', { timeout: 2_000 });
   await popup.click('#approve');
-  await page.waitForFunction(() => /^Connected /.test(document.querySelector('#readme p')?.textContent ?? ''), null, { timeout: 15_000 });
+  await page.waitForFunction(() => /^Connected /.test(document.querySelector('#readme p')?.textContent ?? ''), null, {
+    timeout: 15_000,
+  });
   const id = (await text()).replace('Connected ', '');
   assert.match(id, /^[0-9a-f-]{36}$/);
-  assert.ok((await vendoLog(ctx)).connections.some((c) => c.connection_id === id), 'the Vendo server made it');
+  assert.ok(
+    (await vendoLog(ctx)).connections.some((c) => c.connection_id === id),
+    'the Vendo server made it',
+  );
   await closed(popup, 5_000);
 
   popup = await start();
   await popup.click('#deny');
-  await page.waitForFunction(() => document.querySelector('#readme p')?.textContent === 'access_denied', null, { timeout: 15_000 })
-    .catch(async (e) => { throw new Error(`shown: ${await text()}`, { cause: e }); });
+  await page
+    .waitForFunction(() => document.querySelector('#readme p')?.textContent === 'access_denied', null, {
+      timeout: 15_000,
+    })
+    .catch(async (e) => {
+      throw new Error(`shown: ${await text()}`, { cause: e });
+    });
   await closed(popup, 5_000);
 
   popup = await start();
   await popup.waitForSelector('#approve');
   await page.click('#readme button:has-text("Cancel")');
-  await page.waitForFunction(() => document.querySelector('#readme p')?.textContent === 'aborted', null, { timeout: 5_000 })
-    .catch(async (e) => { throw new Error(`shown: ${await text()}`, { cause: e }); });
+  await page
+    .waitForFunction(() => document.querySelector('#readme p')?.textContent === 'aborted', null, { timeout: 5_000 })
+    .catch(async (e) => {
+      throw new Error(`shown: ${await text()}`, { cause: e });
+    });
   await closed(popup, 5_000);
   assert.equal(page.popups.length, 3, 'one popup per click');
   assert.deepEqual(page.errors, []);
@@ -356,7 +437,9 @@ test('hidden by <Activity> while pending: the flow is aborted, its popup closes;
   await until(page, 'pending', 2_000);
   await page.click('#hide');
   await page.waitForSelector('#hide[data-hidden=true]', { timeout: 2_000 });
-  await closed(popup, 5_000).catch(() => { throw new Error('hiding the component did not close the popup within 5 s'); });
+  await closed(popup, 5_000).catch(() => {
+    throw new Error('hiding the component did not close the popup within 5 s');
+  });
   assert.deepEqual(await countsBackTo(page, before), before, 'the aborted flow left something behind');
 
   await page.click('#hide');
@@ -377,7 +460,7 @@ test('hidden by <Activity> while pending: the flow is aborted, its popup closes;
   await page.close();
 });
 
-test('vendo-connect/react starts with the \'use client\' directive, as installed', () => {
+test("vendo-connect/react starts with the 'use client' directive, as installed", () => {
   assert.ok(!NOT_BUILT, NOT_BUILT);
   const code = readFileSync(path.join(INSTALLED, 'react.js'), 'utf8');
   assert.match(code, /^["']use client["'];/, 'esbuild dropped or moved the directive');
@@ -391,13 +474,36 @@ test('useConnect(flow): that flow and cancel, the state says which flow; another
   const { renderToString } = require('react-dom/server');
   const { useConnect } = await import(pathToFileURL(path.join(INSTALLED, 'react.js')).href);
   const seen = {};
-  const One = () => { seen.one = useConnect('connect'); return null; };
-  const All = () => { seen.all = useConnect(); return null; };
+  const One = () => {
+    seen.one = useConnect('connect');
+    return null;
+  };
+  const All = () => {
+    seen.all = useConnect();
+    return null;
+  };
   renderToString(createElement('div', null, createElement(One), createElement(All)));
   assert.deepEqual(Object.keys(seen.one).sort(), ['cancel', 'connect', 'error', 'flow', 'result', 'status']);
-  assert.deepEqual(Object.keys(seen.all).sort(), ['authorize', 'cancel', 'connect', 'error', 'flow', 'openConnectLink', 'result', 'status']);
+  assert.deepEqual(Object.keys(seen.all).sort(), [
+    'authorize',
+    'cancel',
+    'connect',
+    'error',
+    'flow',
+    'openConnectLink',
+    'result',
+    'status',
+  ]);
   assert.deepEqual([seen.one.status, seen.one.flow], ['idle', undefined]);
-  const Typo = () => { useConnect('conect'); return null; };
-  assert.throws(() => renderToString(createElement(Typo)),
-    (e) => e.name === 'ConnectError' && e.code === 'invalid_options' && /'connect', 'authorize' or 'openConnectLink'/.test(e.detail));
+  const Typo = () => {
+    useConnect('conect');
+    return null;
+  };
+  assert.throws(
+    () => renderToString(createElement(Typo)),
+    (e) =>
+      e.name === 'ConnectError' &&
+      e.code === 'invalid_options' &&
+      /'connect', 'authorize' or 'openConnectLink'/.test(e.detail),
+  );
 });

@@ -4,14 +4,13 @@
 // example hosts (vendo.example, auth.example) pointed at the local servers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { closed, CHROMIUM } from './harness.mjs';
 import { setup, login } from './support.mjs';
 import { CLIENT_ID, startOidc } from '../../www/oidc.mjs';
@@ -37,13 +36,14 @@ let oidc; // an OAuth server that knows the app's callback page
 let page0; // what the app's page holds: { buttons, code, csp, head }
 
 /** The block as the page runs it: the package from /pkg/, the example hosts local. */
-const localize = (code) => code
-  .replaceAll("'vendo-connect'", "'/pkg/index.js'")
-  .replaceAll('https://vendo.example', ctx.servers.vendoOrigin)
-  .replaceAll('https://auth.example/authorize', oidc.authorizationEndpoint)
-  .replaceAll('https://auth.example/token', oidc.tokenEndpoint)
-  .replaceAll('https://auth.example', oidc.issuer)
-  .replaceAll("'my-spa'", JSON.stringify(CLIENT_ID));
+const localize = (code) =>
+  code
+    .replaceAll("'vendo-connect'", "'/pkg/index.js'")
+    .replaceAll('https://vendo.example', ctx.servers.vendoOrigin)
+    .replaceAll('https://auth.example/authorize', oidc.authorizationEndpoint)
+    .replaceAll('https://auth.example/token', oidc.tokenEndpoint)
+    .replaceAll('https://auth.example', oidc.issuer)
+    .replaceAll("'my-spa'", JSON.stringify(CLIENT_ID));
 
 before(async () => {
   ctx = await setup();
@@ -61,19 +61,27 @@ before(async () => {
         const wasm = url.pathname.endsWith('.wasm');
         return send(wasm ? 'application/wasm' : 'text/javascript', await readFile(new URL(url.pathname.slice(5), pkg)));
       }
-      if (url.pathname === '/readme/show.js') return send('text/javascript', 'window.shown = []; window.show = (t) => window.shown.push(String(t));');
+      if (url.pathname === '/readme/show.js')
+        return send('text/javascript', 'window.shown = []; window.show = (t) => window.shown.push(String(t));');
       if (url.pathname === '/readme/app.js') return send('text/javascript', localize(page0.code));
       if (url.pathname === '/readme/index.html') {
-        return send('text/html', `<!doctype html><meta charset="utf-8">${page0.head ?? ''}${page0.buttons.map((id) => `<button id="${id}">${id}</button>`).join('')}
-          <script src="/readme/show.js"></script><script type="module" src="/readme/app.js"></script>`);
+        return send(
+          'text/html',
+          `<!doctype html><meta charset="utf-8">${page0.head ?? ''}${page0.buttons.map((id) => `<button id="${id}">${id}</button>`).join('')}
+          <script src="/readme/show.js"></script><script type="module" src="/readme/app.js"></script>`,
+        );
       }
       if (url.pathname === '/callback.html') {
-        return send('text/html', `<!doctype html><meta charset="utf-8"><script src="/readme/show.js"></script>${localize(block('callback'))}`);
+        return send(
+          'text/html',
+          `<!doctype html><meta charset="utf-8"><script src="/readme/show.js"></script>${localize(block('callback'))}`,
+        );
       }
       if (url.pathname === '/api/connect-link') {
         // The app's backend: mints a link at the Vocobase stand-in for the redirect URI it is given.
         const minted = await fetch(`${ctx.servers.providerOrigin}/vocobase/api/v2/customers/cust_1/connect-links`, {
-          method: 'POST', headers: { 'content-type': 'application/json' },
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ tool_slug: 'google_sheets', redirect_uri: url.searchParams.get('redirect_uri') }),
         });
         return send('application/json', JSON.stringify({ url: (await minted.json()).url }));
@@ -138,15 +146,20 @@ test('authorize + exchangeCode, with the callback page of the README', async () 
 });
 
 test('same tab: mode auto in an in-app browser leaves the tab, and the README callback page exchanges the code', async () => {
-  const userAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 309.0.0.40.113';
+  const userAgent =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 309.0.0.40.113';
   const { page, context } = await appPage({ buttons: ['sign-in'], code: block('same-tab') }, { userAgent });
   let popups = 0;
-  context.on('page', () => { popups += 1; });
+  context.on('page', () => {
+    popups += 1;
+  });
   await page.click('#sign-in');
   await login(page);
   await page.waitForURL((u) => u.pathname === '/callback.html', { timeout: 15_000 });
   await page.waitForFunction(() => window.shown?.length === 1, null, { timeout: 15_000 });
-  assert.deepEqual(await page.evaluate(() => window.shown), ['Signed in in this tab; the app was at /readme/index.html']);
+  assert.deepEqual(await page.evaluate(() => window.shown), [
+    'Signed in in this tab; the app was at /readme/index.html',
+  ]);
   assert.equal(popups, 0);
   assert.equal(page.url(), `${app.origin}/callback.html`, 'the code is gone from the address bar');
   await context.close();
@@ -175,14 +188,23 @@ test('preload: the wasm is fetched once, in parallel with the module', async () 
   const head = block('preload').replaceAll('/node_modules/vendo-connect/', '/pkg/');
   const { page, context } = await appPage({ buttons: ['connect-notion'], code: block('connect'), head });
   await page.evaluate(() => import('/pkg/index.js').then((m) => m.ready()));
-  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm')).length);
+  const fetched = await page.evaluate(
+    () => performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm')).length,
+  );
   assert.equal(fetched, 1, 'the preloaded wasm is the one the module uses');
   await context.close();
 });
 
 test('Node: ready() and a pure helper, as the README shows', () => {
-  const code = block('node').replaceAll("'vendo-connect'", JSON.stringify(new URL('../../pkg/index.js', import.meta.url).href));
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', `const show = (t) => console.log(t);\n${code}`], { encoding: 'utf8', timeout: 30_000 });
+  const code = block('node').replaceAll(
+    "'vendo-connect'",
+    JSON.stringify(new URL('../../pkg/index.js', import.meta.url).href),
+  );
+  const run = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `const show = (t) => console.log(t);\n${code}`],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout.trim(), /^S256 [A-Za-z0-9_-]{43}$/);
 });
@@ -191,12 +213,18 @@ test('the import map and the React example are the ones the consumer and React t
   const file = (p) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
   // No bundler needs a line (tests/e2e/consumers.test.mjs builds every setup without one).
   assert.ok(file('tests/consumers/importmap/index.html').includes(block('importmap')), 'the import map, verbatim');
-  assert.ok(file('tests/react/src/ConnectNotion.tsx').includes(block('react')), 'the React example is the app the React test clicks through');
+  assert.ok(
+    file('tests/react/src/ConnectNotion.tsx').includes(block('react')),
+    'the React example is the app the React test clicks through',
+  );
 });
 
 test('the TypeScript blocks type-check under tsc --strict with the settings of a Next.js app', () => {
   const typed = [...blocks].filter(([, b]) => b.lang === 'ts' || b.lang === 'tsx');
-  assert.ok(typed.some(([name]) => name === 'react'), 'the React block is TSX');
+  assert.ok(
+    typed.some(([name]) => name === 'react'),
+    'the React block is TSX',
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'readme-types-'));
   try {
     const files = typed.map(([name, b]) => {
@@ -224,7 +252,10 @@ test('testing: the README suite passes against the connect-app example, with the
   // `playwright-core` are that app's installed packages), with the app's origin and Debian's
   // Chromium put in (the README's launch uses Playwright's own browser).
   const dir = new URL('../../examples/connect-app/', import.meta.url);
-  assert.ok(existsSync(new URL('node_modules/vendo-connect/testing.js', dir)), 'examples/connect-app is not installed: bash scripts/build-connect-app.sh');
+  assert.ok(
+    existsSync(new URL('node_modules/vendo-connect/testing.js', dir)),
+    'examples/connect-app is not installed: bash scripts/build-connect-app.sh',
+  );
   const { startApp } = await import(new URL('server.mjs', dir));
   const exampleApp = await startApp({ port: 0 });
   const file = new URL('readme-suite.test.mjs', dir);
@@ -232,15 +263,30 @@ test('testing: the README suite passes against the connect-app example, with the
     const launch = "chromium.launch({ ignoreDefaultArgs: ['--disable-popup-blocking'] })";
     const code = block('testing');
     assert.ok(code.includes(launch), 'the README launches Chromium with the popup blocker on');
-    writeFileSync(file, code.replaceAll('http://localhost:5173', exampleApp.origin)
-      .replace(launch, `chromium.launch({ ignoreDefaultArgs: ['--disable-popup-blocking'], executablePath: ${JSON.stringify(CHROMIUM)}, args: ['--no-sandbox', '--disable-gpu'] })`));
+    writeFileSync(
+      file,
+      code
+        .replaceAll('http://localhost:5173', exampleApp.origin)
+        .replace(
+          launch,
+          `chromium.launch({ ignoreDefaultArgs: ['--disable-popup-blocking'], executablePath: ${JSON.stringify(CHROMIUM)}, args: ['--no-sandbox', '--disable-gpu'] })`,
+        ),
+    );
     // Asynchronous: this process serves the app meanwhile. A runner of its own, not a child
     // of this one (node:test marks its children with NODE_TEST_CONTEXT).
     const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-    const child = spawn(process.execPath, ['--test', file.pathname], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--test', file.pathname], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     const status = await new Promise((resolve) => child.on('close', resolve));
     clearTimeout(timer);

@@ -10,11 +10,17 @@ import { CLIENT_ID } from '../../www/oidc.mjs';
 
 let ctx;
 let oidc;
-before(async () => { ctx = await setup(); oidc = ctx.servers.oidc; });
-after(async () => { await ctx?.close(); });
+before(async () => {
+  ctx = await setup();
+  oidc = ctx.servers.oidc;
+});
+after(async () => {
+  await ctx?.close();
+});
 
 const harness = () => `${ctx.servers.demoOrigin}/harness.html`;
-const INSTAGRAM = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 309.0.0.40.113 (iPhone14,5; iOS 17_0; en_US)';
+const INSTAGRAM =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 309.0.0.40.113 (iPhone14,5; iOS 17_0; en_US)';
 const DESKTOP = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
 
 const authorize = (extra = '') => authorizeSrc(oidc, harness(), extra);
@@ -52,10 +58,16 @@ test('same-tab authorize: one record, nothing else stored; login → back → co
   // First leg turned back at the authorization server's door (answered with a redirect to
   // this same tab's origin, so sessionStorage is the one the flow wrote): what is stored
   // before the tab leaves.
-  await page.route(`${oidc.authorizationEndpoint}**`, (r) => r.fulfill({ status: 302, headers: { location: `${harness()}?held=1` } }));
+  await page.route(`${oidc.authorizationEndpoint}**`, (r) =>
+    r.fulfill({ status: 302, headers: { location: `${harness()}?held=1` } }),
+  );
   await clickRun(page, authorize(`mode: 'redirect', appState: ${JSON.stringify(appState)}`), { expectPopup: false });
   await page.waitForURL(`${harness()}?held=1`);
-  assert.deepEqual(await page.evaluate(() => window.completed), { status: 'resolved', value: null }, 'no response in the URL: nothing to finish');
+  assert.deepEqual(
+    await page.evaluate(() => window.completed),
+    { status: 'resolved', value: null },
+    'no response in the URL: nothing to finish',
+  );
   const before = await stored(page);
   const keys = Object.keys(before.session);
   assert.equal(keys.length, 1, JSON.stringify(before.session));
@@ -69,9 +81,13 @@ test('same-tab authorize: one record, nothing else stored; login → back → co
 
   // The whole flow: no popup, this tab goes and comes back.
   const urls = [];
-  page.on('request', (req) => { if (req.isNavigationRequest() && req.frame() === page.mainFrame()) urls.push(req.url()); });
+  page.on('request', (req) => {
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) urls.push(req.url());
+  });
   let popups = 0;
-  page.context().on('page', () => { popups += 1; });
+  page.context().on('page', () => {
+    popups += 1;
+  });
   await clickRun(page, authorize(`mode: 'redirect', appState: ${JSON.stringify(appState)}`), { expectPopup: false });
   await login(page);
   const r = await cameBack(page);
@@ -94,7 +110,11 @@ test('same-tab authorize: one record, nothing else stored; login → back → co
   const after = await stored(page);
   assert.deepEqual(after.session, {}, 'the record is gone once used');
   const tokens = await page.evaluate(async (o) => window.sdk.exchangeCode(o), {
-    tokenEndpoint: oidc.tokenEndpoint, clientId: CLIENT_ID, code, codeVerifier, redirectUri,
+    tokenEndpoint: oidc.tokenEndpoint,
+    clientId: CLIENT_ID,
+    code,
+    codeVerifier,
+    redirectUri,
   });
   assert.equal(tokens.tokenType, 'Bearer');
   assert.ok(tokens.accessToken && tokens.refreshToken);
@@ -119,7 +139,9 @@ test('same-tab authorize: one record, nothing else stored; login → back → co
 test('same-tab authorize: a tampered state and an expired record are typed errors that never return a verifier', async () => {
   const page = await harnessPage(ctx);
   const urls = [];
-  page.on('request', (req) => { if (req.isNavigationRequest() && req.frame() === page.mainFrame()) urls.push(req.url()); });
+  page.on('request', (req) => {
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) urls.push(req.url());
+  });
 
   // Tampered: the flow is pending, a response arrives with another state.
   await clickRun(page, authorize(`mode: 'redirect'`), { expectPopup: false });
@@ -129,7 +151,11 @@ test('same-tab authorize: a tampered state and an expired record are typed error
   await page.goto(`${harness()}?code=stolen&state=${state}x&iss=${iss}`);
   let r = await page.evaluate(() => window.completed);
   assert.deepEqual([r.status, r.code], ['rejected', 'invalid_state']);
-  assert.equal(Object.keys(await page.evaluate(() => ({ ...sessionStorage }))).length, 1, 'the real flow is still pending');
+  assert.equal(
+    Object.keys(await page.evaluate(() => ({ ...sessionStorage }))).length,
+    1,
+    'the real flow is still pending',
+  );
   // The right state with a wrong iss: the record is used up by the attempt, and rejected.
   await page.goto(`${harness()}?code=stolen&state=${state}&iss=${encodeURIComponent('http://evil.example')}`);
   r = await page.evaluate(() => window.completed);
@@ -147,7 +173,9 @@ test('same-tab authorize: a tampered state and an expired record are typed error
   assert.deepEqual(await page.evaluate(() => ({ ...sessionStorage })), {});
 
   // An abandoned flow's expired record is swept by the next completeRedirect().
-  await page.evaluate(() => sessionStorage.setItem('vendo-connect:redirect:old', 'flow=authorize&state=old&redirect_uri=x&expires_at=1'));
+  await page.evaluate(() =>
+    sessionStorage.setItem('vendo-connect:redirect:old', 'flow=authorize&state=old&redirect_uri=x&expires_at=1'),
+  );
   await page.evaluate(() => sessionStorage.setItem('app-owned', 'kept'));
   await page.goto(`${harness()}?code=c&state=other`);
   assert.equal((await page.evaluate(() => window.completed)).code, 'invalid_state');
@@ -179,7 +207,9 @@ test('same-tab connect link: the link function is awaited, the tab goes to Vocob
   assert.deepEqual([e.status, e.code], ['rejected', 'oauth_denied']);
 
   // A link string must say which vc_state its redirect URI carries.
-  await clickRun(page, `window.record(window.sdk.openConnectLink('https://connect.example/l', { mode: 'redirect' }))`, { expectPopup: false });
+  await clickRun(page, `window.record(window.sdk.openConnectLink('https://connect.example/l', { mode: 'redirect' }))`, {
+    expectPopup: false,
+  });
   const bad = await settled(page);
   assert.deepEqual([bad.status, bad.code], ['rejected', 'invalid_options']);
   assert.match(bad.detail, /state/);
@@ -189,14 +219,27 @@ test('same-tab connect link: the link function is awaited, the tab goes to Vocob
 test("'auto' under an in-app user agent navigates this tab; connect() rejects popup_unsupported; popupSupport() says why", async () => {
   const context = await ctx.browser.newContext({ userAgent: INSTAGRAM });
   const page = await harnessPage({ ...ctx, browser: context });
-  assert.deepEqual(await page.evaluate(() => window.sdk.popupSupport()), { popup: false, reason: "Instagram's in-app browser" });
+  assert.deepEqual(await page.evaluate(() => window.sdk.popupSupport()), {
+    popup: false,
+    reason: "Instagram's in-app browser",
+  });
   let popups = 0;
-  context.on('page', () => { popups += 1; });
-  await clickRun(page, `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(ctx.servers.vendoOrigin)}, provider: 'notion', mode: 'auto' }))`, { expectPopup: false });
+  context.on('page', () => {
+    popups += 1;
+  });
+  await clickRun(
+    page,
+    `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(ctx.servers.vendoOrigin)}, provider: 'notion', mode: 'auto' }))`,
+    { expectPopup: false },
+  );
   const c = await settled(page);
   assert.deepEqual([c.status, c.code], ['rejected', 'popup_unsupported']);
   assert.match(c.detail, /Instagram/);
-  await clickRun(page, `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(ctx.servers.vendoOrigin)}, provider: 'notion', mode: 'redirect' }))`, { expectPopup: false });
+  await clickRun(
+    page,
+    `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(ctx.servers.vendoOrigin)}, provider: 'notion', mode: 'redirect' }))`,
+    { expectPopup: false },
+  );
   const c2 = await settled(page);
   assert.deepEqual([c2.status, c2.code], ['rejected', 'invalid_options']);
   assert.match(c2.detail, /window\.opener/);
@@ -222,10 +265,16 @@ test("'auto' under a desktop user agent opens a popup; an iOS home-screen app is
   assert.equal(page.url(), harness(), 'this tab stayed');
   await context.close();
 
-  const ios = await ctx.browser.newContext({ userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148' });
+  const ios = await ctx.browser.newContext({
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
+  });
   await ios.addInitScript(() => Object.defineProperty(Navigator.prototype, 'standalone', { get: () => true }));
   const p2 = await harnessPage({ ...ctx, browser: ios });
-  assert.deepEqual(await p2.evaluate(() => window.sdk.popupSupport()), { popup: false, reason: 'an iOS home-screen web app' });
+  assert.deepEqual(await p2.evaluate(() => window.sdk.popupSupport()), {
+    popup: false,
+    reason: 'an iOS home-screen web app',
+  });
   await ios.close();
 });
 
@@ -235,7 +284,11 @@ test('redirect-mode options are checked before the tab leaves', async () => {
     [authorize(`mode: 'sideways'`), 'invalid_options', /mode/],
     [authorize(`mode: 'redirect', appState: () => 1`), 'invalid_options', /appState/],
     [authorize(`mode: 'redirect', appState: 10n`), 'invalid_options', /appState/],
-    [authorize(`mode: 'redirect', appState: (() => { const o = {}; o.o = o; return o; })()`), 'invalid_options', /appState/],
+    [
+      authorize(`mode: 'redirect', appState: (() => { const o = {}; o.o = o; return o; })()`),
+      'invalid_options',
+      /appState/,
+    ],
     [authorize(`mode: 'redirect', clientSecret: 's'`), 'invalid_options', /clientSecret/],
     [authorize(`mode: 'redirect', timeoutMs: -1`), 'invalid_options', /timeoutMs/],
     [authorize(`mode: 'redirect', mode: 7`), 'invalid_options', /mode/],
@@ -259,7 +312,9 @@ test('without crypto.getRandomValues every flow and generator fails with crypto_
   const page = await harnessPage({ ...ctx, browser: context });
   assert.equal(await page.evaluate(() => typeof crypto.getRandomValues), 'undefined');
   let opened = 0;
-  context.on('page', () => { opened += 1; });
+  context.on('page', () => {
+    opened += 1;
+  });
   const flows = [
     `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(ctx.servers.vendoOrigin)}, provider: 'notion' }))`,
     authorize(),
@@ -274,7 +329,14 @@ test('without crypto.getRandomValues every flow and generator fails with crypto_
     assert.deepEqual([r.status, r.code], ['rejected', 'crypto_unavailable'], src);
   }
   for (const helper of ['generatePkce', 'generateState']) {
-    const code = await page.evaluate((h) => { try { window.sdk[h](); return 'returned'; } catch (e) { return e.code; } }, helper);
+    const code = await page.evaluate((h) => {
+      try {
+        window.sdk[h]();
+        return 'returned';
+      } catch (e) {
+        return e.code;
+      }
+    }, helper);
     assert.equal(code, 'crypto_unavailable', helper);
   }
   assert.equal(opened, 0, 'no popup opened');
@@ -294,7 +356,11 @@ test('popup mode stores nothing either: no secret in window.name, storage, cooki
   const r = await settled(page);
   assert.equal(r.status, 'resolved', JSON.stringify(r));
   const tokens = await page.evaluate(async (o) => window.sdk.exchangeCode(o), {
-    tokenEndpoint: oidc.tokenEndpoint, clientId: CLIENT_ID, code: r.value.code, codeVerifier: r.value.codeVerifier, redirectUri: r.value.redirectUri,
+    tokenEndpoint: oidc.tokenEndpoint,
+    clientId: CLIENT_ID,
+    code: r.value.code,
+    codeVerifier: r.value.codeVerifier,
+    redirectUri: r.value.redirectUri,
   });
   const secrets = [r.value.code, r.value.codeVerifier, tokens.accessToken, tokens.refreshToken];
   const places = await stored(page);
@@ -320,7 +386,10 @@ test('redirect pages are sent with no-referrer and no-store, and load nothing fr
   page.on('request', (req) => requested.push(req.url()));
   await page.goto(`${ctx.servers.demoOrigin}/callback.html?code=x&state=y`);
   await page.evaluate(() => window.done);
-  assert.ok(requested.every((u) => u.startsWith(ctx.servers.demoOrigin)), requested.join('\n'));
+  assert.ok(
+    requested.every((u) => u.startsWith(ctx.servers.demoOrigin)),
+    requested.join('\n'),
+  );
   await page.close();
 });
 
@@ -333,9 +402,18 @@ test('the callback page fetches the wasm alongside the module, each once (its pr
   await page.evaluate(() => window.done);
   const count = (p) => requested.filter((r) => r === p).length;
   assert.equal(count('/pkg/index.js'), 1, requested.join('\n'));
-  assert.equal(count('/pkg/vendo_connect_bg.wasm'), 1, `the preloaded wasm is the one instantiated: ${requested.join(', ')}`);
-  const started = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource')
-    .map((r) => [new URL(r.name).pathname, { start: r.startTime, end: r.responseEnd }])));
+  assert.equal(
+    count('/pkg/vendo_connect_bg.wasm'),
+    1,
+    `the preloaded wasm is the one instantiated: ${requested.join(', ')}`,
+  );
+  const started = await page.evaluate(() =>
+    Object.fromEntries(
+      performance
+        .getEntriesByType('resource')
+        .map((r) => [new URL(r.name).pathname, { start: r.startTime, end: r.responseEnd }]),
+    ),
+  );
   const [js, wasm] = [started['/pkg/index.js'], started['/pkg/vendo_connect_bg.wasm']];
   assert.ok(wasm.start < js.end, `the wasm request starts before the module has arrived: ${JSON.stringify(started)}`);
   await context.close();
@@ -344,7 +422,11 @@ test('the callback page fetches the wasm alongside the module, each once (its pr
 /** The demo page, told where the local servers are. */
 async function demoPage(context = ctx.browser) {
   const page = await context.newPage();
-  const q = new URLSearchParams({ vendo: ctx.servers.vendoOrigin, provider: ctx.servers.providerOrigin, oidc: oidc.issuer });
+  const q = new URLSearchParams({
+    vendo: ctx.servers.vendoOrigin,
+    provider: ctx.servers.providerOrigin,
+    oidc: oidc.issuer,
+  });
   await page.goto(`${ctx.servers.demoOrigin}/?${q}`);
   await page.waitForSelector('#log li[data-kind=ready]');
   return { page, q };
@@ -374,13 +456,20 @@ test('demo: server strings (error_description, Vendo details and names) are rend
   let { page } = await demoPage();
   // error_description from the redirect: a same-tab sign-in whose response is an OAuth error.
   const urls = [];
-  page.on('request', (req) => { if (req.isNavigationRequest() && req.frame() === page.mainFrame()) urls.push(req.url()); });
+  page.on('request', (req) => {
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) urls.push(req.url());
+  });
   await page.check('#same-tab');
   await page.click('#oauth-signin');
   await page.waitForURL((u) => u.href.startsWith(oidc.issuer));
   const auth = new URL(urls.find((u) => u.startsWith(oidc.authorizationEndpoint)));
   const back = new URL(auth.searchParams.get('redirect_uri'));
-  back.search = new URLSearchParams({ error: 'access_denied', error_description: markup, state: auth.searchParams.get('state'), iss: oidc.issuer });
+  back.search = new URLSearchParams({
+    error: 'access_denied',
+    error_description: markup,
+    state: auth.searchParams.get('state'),
+    iss: oidc.issuer,
+  });
   await page.goto(back.href);
   await page.waitForSelector('.error-card');
   assert.ok((await page.textContent('.error-card')).includes(markup), 'the description is shown, as text');
@@ -389,14 +478,26 @@ test('demo: server strings (error_description, Vendo details and names) are rend
 
   // Vendo: an error detail and a display name carrying markup.
   ({ page } = await demoPage());
-  for (const [sim, shown] of [['html_detail', '.error-card'], ['html_name', '.result-card']]) {
+  for (const [sim, shown] of [
+    ['html_detail', '.error-card'],
+    ['html_name', '.result-card'],
+  ]) {
     await page.selectOption('#sim', sim);
     const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#connect-notion')]);
     await popup.waitForSelector('#approve');
     await popup.click('#approve');
-    await page.waitForFunction((s) => document.querySelectorAll(`${s}`).length > 0 && [...document.querySelectorAll(s)].some((e) => e.textContent.includes('<b>bold</b>')), shown, { timeout: 10_000 });
+    await page.waitForFunction(
+      (s) =>
+        document.querySelectorAll(`${s}`).length > 0 &&
+        [...document.querySelectorAll(s)].some((e) => e.textContent.includes('<b>bold</b>')),
+      shown,
+      { timeout: 10_000 },
+    );
   }
-  assert.equal(await page.evaluate(() => document.querySelectorAll('#results img, #results b, #log img, #log b').length), 0);
+  assert.equal(
+    await page.evaluate(() => document.querySelectorAll('#results img, #results b, #log img, #log b').length),
+    0,
+  );
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   await page.close();
 });

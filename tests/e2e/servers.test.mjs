@@ -7,23 +7,36 @@ import { createHash } from 'node:crypto';
 import { startServers } from '../../www/server.mjs';
 
 let s;
-before(async () => { s = await startServers({ demoPort: 0, vendoPort: 0, providerPort: 0, oidcPort: 0 }); });
-after(async () => { await s?.close(); });
+before(async () => {
+  s = await startServers({ demoPort: 0, vendoPort: 0, providerPort: 0, oidcPort: 0 });
+});
+after(async () => {
+  await s?.close();
+});
 
 const T = { timeout: 15_000 };
 const OPENER = 'http://localhost:8080';
 const get = (url, headers = {}) => fetch(url, { redirect: 'manual', headers, signal: AbortSignal.timeout(5_000) });
-const post = (url, body, type = 'application/json', headers = {}) => fetch(url, {
-  method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(5_000),
-  headers: { 'content-type': type, ...headers },
-  body: type === 'application/json' ? JSON.stringify(body) : new URLSearchParams(body).toString(),
-});
+const post = (url, body, type = 'application/json', headers = {}) =>
+  fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(5_000),
+    headers: { 'content-type': type, ...headers },
+    body: type === 'application/json' ? JSON.stringify(body) : new URLSearchParams(body).toString(),
+  });
 /** `name=value` pairs of a response's Set-Cookie headers, as a Cookie header. */
-const jar = (r) => r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const jar = (r) =>
+  r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 /** The Approve / Deny targets of a consent page (string literals in its inline script). */
 function consentTargets(htmlText) {
   const pick = (id) => {
-    const m = htmlText.match(new RegExp(`getElementById\\('${id}'\\)\\.onclick = \\(\\) => \\{ location\\.href = ("(?:[^"\\\\]|\\\\.)*")`));
+    const m = htmlText.match(
+      new RegExp(`getElementById\\('${id}'\\)\\.onclick = \\(\\) => \\{ location\\.href = ("(?:[^"\\\\]|\\\\.)*")`),
+    );
     assert.ok(m, `consent page has #${id}`);
     return JSON.parse(m[1]);
   };
@@ -119,43 +132,59 @@ test('Vendo entry answers the documented JSON errors', T, async () => {
 
 test('Vendo rejects a returnTo that is not a same-origin path', T, async () => {
   const q = `embed=1&opener_origin=${encodeURIComponent(OPENER)}&state=abc`;
-  for (const bad of ['//evil.com', 'https://evil.com/x', '/\\evil.com', '/%2F%2Fevil.com', '%2F%2Fevil.com', 'javascript:alert(1)',
-    '/%252F%252Fevil.com', 'relative/path', '/a\u0001b', '/%0aX']) {
+  for (const bad of [
+    '//evil.com',
+    'https://evil.com/x',
+    '/\\evil.com',
+    '/%2F%2Fevil.com',
+    '%2F%2Fevil.com',
+    'javascript:alert(1)',
+    '/%252F%252Fevil.com',
+    'relative/path',
+    '/a\u0001b',
+    '/%0aX',
+  ]) {
     const r = await get(`${s.vendoOrigin}/api/oauth/notion/authorize?${q}&returnTo=${encodeURIComponent(bad)}`);
     assert.equal(r.status, 400, bad);
     assert.equal((await r.json()).error, 'invalid_return_to', bad);
   }
-  const ok = await get(`${s.vendoOrigin}/api/oauth/notion/authorize?${q}&returnTo=${encodeURIComponent('/connections/notion?tab=1')}`);
+  const ok = await get(
+    `${s.vendoOrigin}/api/oauth/notion/authorize?${q}&returnTo=${encodeURIComponent('/connections/notion?tab=1')}`,
+  );
   assert.equal(ok.status, 302);
 });
 
-test('Vendo consent → callback (first-party): done posted to opener_origin only, connection recorded and bound', T, async () => {
-  await post(`${s.vendoOrigin}/__test/reset`, {});
-  const { status, body } = await vendoFlow('notion', { appKey: 'ak_demo', returnTo: '/connections/notion' });
-  assert.equal(status, 200);
-  neverStar(body);
-  const { payload, target } = callbackPayload(body);
-  assert.equal(target, OPENER);
-  assert.equal(payload.type, 'vendo:oauth:done');
-  assert.equal(payload.provider, 'notion');
-  assert.equal(payload.state, 'st_123');
-  assert.equal(payload.return_url, '/connections/notion');
-  assert.match(payload.connection_id, /^[0-9a-f-]{36}$/);
-  assert.match(payload.external_id, /^vendo_conn_/);
-  assert.equal(typeof payload.display_name, 'string');
-  assert.match(body, /vendo:connection:ack/);
-  assert.match(body, /e\.origin !== openerOrigin \|\| e\.source !== window\.opener/);
-  assert.match(body, /__test\/ack/);
-  assert.match(body, /window\.close\(\)/);
-  const log = await (await get(`${s.vendoOrigin}/__test/log`)).json();
-  assert.equal(log.connections.length, 1);
-  assert.equal(log.connections[0].connection_id, payload.connection_id);
-  assert.equal(log.connections[0].bound, true);
-  assert.ok(log.requests.some((u) => u.includes('/api/oauth/notion/callback')));
-  await post(`${s.vendoOrigin}/__test/reset`, {});
-  const cleared = await (await get(`${s.vendoOrigin}/__test/log`)).json();
-  assert.deepEqual(cleared, { requests: [], acks: [], connections: [] });
-});
+test(
+  'Vendo consent → callback (first-party): done posted to opener_origin only, connection recorded and bound',
+  T,
+  async () => {
+    await post(`${s.vendoOrigin}/__test/reset`, {});
+    const { status, body } = await vendoFlow('notion', { appKey: 'ak_demo', returnTo: '/connections/notion' });
+    assert.equal(status, 200);
+    neverStar(body);
+    const { payload, target } = callbackPayload(body);
+    assert.equal(target, OPENER);
+    assert.equal(payload.type, 'vendo:oauth:done');
+    assert.equal(payload.provider, 'notion');
+    assert.equal(payload.state, 'st_123');
+    assert.equal(payload.return_url, '/connections/notion');
+    assert.match(payload.connection_id, /^[0-9a-f-]{36}$/);
+    assert.match(payload.external_id, /^vendo_conn_/);
+    assert.equal(typeof payload.display_name, 'string');
+    assert.match(body, /vendo:connection:ack/);
+    assert.match(body, /e\.origin !== openerOrigin \|\| e\.source !== window\.opener/);
+    assert.match(body, /__test\/ack/);
+    assert.match(body, /window\.close\(\)/);
+    const log = await (await get(`${s.vendoOrigin}/__test/log`)).json();
+    assert.equal(log.connections.length, 1);
+    assert.equal(log.connections[0].connection_id, payload.connection_id);
+    assert.equal(log.connections[0].bound, true);
+    assert.ok(log.requests.some((u) => u.includes('/api/oauth/notion/callback')));
+    await post(`${s.vendoOrigin}/__test/reset`, {});
+    const cleared = await (await get(`${s.vendoOrigin}/__test/log`)).json();
+    assert.deepEqual(cleared, { requests: [], acks: [], connections: [] });
+  },
+);
 
 test('Vendo consent → callback (Composio, via the wizard), return_url null without returnTo', T, async () => {
   const { status, body } = await vendoFlow('google-calendar', { state: 'gc_state' });
@@ -177,7 +206,10 @@ test('Vendo callback failures post vendo:oauth:error with the documented codes',
 
   const forced = await vendoFlow('notion', { mode: 'error_db_insert_failed' });
   assert.equal(forced.status, 500);
-  assert.deepEqual([callbackPayload(forced.body).payload.type, callbackPayload(forced.body).payload.code], ['vendo:oauth:error', 'db_insert_failed']);
+  assert.deepEqual(
+    [callbackPayload(forced.body).payload.type, callbackPayload(forced.body).payload.code],
+    ['vendo:oauth:error', 'db_insert_failed'],
+  );
 
   const noCookie = await get(`${s.vendoOrigin}/api/oauth/notion/callback?code=x&state=unknown`);
   assert.equal(noCookie.status, 400);
@@ -206,7 +238,10 @@ test('Vendo misbehaviour modes are reachable and carried through the flow', T, a
   }
   const spoof = await vendoFlow('slack', { mode: 'spoof_then_done' });
   assert.match(spoof.body, new RegExp(`<iframe src="${s.providerOrigin}/relay\\.html#`));
-  assert.match(decodeURIComponent(spoof.body.match(/relay\.html#([^"]*)"/)[1].replace(/&#34;/g, '"')), /"code":"spoofed"/);
+  assert.match(
+    decodeURIComponent(spoof.body.match(/relay\.html#([^"]*)"/)[1].replace(/&#34;/g, '"')),
+    /"code":"spoofed"/,
+  );
 
   // wrong_origin: the callback moves the popup to a page on the stand-ins' origin.
   const q = new URLSearchParams({ embed: '1', opener_origin: OPENER, state: 'w' });
@@ -220,14 +255,22 @@ test('Vendo misbehaviour modes are reachable and carried through the flow', T, a
 
   // auto_approve: the consent page clicks Approve by itself.
   const b = await get(`${s.vendoOrigin}/sim/auto_approve/api/oauth/notion/authorize?${q}`);
-  assert.match(await (await get(new URL(b.headers.get('location'), s.vendoOrigin).href)).text(), /getElementById\("approve"\)\.click\(\)/);
+  assert.match(
+    await (await get(new URL(b.headers.get('location'), s.vendoOrigin).href)).text(),
+    /getElementById\("approve"\)\.click\(\)/,
+  );
 });
 
 test('Vendo accepts ack reports and keeps them in the log', T, async () => {
   await post(`${s.vendoOrigin}/__test/reset`, {});
-  const r = await fetch(`${s.vendoOrigin}/sim/slow_close/__test/ack`, { method: 'POST', body: JSON.stringify({ type: 'vendo:connection:ack', connection_id: 'c1' }) });
+  const r = await fetch(`${s.vendoOrigin}/sim/slow_close/__test/ack`, {
+    method: 'POST',
+    body: JSON.stringify({ type: 'vendo:connection:ack', connection_id: 'c1' }),
+  });
   assert.equal(r.status, 204);
-  assert.deepEqual((await (await get(`${s.vendoOrigin}/__test/log`)).json()).acks, [{ type: 'vendo:connection:ack', connection_id: 'c1' }]);
+  assert.deepEqual((await (await get(`${s.vendoOrigin}/__test/log`)).json()).acks, [
+    { type: 'vendo:connection:ack', connection_id: 'c1' },
+  ]);
 });
 
 // --- Stand-ins ---------------------------------------------------------------------------
@@ -236,10 +279,26 @@ test('Vendaze: authorize validation, PKCE S256 exchange, single-use codes, rotat
   const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const redirect = `${s.demoOrigin}/callback.html`;
-  const params = { client_id: 'c', redirect_uri: redirect, response_type: 'code', scope: 'people:read deals:write', state: 's1', code_challenge: challenge, code_challenge_method: 'S256' };
+  const params = {
+    client_id: 'c',
+    redirect_uri: redirect,
+    response_type: 'code',
+    scope: 'people:read deals:write',
+    state: 's1',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  };
   const authorize = (p) => get(`${s.providerOrigin}/vendaze/oauth/authorize?${new URLSearchParams(p)}`);
-  for (const bad of [{ client_id: '' }, { redirect_uri: 'http://localhost:1/callback.html' }, { redirect_uri: `${s.demoOrigin}/other.html` },
-    { response_type: 'token' }, { scope: '' }, { state: '' }, { code_challenge: '' }, { code_challenge_method: 'plain' }]) {
+  for (const bad of [
+    { client_id: '' },
+    { redirect_uri: 'http://localhost:1/callback.html' },
+    { redirect_uri: `${s.demoOrigin}/other.html` },
+    { response_type: 'token' },
+    { scope: '' },
+    { state: '' },
+    { code_challenge: '' },
+    { code_challenge_method: 'plain' },
+  ]) {
     const r = await authorize({ ...params, ...bad });
     assert.equal(r.status, 400, JSON.stringify(bad));
   }
@@ -256,76 +315,151 @@ test('Vendaze: authorize validation, PKCE S256 exchange, single-use codes, rotat
   };
   const token = (body, type) => post(`${s.providerOrigin}/vendaze/oauth/token`, body, type);
 
-  const wrong = await token({ grant_type: 'authorization_code', code: await newCode(), client_id: 'c', redirect_uri: redirect, code_verifier: 'x'.repeat(43) });
+  const wrong = await token({
+    grant_type: 'authorization_code',
+    code: await newCode(),
+    client_id: 'c',
+    redirect_uri: redirect,
+    code_verifier: 'x'.repeat(43),
+  });
   assert.equal(wrong.status, 400);
   const wrongBody = await wrong.json();
   assert.equal(wrongBody.error, 'invalid_grant');
   assert.equal(typeof wrongBody.error_description, 'string');
 
   const code = await newCode();
-  const good = await token({ grant_type: 'authorization_code', code, client_id: 'c', redirect_uri: redirect, code_verifier: verifier });
+  const good = await token({
+    grant_type: 'authorization_code',
+    code,
+    client_id: 'c',
+    redirect_uri: redirect,
+    code_verifier: verifier,
+  });
   assert.equal(good.status, 200);
   const t1 = await good.json();
-  assert.deepEqual(Object.keys(t1).sort(), ['access_token', 'expires_in', 'refresh_token', 'token_type', 'workspace_slug']);
+  assert.deepEqual(Object.keys(t1).sort(), [
+    'access_token',
+    'expires_in',
+    'refresh_token',
+    'token_type',
+    'workspace_slug',
+  ]);
   assert.equal(t1.token_type, 'Bearer');
   assert.equal(t1.expires_in, 3600);
   assert.equal(t1.workspace_slug, 'acme-corp');
-  const reused = await token({ grant_type: 'authorization_code', code, client_id: 'c', redirect_uri: redirect, code_verifier: verifier });
+  const reused = await token({
+    grant_type: 'authorization_code',
+    code,
+    client_id: 'c',
+    redirect_uri: redirect,
+    code_verifier: verifier,
+  });
   assert.equal((await reused.json()).error, 'invalid_grant', 'codes are single-use');
 
   // Form bodies work too.
-  const form = await token({ grant_type: 'authorization_code', code: await newCode(), client_id: 'c', redirect_uri: redirect, code_verifier: verifier }, 'application/x-www-form-urlencoded');
+  const form = await token(
+    {
+      grant_type: 'authorization_code',
+      code: await newCode(),
+      client_id: 'c',
+      redirect_uri: redirect,
+      code_verifier: verifier,
+    },
+    'application/x-www-form-urlencoded',
+  );
   assert.equal(form.status, 200);
 
   const r2 = await token({ grant_type: 'refresh_token', refresh_token: t1.refresh_token, client_id: 'c' });
   assert.equal(r2.status, 200);
   const t2 = await r2.json();
   assert.notEqual(t2.refresh_token, t1.refresh_token);
-  assert.equal((await (await token({ grant_type: 'refresh_token', refresh_token: t1.refresh_token, client_id: 'c' })).json()).error, 'invalid_grant', 'rotated out');
+  assert.equal(
+    (await (await token({ grant_type: 'refresh_token', refresh_token: t1.refresh_token, client_id: 'c' })).json())
+      .error,
+    'invalid_grant',
+    'rotated out',
+  );
 
   for (const body of [{ token: t2.refresh_token, client_id: 'c' }, { token: 'never-issued' }]) {
     assert.equal((await post(`${s.providerOrigin}/vendaze/oauth/revoke`, body)).status, 200);
   }
-  assert.equal((await token({ grant_type: 'refresh_token', refresh_token: t2.refresh_token, client_id: 'c' })).status, 400, 'revoked');
+  assert.equal(
+    (await token({ grant_type: 'refresh_token', refresh_token: t2.refresh_token, client_id: 'c' })).status,
+    400,
+    'revoked',
+  );
 });
 
 test('Vendaze and Vocobase answer CORS for the demo origin, including preflight', T, async () => {
   const pre = await fetch(`${s.providerOrigin}/vendaze/oauth/token`, {
-    method: 'OPTIONS', signal: AbortSignal.timeout(5_000),
-    headers: { origin: s.demoOrigin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    method: 'OPTIONS',
+    signal: AbortSignal.timeout(5_000),
+    headers: {
+      origin: s.demoOrigin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    },
   });
   assert.equal(pre.status, 204);
   assert.equal(pre.headers.get('access-control-allow-origin'), s.demoOrigin);
   assert.match(pre.headers.get('access-control-allow-headers'), /content-type/);
-  const r = await post(`${s.providerOrigin}/vendaze/oauth/revoke`, { token: 'x' }, 'application/json', { origin: s.demoOrigin });
+  const r = await post(`${s.providerOrigin}/vendaze/oauth/revoke`, { token: 'x' }, 'application/json', {
+    origin: s.demoOrigin,
+  });
   assert.equal(r.headers.get('access-control-allow-origin'), s.demoOrigin);
-  const other = await post(`${s.providerOrigin}/vendaze/oauth/revoke`, { token: 'x' }, 'application/json', { origin: 'http://evil.example' });
+  const other = await post(`${s.providerOrigin}/vendaze/oauth/revoke`, { token: 'x' }, 'application/json', {
+    origin: 'http://evil.example',
+  });
   assert.equal(other.headers.get('access-control-allow-origin'), null);
 });
 
-test('Aimable answers 422 without collection_id and space_id, else a consent page back to redirect_uri', T, async () => {
-  const base = `${s.providerOrigin}/aimable/v1/connectors/oauth/google/authorize`;
-  const r = await get(`${base}?state=s`);
-  assert.equal(r.status, 422);
-  const body = await r.json();
-  assert.deepEqual(body.detail[0], { loc: ['query', 'collection_id'], msg: 'field required', type: 'value_error.missing' });
-  assert.deepEqual(body.detail.map((d) => d.loc[1]), ['collection_id', 'space_id']);
-  const one = await get(`${base}?collection_id=c&state=s`);
-  assert.equal(one.status, 422);
-  assert.deepEqual((await one.json()).detail.map((d) => d.loc[1]), ['space_id']);
-  const redirect = `${s.demoOrigin}/callback.html`;
-  const ok = await get(`${base}?${new URLSearchParams({ collection_id: 'c', space_id: 'sp', redirect_uri: redirect, state: 'aim' })}`);
-  assert.equal(ok.status, 200);
-  const approve = new URL(consentTargets(await ok.text()).approve);
-  assert.equal(approve.origin + approve.pathname, redirect);
-  assert.equal(approve.searchParams.get('state'), 'aim');
-  assert.ok(approve.searchParams.get('code'));
-});
+test(
+  'Aimable answers 422 without collection_id and space_id, else a consent page back to redirect_uri',
+  T,
+  async () => {
+    const base = `${s.providerOrigin}/aimable/v1/connectors/oauth/google/authorize`;
+    const r = await get(`${base}?state=s`);
+    assert.equal(r.status, 422);
+    const body = await r.json();
+    assert.deepEqual(body.detail[0], {
+      loc: ['query', 'collection_id'],
+      msg: 'field required',
+      type: 'value_error.missing',
+    });
+    assert.deepEqual(
+      body.detail.map((d) => d.loc[1]),
+      ['collection_id', 'space_id'],
+    );
+    const one = await get(`${base}?collection_id=c&state=s`);
+    assert.equal(one.status, 422);
+    assert.deepEqual(
+      (await one.json()).detail.map((d) => d.loc[1]),
+      ['space_id'],
+    );
+    const redirect = `${s.demoOrigin}/callback.html`;
+    const ok = await get(
+      `${base}?${new URLSearchParams({ collection_id: 'c', space_id: 'sp', redirect_uri: redirect, state: 'aim' })}`,
+    );
+    assert.equal(ok.status, 200);
+    const approve = new URL(consentTargets(await ok.text()).approve);
+    assert.equal(approve.origin + approve.pathname, redirect);
+    assert.equal(approve.searchParams.get('state'), 'aim');
+    assert.ok(approve.searchParams.get('code'));
+  },
+);
 
 test('Vocobase: mint enforces the redirect_uri rules; hosted page; callback contract; single use', T, async () => {
-  const mint = (redirect_uri, tool_slug = 'google_sheets') => post(`${s.providerOrigin}/vocobase/api/v2/customers/c1/connect-links`, { tool_slug, redirect_uri });
-  for (const bad of ['http://app.example/cb', 'https://user@localhost/cb', 'https://localhost/cb#x', 'https://evil.example/cb',
-    'https://app.example:8443/cb', 'ftp://localhost/cb', 'not a url']) {
+  const mint = (redirect_uri, tool_slug = 'google_sheets') =>
+    post(`${s.providerOrigin}/vocobase/api/v2/customers/c1/connect-links`, { tool_slug, redirect_uri });
+  for (const bad of [
+    'http://app.example/cb',
+    'https://user@localhost/cb',
+    'https://localhost/cb#x',
+    'https://evil.example/cb',
+    'https://app.example:8443/cb',
+    'ftp://localhost/cb',
+    'not a url',
+  ]) {
     const r = await mint(bad);
     assert.equal(r.status, 400, bad);
     const e = await r.json();
@@ -347,9 +481,20 @@ test('Vocobase: mint enforces the redirect_uri rules; hosted page; callback cont
   const page = await (await get(url)).text();
   assert.match(page, /id="approve"/);
   assert.match(page, /id="fail"/);
-  const codes = [...page.match(/<select id="error-code">(.*?)<\/select>/s)[1].matchAll(/<option>([a-z_]+)<\/option>/g)].map((m) => m[1]);
-  assert.deepEqual(codes, ['oauth_denied', 'customer_archived', 'invalid_state', 'tool_not_found', 'tool_not_available',
-    'provider_mismatch', 'connection_failed', 'token_smoke_test_failed', 'invalid_hmac']);
+  const codes = [
+    ...page.match(/<select id="error-code">(.*?)<\/select>/s)[1].matchAll(/<option>([a-z_]+)<\/option>/g),
+  ].map((m) => m[1]);
+  assert.deepEqual(codes, [
+    'oauth_denied',
+    'customer_archived',
+    'invalid_state',
+    'tool_not_found',
+    'tool_not_available',
+    'provider_mismatch',
+    'connection_failed',
+    'token_smoke_test_failed',
+    'invalid_hmac',
+  ]);
   const done = await get(`${url}/complete?result=ok`);
   assert.equal(done.status, 302);
   const back = new URL(done.headers.get('location'));
@@ -361,42 +506,71 @@ test('Vocobase: mint enforces the redirect_uri rules; hosted page; callback cont
   assert.ok(back.searchParams.get('connection_id'));
   for (const again of [url, `${url}/complete?result=ok`]) {
     const reuse = new URL((await get(again)).headers.get('location'));
-    assert.deepEqual([reuse.searchParams.get('status'), reuse.searchParams.get('error')], ['error', 'invalid_state'], 'single use');
+    assert.deepEqual(
+      [reuse.searchParams.get('status'), reuse.searchParams.get('error')],
+      ['error', 'invalid_state'],
+      'single use',
+    );
   }
 
   const { url: url2 } = await (await mint(`${s.demoOrigin}/callback.html`)).json();
-  const failed = new URL((await get(`${url2}/complete?result=error&error=token_smoke_test_failed`)).headers.get('location'));
-  assert.deepEqual([failed.searchParams.get('status'), failed.searchParams.get('error')], ['error', 'token_smoke_test_failed']);
+  const failed = new URL(
+    (await get(`${url2}/complete?result=error&error=token_smoke_test_failed`)).headers.get('location'),
+  );
+  assert.deepEqual(
+    [failed.searchParams.get('status'), failed.searchParams.get('error')],
+    ['error', 'token_smoke_test_failed'],
+  );
   assert.equal((await get(`${s.providerOrigin}/vocobase/connect/nope`)).status, 404);
 });
 
 test('COOP stand-in sends Cross-Origin-Opener-Policy: same-origin on its consent page', T, async () => {
   const redirect = `${s.demoOrigin}/callback-coop.html`;
-  const r = await get(`${s.providerOrigin}/coop/authorize?${new URLSearchParams({ redirect_uri: redirect, state: 'cs' })}`);
+  const r = await get(
+    `${s.providerOrigin}/coop/authorize?${new URLSearchParams({ redirect_uri: redirect, state: 'cs' })}`,
+  );
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('cross-origin-opener-policy'), 'same-origin');
   const approve = new URL(consentTargets(await r.text()).approve);
   assert.deepEqual([approve.origin + approve.pathname, approve.searchParams.get('state')], [redirect, 'cs']);
   assert.ok(approve.searchParams.get('code'));
-  assert.equal((await get(`${s.providerOrigin}/coop/authorize?redirect_uri=https%3A%2F%2Fevil.example%2F&state=x`)).status, 400);
+  assert.equal(
+    (await get(`${s.providerOrigin}/coop/authorize?redirect_uri=https%3A%2F%2Fevil.example%2F&state=x`)).status,
+    400,
+  );
 });
 
 test('COOP later: /coop-consent signs in without COOP, then its consent page sends it', T, async () => {
   const redirect = `${s.demoOrigin}/callback.html`;
-  const r = await get(`${s.providerOrigin}/coop-consent/authorize?${new URLSearchParams({ redirect_uri: redirect, state: 'cs' })}`);
+  const r = await get(
+    `${s.providerOrigin}/coop-consent/authorize?${new URLSearchParams({ redirect_uri: redirect, state: 'cs' })}`,
+  );
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('cross-origin-opener-policy'), null);
-  const next = JSON.parse((await r.text()).match(/getElementById\('signin'\)\.onclick = \(\) => \{ location\.href = ("[^"]*")/)[1]);
+  const next = JSON.parse(
+    (await r.text()).match(/getElementById\('signin'\)\.onclick = \(\) => \{ location\.href = ("[^"]*")/)[1],
+  );
   const consent = await get(new URL(next, s.providerOrigin).href);
   assert.equal(consent.headers.get('cross-origin-opener-policy'), 'same-origin');
   const approve = new URL(consentTargets(await consent.text()).approve);
   assert.deepEqual([approve.origin + approve.pathname, approve.searchParams.get('state')], [redirect, 'cs']);
-  assert.equal((await get(`${s.providerOrigin}/coop-consent/authorize?redirect_uri=https%3A%2F%2Fevil.example%2F&state=x`)).status, 400);
+  assert.equal(
+    (await get(`${s.providerOrigin}/coop-consent/authorize?redirect_uri=https%3A%2F%2Fevil.example%2F&state=x`)).status,
+    400,
+  );
 });
 
 test('COOP on Vocobase links: coop "every" on the hosted page, coop "consent" on a later consent step', T, async () => {
-  const mint = async (coop) => (await (await post(`${s.providerOrigin}/vocobase/api/v2/customers/c1/connect-links`,
-    { tool_slug: 'google_sheets', redirect_uri: `${s.demoOrigin}/callback.html?vc_state=v`, coop })).json()).url;
+  const mint = async (coop) =>
+    (
+      await (
+        await post(`${s.providerOrigin}/vocobase/api/v2/customers/c1/connect-links`, {
+          tool_slug: 'google_sheets',
+          redirect_uri: `${s.demoOrigin}/callback.html?vc_state=v`,
+          coop,
+        })
+      ).json()
+    ).url;
   const every = await get(await mint('every'));
   assert.equal(every.headers.get('cross-origin-opener-policy'), 'same-origin');
   assert.match(await every.text(), /done\(\{ result: 'ok' \}\)/);
@@ -427,7 +601,9 @@ test('Vendo COOP modes, post_string and auto_deny', T, async () => {
   assert.match(next, /^\/sim\/coop_consent\/fake-provider\/notion\/authorize\?.*signed_in=1$/);
   const consent = await get(new URL(next, s.vendoOrigin).href);
   assert.equal(consent.headers.get('cross-origin-opener-policy'), 'same-origin');
-  const cb = await get(new URL(consentTargets(await consent.text()).approve, s.vendoOrigin).href, { cookie: jar(later.a) });
+  const cb = await get(new URL(consentTargets(await consent.text()).approve, s.vendoOrigin).href, {
+    cookie: jar(later.a),
+  });
   assert.equal(callbackPayload(await cb.text()).payload.type, 'vendo:oauth:done');
 
   const str = await vendoFlow('notion', { mode: 'post_string' });
@@ -437,7 +613,7 @@ test('Vendo COOP modes, post_string and auto_deny', T, async () => {
   assert.match(await denied.page.text(), /getElementById\("deny"\)\.click\(\)/);
 });
 
-test('embed.html puts the demo harness in an iframe on the stand-ins\' (cross-site) origin', T, async () => {
+test("embed.html puts the demo harness in an iframe on the stand-ins' (cross-site) origin", T, async () => {
   const r = await get(`${s.providerOrigin}/embed.html`);
   assert.equal(r.status, 200);
   assert.match(await r.text(), new RegExp(`<iframe id="app" src="${s.demoOrigin}/harness\\.html"`));
@@ -450,8 +626,15 @@ test('the demo server: origins, MIME types, no-store, callback pages, and nothin
   assert.match(s.demoOrigin, /^http:\/\/localhost:\d+$/);
   assert.match(s.vendoOrigin, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.match(s.providerOrigin, /^http:\/\/127\.0\.0\.1:\d+$/);
-  for (const [path, type] of [['/', /text\/html/], ['/index.html', /text\/html/], ['/demo.js', /text\/javascript/], ['/style.css', /text\/css/],
-    ['/pkg/index.js', /text\/javascript/], ['/pkg/vendo_connect_bg.wasm', /^application\/wasm$/], ['/pkg/package.json', /application\/json/]]) {
+  for (const [path, type] of [
+    ['/', /text\/html/],
+    ['/index.html', /text\/html/],
+    ['/demo.js', /text\/javascript/],
+    ['/style.css', /text\/css/],
+    ['/pkg/index.js', /text\/javascript/],
+    ['/pkg/vendo_connect_bg.wasm', /^application\/wasm$/],
+    ['/pkg/package.json', /application\/json/],
+  ]) {
     const r = await get(`${s.demoOrigin}${path}`);
     assert.equal(r.status, 200, path);
     assert.match(r.headers.get('content-type'), type, path);
@@ -467,12 +650,35 @@ test('the demo server: origins, MIME types, no-store, callback pages, and nothin
   assert.equal(coop.headers.get('cross-origin-opener-policy'), 'same-origin');
   assert.equal(await coop.text(), cbText);
   const index = await (await get(`${s.demoOrigin}/`)).text();
-  for (const id of ['connect-notion', 'connect-google-calendar', 'connect-slack', 'connect-unknown', 'sim', 'cancel', 'pkce-generate',
-    'pkce-output', 'parse-input', 'parse-output', 'oauth-signin', 'hosted-link', 'log', 'results']) {
+  for (const id of [
+    'connect-notion',
+    'connect-google-calendar',
+    'connect-slack',
+    'connect-unknown',
+    'sim',
+    'cancel',
+    'pkce-generate',
+    'pkce-output',
+    'parse-input',
+    'parse-output',
+    'oauth-signin',
+    'hosted-link',
+    'log',
+    'results',
+  ]) {
     assert.match(index, new RegExp(`id="${id}"`), id);
   }
-  for (const p of ['/../package.json', '/%2e%2e/package.json', '/pkg/../../Cargo.toml', '/%2e%2e%2fCargo.toml', '/pkg/%2e%2e/%2e%2e/Cargo.toml',
-    '/..%5c..%5cCargo.toml', '/%00index.html', '/nope.html', '/pkg/']) {
+  for (const p of [
+    '/../package.json',
+    '/%2e%2e/package.json',
+    '/pkg/../../Cargo.toml',
+    '/%2e%2e%2fCargo.toml',
+    '/pkg/%2e%2e/%2e%2e/Cargo.toml',
+    '/..%5c..%5cCargo.toml',
+    '/%00index.html',
+    '/nope.html',
+    '/pkg/',
+  ]) {
     const r = await get(`${s.demoOrigin}${p}`);
     assert.ok([400, 403, 404].includes(r.status), `${p}: ${r.status}`);
     assert.ok(!(await r.text()).includes('[package]'), p);

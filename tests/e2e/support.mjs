@@ -7,7 +7,14 @@ import { CLIENT_ID } from '../../www/oidc.mjs';
 export async function setup() {
   const servers = await startServers({ demoPort: 0, vendoPort: 0, providerPort: 0, oidcPort: 0 });
   const browser = await launchBrowser();
-  return { servers, browser, async close() { await browser.close(); await servers.close(); } };
+  return {
+    servers,
+    browser,
+    async close() {
+      await browser.close();
+      await servers.close();
+    },
+  };
 }
 
 /** Counts what the SDK holds, by wrapping the browser APIs before any page script runs. */
@@ -16,11 +23,13 @@ export const INSTRUMENT = () => {
   window.__live = live;
   const add = EventTarget.prototype.addEventListener;
   const remove = EventTarget.prototype.removeEventListener;
-  const key = (t, type, fn, o) => ({ t, type, fn, capture: !!(typeof o === 'object' ? o && o.capture : o) });
+  const key = (t, type, fn, o) => ({ t, type, fn, capture: !!(typeof o === 'object' ? o?.capture : o) });
   EventTarget.prototype.addEventListener = function (type, fn, o) {
     if (type === 'message' || type === 'abort') {
       const k = key(this, type, fn, o);
-      if (![...live.listeners].some((e) => e.t === k.t && e.type === k.type && e.fn === k.fn && e.capture === k.capture)) {
+      if (
+        ![...live.listeners].some((e) => e.t === k.t && e.type === k.type && e.fn === k.fn && e.capture === k.capture)
+      ) {
         live.listeners.add(k);
         if (typeof o === 'object' && o && o.once) k.once = true;
       }
@@ -29,25 +38,57 @@ export const INSTRUMENT = () => {
   };
   EventTarget.prototype.removeEventListener = function (type, fn, o) {
     const k = key(this, type, fn, o);
-    for (const e of live.listeners) if (e.t === k.t && e.type === k.type && e.fn === k.fn && e.capture === k.capture) live.listeners.delete(e);
+    for (const e of live.listeners)
+      if (e.t === k.t && e.type === k.type && e.fn === k.fn && e.capture === k.capture) live.listeners.delete(e);
     return remove.call(this, type, fn, o);
   };
-  const si = window.setInterval, ci = window.clearInterval, st = window.setTimeout, ct = window.clearTimeout;
-  window.setInterval = function (...a) { const id = si.apply(this, a); live.intervals.add(id); return id; };
-  window.clearInterval = function (id) { live.intervals.delete(id); return ci.call(this, id); };
+  const si = window.setInterval,
+    ci = window.clearInterval,
+    st = window.setTimeout,
+    ct = window.clearTimeout;
+  window.setInterval = function (...a) {
+    const id = si.apply(this, a);
+    live.intervals.add(id);
+    return id;
+  };
+  window.clearInterval = function (id) {
+    live.intervals.delete(id);
+    return ci.call(this, id);
+  };
   window.setTimeout = function (fn, ms, ...rest) {
-    const id = st.call(this, function (...b) { live.timeouts.delete(id); return typeof fn === 'function' ? fn.apply(this, b) : undefined; }, ms, ...rest);
+    const id = st.call(
+      this,
+      function (...b) {
+        live.timeouts.delete(id);
+        return typeof fn === 'function' ? fn.apply(this, b) : undefined;
+      },
+      ms,
+      ...rest,
+    );
     live.timeouts.add(id);
     return id;
   };
-  window.clearTimeout = function (id) { live.timeouts.delete(id); return ct.call(this, id); };
+  window.clearTimeout = function (id) {
+    live.timeouts.delete(id);
+    return ct.call(this, id);
+  };
   const BC = window.BroadcastChannel;
   window.BroadcastChannel = class extends BC {
-    constructor(name) { super(name); live.channels.add(this); }
-    close() { live.channels.delete(this); return super.close(); }
+    constructor(name) {
+      super(name);
+      live.channels.add(this);
+    }
+    close() {
+      live.channels.delete(this);
+      return super.close();
+    }
   };
   const open = window.open;
-  window.open = function (...a) { const w = open.apply(this, a); if (w) live.popups.push(w); return w; };
+  window.open = function (...a) {
+    const w = open.apply(this, a);
+    if (w) live.popups.push(w);
+    return w;
+  };
   window.__counts = () => {
     // `once` listeners that fired are gone from the browser too.
     return {
@@ -71,17 +112,26 @@ export async function harnessPage(ctx, { instrument = false } = {}) {
 /** Sets `window.__action` from source text, clicks the button (a real user gesture), and
  *  returns the popup if one opened. */
 export async function clickRun(page, actionSource, { expectPopup = true } = {}) {
-  await page.evaluate((src) => { window.__action = new Function(src); }, actionSource);
-  if (!expectPopup) { await page.click('#go'); return null; }
+  await page.evaluate((src) => {
+    window.__action = new Function(src);
+  }, actionSource);
+  if (!expectPopup) {
+    await page.click('#go');
+    return null;
+  }
   const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: 5_000 }), page.click('#go')]);
   return popup;
 }
 
 export async function settled(page, index = -1, timeout = 15_000) {
-  await page.waitForFunction((i) => {
-    const r = window.results.at(i);
-    return r && r.status !== 'pending';
-  }, index, { timeout });
+  await page.waitForFunction(
+    (i) => {
+      const r = window.results.at(i);
+      return r && r.status !== 'pending';
+    },
+    index,
+    { timeout },
+  );
   return page.evaluate((i) => JSON.parse(JSON.stringify(window.results.at(i))), index);
 }
 
@@ -113,7 +163,11 @@ export const authorizeSrc = (oidc, redirectUri, extra = '') => `window.record(wi
 /** Source for `clickRun`: `openConnectLink()` with a function that mints at the Vocobase
  *  stand-in (`providerOrigin`) for `redirectUri`, recorded; `window.mintedFor` keeps what it was
  *  asked to mint for. */
-export const mintSrc = (providerOrigin, redirectUri, extra = '') => `window.record(window.sdk.openConnectLink(async (redirectUri) => {
+export const mintSrc = (
+  providerOrigin,
+  redirectUri,
+  extra = '',
+) => `window.record(window.sdk.openConnectLink(async (redirectUri) => {
     window.mintedFor = redirectUri;
     const res = await fetch(${JSON.stringify(`${providerOrigin}/vocobase/api/v2/customers/cust_1/connect-links`)}, {
       method: 'POST', headers: { 'content-type': 'application/json' },

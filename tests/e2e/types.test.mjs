@@ -24,16 +24,21 @@ test('the React hook (pkg/react.d.ts) type-checks in strict TSX', () => {
 
 test('mistakes fail to compile, with a message that says why (tests/types/errors.ts)', () => {
   const lines = readFileSync(`${root}tests/types/errors.ts`, 'utf8').split('\n');
-  const expected = new Map(lines.flatMap((l, i) => {
-    const m = !l.startsWith('//') && l.match(/\/\/ error: (.+)$/);
-    return m ? [[i + 1, m[1]]] : [];
-  }));
+  const expected = new Map(
+    lines.flatMap((l, i) => {
+      const m = !l.startsWith('//') && l.match(/\/\/ error: (.+)$/);
+      return m ? [[i + 1, m[1]]] : [];
+    }),
+  );
   assert.ok(expected.size >= 7, 'errors.ts marks its lines');
   let out = '';
   assert.throws(() => {
     try {
-      execFileSync(`${root}node_modules/.bin/tsc`, ['-p', `${root}tests/types/tsconfig.errors.json`, '--pretty', 'false'],
-        { stdio: 'pipe', encoding: 'utf8' });
+      execFileSync(
+        `${root}node_modules/.bin/tsc`,
+        ['-p', `${root}tests/types/tsconfig.errors.json`, '--pretty', 'false'],
+        { stdio: 'pipe', encoding: 'utf8' },
+      );
     } catch (e) {
       out = e.stdout;
       throw e;
@@ -51,6 +56,11 @@ test('mistakes fail to compile, with a message that says why (tests/types/errors
       found.set(line, `${found.get(line)}${l.trim()}\n`);
     }
   }
-  assert.deepEqual([...found.keys()].sort((a, b) => a - b), [...expected.keys()], `lines tsc refused:\n${out}`);
-  for (const [n, text] of expected) assert.ok(found.get(n).includes(text), `line ${n}: tsc said\n${found.get(n)}\nwithout "${text}"`);
+  assert.deepEqual(
+    [...found.keys()].sort((a, b) => a - b),
+    [...expected.keys()],
+    `lines tsc refused:\n${out}`,
+  );
+  for (const [n, text] of expected)
+    assert.ok(found.get(n).includes(text), `line ${n}: tsc said\n${found.get(n)}\nwithout "${text}"`);
 });

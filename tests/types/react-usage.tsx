@@ -2,12 +2,12 @@
 // react.d.ts: `useConnect()`'s flows are the package's own functions, its state is a union
 // narrowed by `status`, and nothing is `any`.
 import { useState } from 'react';
-import { ConnectError, authorize, connect, openConnectLink } from 'vendo-connect';
+import type { ConnectError, authorize, connect, openConnectLink } from 'vendo-connect';
 import type { Authorization, Connection, ConnectErrorCode, LinkedTool } from 'vendo-connect';
 import { useConnect } from 'vendo-connect/react';
 import type { ConnectState, ConnectStatus, FlowName, FlowResult, UseConnect, UseFlow } from 'vendo-connect/react';
 
-type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type IsAny<T> = 0 extends 1 & T ? true : false;
 const assertType = <T extends true>() => undefined as unknown as T;
 
@@ -54,13 +54,17 @@ export function ConnectNotion({ baseUrl }: { baseUrl: string }) {
     <div>
       <button
         onClick={() => {
-          connect({ baseUrl, provider: 'notion', signal: AbortSignal.timeout(60_000) })
-            .then((c: Connection) => setLast(c.connectionId), (e: unknown) => void e);
+          connect({ baseUrl, provider: 'notion', signal: AbortSignal.timeout(60_000) }).then(
+            (c: Connection) => setLast(c.connectionId),
+            (e: unknown) => void e,
+          );
         }}
       >
         Connect
       </button>
-      <button onClick={cancel} disabled={status !== 'pending'}>Cancel</button>
+      <button onClick={cancel} disabled={status !== 'pending'}>
+        Cancel
+      </button>
       <output>{connectionId ?? code ?? last ?? status}</output>
     </div>
   );
@@ -68,22 +72,34 @@ export function ConnectNotion({ baseUrl }: { baseUrl: string }) {
 
 export function AnyFlow() {
   const hook: UseConnect = useConnect();
-  const start = (): Promise<[Authorization, LinkedTool]> => Promise.all([
-    hook.authorize({ authorizationEndpoint: 'https://as/auth', clientId: 'c', redirectUri: 'https://app/cb' }),
-    hook.openConnectLink(async (redirectUri: string) => `https://link.example/?r=${encodeURIComponent(redirectUri)}`,
-      { redirectUri: 'https://app/cb' }),
-  ]);
+  const start = (): Promise<[Authorization, LinkedTool]> =>
+    Promise.all([
+      hook.authorize({ authorizationEndpoint: 'https://as/auth', clientId: 'c', redirectUri: 'https://app/cb' }),
+      hook.openConnectLink(
+        async (redirectUri: string) => `https://link.example/?r=${encodeURIComponent(redirectUri)}`,
+        { redirectUri: 'https://app/cb' },
+      ),
+    ]);
   if (hook.status === 'done') {
     const r: FlowResult | null = hook.result;
     // Every flow: the result is the union of the three flows' results, until `flow` narrows it.
     // @ts-expect-error: an Authorization has no connectionId
     void r?.connectionId;
-    if (hook.flow === 'connect') { const c: Connection = hook.result; void c; }
-    if (hook.flow === 'authorize') { const a: Authorization | null = hook.result; void a; }
+    if (hook.flow === 'connect') {
+      const c: Connection = hook.result;
+      void c;
+    }
+    if (hook.flow === 'authorize') {
+      const a: Authorization | null = hook.result;
+      void a;
+    }
   }
   if (hook.status === 'error') {
     const e: unknown = hook.error;
-    if (hook.flow === 'authorize') { const code: ConnectErrorCode = hook.error.code; void code; }
+    if (hook.flow === 'authorize') {
+      const code: ConnectErrorCode = hook.error.code;
+      void code;
+    }
     void e;
   }
   // @ts-expect-error: secrets stay on servers, also through the hook

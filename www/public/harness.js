@@ -8,13 +8,14 @@ window.record = (promise, label = '') => {
   window.results.push(entry);
   promise.then(
     (value) => Object.assign(entry, { status: 'resolved', value }),
-    (error) => Object.assign(entry, {
-      status: 'rejected',
-      code: error && error.code,
-      detail: error && error.detail,
-      isConnectError: error instanceof sdk.ConnectError && error instanceof Error,
-      message: String(error && error.message),
-    }),
+    (error) =>
+      Object.assign(entry, {
+        status: 'rejected',
+        code: error?.code,
+        detail: error?.detail,
+        isConnectError: error instanceof sdk.ConnectError && error instanceof Error,
+        message: String(error?.message),
+      }),
   );
   return promise;
 };
@@ -25,7 +26,7 @@ document.getElementById('go').addEventListener('click', () => {
 // carries no response), kept apart from `results`.
 window.completed = sdk.completeRedirect({ ackTimeoutMs: 300 }).then(
   (value) => ({ status: 'resolved', value }),
-  (error) => ({ status: 'rejected', code: error && error.code, detail: error && error.detail }),
+  (error) => ({ status: 'rejected', code: error?.code, detail: error?.detail }),
 );
 await sdk.ready(); // no init() needed: importing started the load
 window.ready = true;

@@ -51,7 +51,9 @@ afterEach(async () => {
 async function status(expected, timeout = 10_000) {
   const source = expected instanceof RegExp ? expected.source : `^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
   try {
-    await page.waitForFunction((s) => new RegExp(s).test(document.querySelector('#status').textContent), source, { timeout });
+    await page.waitForFunction((s) => new RegExp(s).test(document.querySelector('#status').textContent), source, {
+      timeout,
+    });
   } catch {
     assert.fail(`the status reads ${JSON.stringify(await page.textContent('#status'))}, expected ${expected}`);
   }

@@ -3,10 +3,15 @@ import { connect, ready, ConnectError } from 'vendo-connect';
 
 // The Vendo server to talk to: ?vendo=<origin> (the e2e test's server), else the demo's.
 const baseUrl = new URLSearchParams(location.search).get('vendo') ?? 'http://127.0.0.1:8081';
-const show = (id, text) => { document.getElementById(id).textContent = text; };
+const show = (id, text) => {
+  document.getElementById(id).textContent = text;
+};
 
 // Importing the package starts loading the wasm; ready() says when it is loaded.
-ready().then(() => show('status', 'ready'), (e) => show('status', `failed: ${e}`));
+ready().then(
+  () => show('status', 'ready'),
+  (e) => show('status', `failed: ${e}`),
+);
 
 document.getElementById('connect').addEventListener('click', () => {
   connect({ baseUrl, provider: 'notion' }).then(

@@ -52,7 +52,10 @@ function record(start: () => Promise<Connection>): void {
   if (before !== undefined) outcome.opened = window.__live!.popups.length - before;
   log.outcomes.push(outcome);
   promise.then(
-    (c) => { outcome.status = 'resolved'; outcome.connectionId = c.connectionId; },
+    (c) => {
+      outcome.status = 'resolved';
+      outcome.connectionId = c.connectionId;
+    },
     (e: unknown) => {
       outcome.status = 'rejected';
       outcome.code = codeOf(e) ?? 'undefined';
@@ -68,9 +71,13 @@ function Connector() {
 
   useEffect(() => {
     log.effects.push('mount');
-    return () => { log.effects.push('unmount'); };
+    return () => {
+      log.effects.push('unmount');
+    };
   }, []);
-  useEffect(() => { log.history.push({ status, code, connectionId }); }, [status, code, connectionId]);
+  useEffect(() => {
+    log.history.push({ status, code, connectionId });
+  }, [status, code, connectionId]);
 
   // Synchronous in the click handler: the popup opens inside the user's gesture.
   const start = (baseUrl: string, more?: Partial<ConnectOptions>) =>
@@ -82,25 +89,41 @@ function Connector() {
 
   return (
     <section>
-      <button id="connect" type="button" onClick={() => start(vendo)}>Connect Notion</button>
+      <button id="connect" type="button" onClick={() => start(vendo)}>
+        Connect Notion
+      </button>
       <button id="connect-deny" type="button" onClick={() => start(`${vendo}/sim/error_access_denied`)}>
         Connect (server says access_denied)
       </button>
       <button id="connect-invalid" type="button" onClick={() => start(vendo, { provider: 'Not a slug!' })}>
         Connect (invalid options)
       </button>
-      <button id="connect-signal" type="button" onClick={withSignal}>Connect (with my own signal)</button>
-      <button id="abort-signal" type="button" onClick={() => log.caller?.abort()}>Abort my signal</button>
-      <button id="cancel" type="button" onClick={cancel}>Cancel</button>
-      <output id="state" data-status={status} data-code={code ?? undefined}
-        data-connect-error={error === undefined ? undefined : String(error instanceof ConnectError)}>
+      <button id="connect-signal" type="button" onClick={withSignal}>
+        Connect (with my own signal)
+      </button>
+      <button id="abort-signal" type="button" onClick={() => log.caller?.abort()}>
+        Abort my signal
+      </button>
+      <button id="cancel" type="button" onClick={cancel}>
+        Cancel
+      </button>
+      <output
+        id="state"
+        data-status={status}
+        data-code={code ?? undefined}
+        data-connect-error={error === undefined ? undefined : String(error instanceof ConnectError)}
+      >
         {status === 'done' && (
           <>
-            Connected: <span data-field="connection_id">{result.connectionId}</span>
-            {' '}(<span data-field="display_name">{result.displayName}</span>)
+            Connected: <span data-field="connection_id">{result.connectionId}</span> (
+            <span data-field="display_name">{result.displayName}</span>)
           </>
         )}
-        {status === 'error' && <>Failed: <span data-field="code">{code}</span></>}
+        {status === 'error' && (
+          <>
+            Failed: <span data-field="code">{code}</span>
+          </>
+        )}
         {status === 'pending' && 'Waiting for the popup…'}
       </output>
     </section>
@@ -120,9 +143,7 @@ function App() {
       <button id="hide" type="button" data-hidden={String(hidden)} onClick={() => setHidden((h) => !h)}>
         {hidden ? 'Show' : 'Hide'} the connector
       </button>
-      <Activity mode={hidden ? 'hidden' : 'visible'}>
-        {shown && <Connector />}
-      </Activity>
+      <Activity mode={hidden ? 'hidden' : 'visible'}>{shown && <Connector />}</Activity>
       <section id="readme">
         <h2>The README's example</h2>
         <ConnectNotion />

@@ -9,7 +9,10 @@ export default function Connect() {
   const [connectionId, setConnectionId] = useState('');
   const [error, setError] = useState('');
   useEffect(() => {
-    ready().then(() => setStatus('ready'), (e) => setStatus(`failed: ${e}`));
+    ready().then(
+      () => setStatus('ready'),
+      (e) => setStatus(`failed: ${e}`),
+    );
   }, []);
   const onClick = () => {
     // The Vendo server to talk to: ?vendo=<origin> (the e2e test's server), else the demo's.
@@ -22,9 +25,15 @@ export default function Connect() {
   return (
     <>
       <p id="status">{status}</p>
-      <button id="connect" type="button" onClick={onClick}>Connect Notion</button>
-      <p>connection: <output id="connection-id">{connectionId}</output></p>
-      <p>error: <output id="error">{error}</output></p>
+      <button id="connect" type="button" onClick={onClick}>
+        Connect Notion
+      </button>
+      <p>
+        connection: <output id="connection-id">{connectionId}</output>
+      </p>
+      <p>
+        error: <output id="error">{error}</output>
+      </p>
     </>
   );
 }

@@ -8,10 +8,15 @@ export const dynamic = 'force-dynamic';
 
 export default async function Page() {
   await ready();
-  const flow = await connect({ baseUrl: 'https://vendo.example', provider: 'notion' }).then(() => 'resolved', (e) => e.code);
+  const flow = await connect({ baseUrl: 'https://vendo.example', provider: 'notion' }).then(
+    () => 'resolved',
+    (e) => e.code,
+  );
   return (
     <main>
-      <p>server: <output id="server">{`${generateState().length} ${generatePkce().codeChallengeMethod} ${flow}`}</output></p>
+      <p>
+        server: <output id="server">{`${generateState().length} ${generatePkce().codeChallengeMethod} ${flow}`}</output>
+      </p>
       <Connect />
     </main>
   );

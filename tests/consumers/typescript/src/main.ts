@@ -12,7 +12,10 @@ function show(id: 'status' | 'connection-id' | 'error', text: string): void {
 }
 
 // Importing the package starts loading the wasm; ready() says when it is loaded.
-ready().then(() => show('status', 'ready'), (e: unknown) => show('status', `failed: ${String(e)}`));
+ready().then(
+  () => show('status', 'ready'),
+  (e: unknown) => show('status', `failed: ${String(e)}`),
+);
 
 document.getElementById('connect')?.addEventListener('click', () => {
   connect({ baseUrl, provider: 'notion' }).then(

@@ -5,6 +5,9 @@ export const dynamic = 'force-dynamic';
 
 export async function GET() {
   await ready();
-  const flow = await connect({ baseUrl: 'https://vendo.example', provider: 'notion' }).then(() => 'resolved', (e) => e.code);
+  const flow = await connect({ baseUrl: 'https://vendo.example', provider: 'notion' }).then(
+    () => 'resolved',
+    (e) => e.code,
+  );
   return Response.json({ state: generateState().length, pkce: generatePkce().codeChallengeMethod, flow });
 }
