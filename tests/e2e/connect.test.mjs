@@ -153,6 +153,8 @@ test('misbehaving servers: wrong origin, wrong state and spoofed errors are igno
       page,
       `window.record(window.sdk.connect({ baseUrl: ${JSON.stringify(base(mode))}, provider: 'notion', closedGraceMs: 300, onEvent: (e) => window.events.push(e) ${extra} }))`,
     );
+    await popup.waitForSelector('#approve');
+    await popup.waitForTimeout(600); // a person reads the page first (docs/decisions.md#coop)
     await popup.click('#approve');
     return popup;
   };

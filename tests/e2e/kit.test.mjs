@@ -216,7 +216,7 @@ test('OAuth and links: noise from another origin is ignored, the real answer tak
 
 test('closeAfterMs closes the popup as the person would', async () => {
   const { context, fakes, page } = await kitPage({ vendo: 'https://vendo.example' });
-  fakes.vendo.next({ closeAfterMs: 200 });
+  fakes.vendo.next({ closeAfterMs: 1000 }); // a person reads the page first (docs/decisions.md#coop)
   const popup = await clickRun(
     page,
     `window.record(window.sdk.connect({ baseUrl: 'https://vendo.example', provider: 'notion', closedGraceMs: 200 }))`,

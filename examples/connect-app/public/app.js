@@ -18,6 +18,8 @@ function explain(e) {
       return 'Your browser blocked the window. Allow popups for this site and try again.';
     case 'popup_closed':
       return 'The window was closed before finishing.';
+    case 'opener_lost':
+      return 'The sign-in window lost contact with this page. If you finished there, reload to see the connection.';
     case 'timeout':
       return 'This took too long. Please try again.';
     case 'superseded':

@@ -87,7 +87,7 @@ test('Connect Notion: a Vendo error code and its detail', async () => {
 });
 
 test('Connect Notion: the person closes the popup', async () => {
-  fakes.vendo.next({ closeAfterMs: 300 });
+  fakes.vendo.next({ closeAfterMs: 1000 });
   await page.click('#connect-notion');
   await status('The window was closed before finishing.');
 });
@@ -119,10 +119,10 @@ test('Connect Notion: messages from another origin and with a wrong state are ig
   await status('Connected Real Wiki (real-1)');
 });
 
-test('Connect Notion: a provider that severs the opener (COOP) ends as a closed popup', async () => {
+test('Connect Notion: a provider that severs the opener (COOP) ends in opener_lost', async () => {
   fakes.vendo.next({ coop: true });
   await page.click('#connect-notion');
-  await status('The window was closed before finishing.');
+  await status('The sign-in window lost contact with this page. If you finished there, reload to see the connection.');
 });
 
 test('a second click supersedes the pending flow', async () => {
