@@ -44,7 +44,15 @@ async function target(context, own) {
       },
       [src, arg],
     );
-  const authorizeOptions = { ...own.oauth, redirectUri: `${demo}/callback.html`, scope: 'people:read' };
+  // authorize() takes only its own options (an unknown one is invalid_options).
+  const { authorizationEndpoint, clientId, issuer } = own.oauth;
+  const authorizeOptions = {
+    authorizationEndpoint,
+    clientId,
+    issuer,
+    redirectUri: `${demo}/callback.html`,
+    scope: 'people:read',
+  };
   const tab = async (url) => {
     const t = await context.newPage();
     try {
