@@ -250,8 +250,10 @@ test('a callback page that itself sends COOP: its answer on the channel arrives 
   await popup.click('#approve');
   const r = await settled(page);
   assert.equal(r.status, 'resolved', JSON.stringify(r));
+  // Whether the 100 ms poll reads the severed popup closed before the channel's message lands
+  // is a race the flow must win either way; coop.test.mjs holds the order where COOP comes first.
   const kinds = await page.evaluate(() => window.events);
-  assert.ok(kinds.includes('popup_closed_detected'), `the severed popup read closed first: ${kinds}`);
+  assert.ok(kinds.includes('message_accepted') && !kinds.includes('rejected'), `${kinds}`);
   await closed(popup, 5_000);
   await page.close();
 });
