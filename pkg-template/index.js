@@ -25,7 +25,7 @@ const loadFailed = (cause) => {
   const why = /Content.Security.Policy|unsafe-eval|wasm-eval/i.test(text)
     ? "the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to its script-src"
     : /copy/.test(text)
-      ? 'the server has neither the wasm nor its JS copy: serve node_modules/vendo-connect/ as it is published, or pass the wasm to init({ module_or_path })'
+      ? 'the server has neither the wasm nor its JS copy: serve the wasm your bundler emitted (without a bundler, node_modules/vendo-connect/ as it is published) as application/wasm, or pass the wasm to init({ module_or_path })'
       : 'the wasm could not be fetched or compiled';
   return new ConnectError('load_failed', `${why} (${text})`);
 };
@@ -51,10 +51,16 @@ const wasmSource = async () => {
     // (Without import.meta, as in an iife bundle, this throws: the copy, then.)
     missed = new URL('vendo_connect_bg.wasm', import.meta.url);
     const response = await fetch(missed);
-    if (response.ok && response.headers.get('Content-Type') === 'application/wasm') return response;
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (response.ok && String.fromCharCode(...bytes.subarray(0, 4)) === '\0asm') return bytes;
-    missed += ` answered ${response.status} ${response.headers.get('Content-Type')}`;
+    const type = response.headers.get('Content-Type');
+    // Its first bytes, from a copy of the stream, so that the wasm still compiles as it
+    // streams: whatever its type, a body that is not wasm (a server's catch-all page
+    // labelled by the extension) means the copy.
+    const head = response.clone().body?.getReader();
+    const first = (await head?.read())?.value ?? [];
+    head?.cancel();
+    if (response.ok && String.fromCharCode(...first.slice(0, 4)) === '\0asm')
+      return type === 'application/wasm' ? response : new Uint8Array(await response.arrayBuffer());
+    missed += ` answered ${response.status} ${type}`;
   } catch (e) {
     missed += `: ${e}`;
   }
@@ -66,7 +72,7 @@ const wasmSource = async () => {
       atob(
         (
           await (import.meta.env?.PROD && !import.meta.env.SSR
-            ? 0
+            ? Promise.reject(Error('a Vite build has none'))
             : import(/* webpackIgnore: true */ './vendo_connect_wasm.js'))
         ).default,
       ),

@@ -24,8 +24,8 @@ c=tests/consumers
 
 # Nothing from an earlier run survives a failure: no app, no installed package.
 rm -rf $c/{,next/,frameworks/,sveltekit-latest/,astro-latest/}node_modules/vendo-connect \
-  $c/*/dist $c/*/baseline/dist $c/typescript/build $c/frameworks/*/dist $c/frameworks/*/build \
-  $c/frameworks/*/.svelte-kit $c/sveltekit-latest/{build,.svelte-kit} $c/next/.next-* $c/parcel/.parcel-cache
+  $c/*/dist $c/*/{baseline,preload}/dist $c/typescript/build $c/frameworks/*/dist $c/frameworks/*/build \
+  $c/frameworks/*/.svelte-kit $c/sveltekit-latest/{build,.svelte-kit} $c/next/.next-* $c/next/public $c/parcel/.parcel-cache
 
 # 1. A snapshot of pkg/ (it may be rebuilt meanwhile: copy it, and retry while it changes).
 [ -f pkg/package.json ] || die "pkg/ is not built (make pkg)"
@@ -90,12 +90,16 @@ for v in 5 6 7 8; do
 done
 # The same page without the package, to measure what the package adds.
 t0=$SECONDS; vite 8 build vite8/baseline --logLevel warn; built "Vite 8 baseline (no package)" vite8/baseline/dist
+# The same app with the npm README's preload recipe (vite8/preload/index.html).
+t0=$SECONDS; vite 8 build vite8/preload --logLevel warn; built "Vite 8 with the README's preload recipe" vite8/preload/dist
 
 # webpack 5 (webpack/webpack.config.js: the app and its baseline, the app's own entries).
 t0=$SECONDS
 node node_modules/webpack-cli/bin/cli.js --config webpack/webpack.config.js --no-stats
 cp webpack/index.html webpack/dist/
+cp webpack/preload.html webpack/preload/dist/index.html
 built "webpack 5" webpack/dist
+built "webpack 5 with the README's preload recipe" webpack/preload/dist
 
 # esbuild, its defaults: esbuild emits no wasm, so the package uses its JS copy, which
 # esbuild puts in the bundle (without --splitting it inlines dynamic imports).
@@ -103,6 +107,8 @@ t0=$SECONDS
 node_modules/.bin/esbuild esbuild/main.js --bundle --minify --outdir=esbuild/dist --log-level=warning
 cp esbuild/index.html esbuild/dist/
 built "esbuild" esbuild/dist
+# The page `esbuild --serve` serves, beside the bundle it builds in memory (the e2e test).
+mkdir -p esbuild/serve && cp esbuild/index.html esbuild/serve/
 
 # Rollup + @rollup/plugin-node-resolve: no wasm emitted either; the copy is a chunk of its own.
 t0=$SECONDS
@@ -145,7 +151,9 @@ built "SvelteKit $(node -p 'require("./sveltekit-latest/node_modules/@sveltejs/k
 t0=$SECONDS; (cd astro-latest && "$node24/node" node_modules/astro/bin/astro.mjs build --silent)
 built "Astro $(node -p 'require("./astro-latest/node_modules/astro/package.json").version') (Node 24)" astro-latest/dist
 
-# Next.js 16, `next build` with webpack and with Turbopack, side by side (next.config.mjs).
+# Next.js 16, `next build` with webpack and with Turbopack, side by side (next.config.mjs),
+# after the app's own "prebuild" (the README's preload recipe: the wasm copied into public/).
+(mkdir -p next/public && cd next && npm run --silent prebuild)
 for bundler in webpack turbopack; do
   t0=$SECONDS
   (cd next && NEXT_DIST_DIR=.next-$bundler node node_modules/next/dist/bin/next build --$bundler >/dev/null)

@@ -3,6 +3,8 @@
 // - startViteDev(major): the plain Vite 5, 6, 7 and 8 apps' dev servers, through Vite's API.
 //   Vite's own listen() reads port 0 as "the default port"; middleware mode on our own http
 //   server does not. Pre-bundling is forced, as on a first `vite` run.
+// - startEsbuildServe(): `esbuild --serve` of the esbuild app, through esbuild's API: the
+//   bundle built in memory, beside its page in esbuild/serve/ (scripts/build-consumers.sh).
 // - startCommand(spec): a framework's own command (`vite dev` of SvelteKit, `astro dev`,
 //   `next dev`, `next start`, `parcel serve`), spawned in a process group of its own and
 //   stopped with it.
@@ -12,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 import { createServer as createVite5 } from 'vite5';
 import { createServer as createVite6 } from 'vite6';
 import { createServer as createVite7 } from 'vite7';
@@ -40,6 +43,19 @@ export async function startViteDev(major) {
       await vite.close();
     },
   };
+}
+
+/** esbuild's serve mode for tests/consumers/esbuild/, with its defaults (no splitting). */
+export async function startEsbuildServe() {
+  const dir = path.join(here, 'esbuild/serve');
+  const context = await esbuild.context({
+    entryPoints: [path.join(here, 'esbuild/main.js')],
+    bundle: true,
+    outdir: dir,
+    logLevel: 'warning',
+  });
+  const { port } = await context.serve({ servedir: dir, host: '127.0.0.1', port: await freePort() });
+  return { origin: `http://127.0.0.1:${port}`, close: () => context.dispose() };
 }
 
 const freePort = () =>

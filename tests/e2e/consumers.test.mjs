@@ -62,8 +62,11 @@ after(async () => {
   writeFileSync(path.join(out, 'costs.json'), `${JSON.stringify(costs, null, 2)}\n`);
 });
 
-/** A built app's folder as static files on its own origin; `.wasm` as application/wasm. */
-async function serve(dir) {
+/**
+ * A built app's folder as static files on its own origin; `.wasm` as application/wasm. Files
+ * whose path matches `missing` answer 404 (a deploy that left them out).
+ */
+async function serve(dir, { missing } = {}) {
   const root = path.join(consumers, dir);
   assert.ok(existsSync(path.join(root, 'index.html')), `tests/consumers/${dir} is not built: ${BUILD}`);
   const server = await listen(async (req, res) => {
@@ -71,7 +74,7 @@ async function serve(dir) {
     const file = path.join(root, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
     if (!file.startsWith(root + path.sep)) return send(res, 403, 'forbidden');
     try {
-      if (!(await stat(file)).isFile()) return send(res, 404, 'not found');
+      if (missing?.test(pathname) || !(await stat(file)).isFile()) return send(res, 404, 'not found');
       return send(res, 200, await readFile(file), {
         'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
       });
@@ -98,10 +101,11 @@ async function using(started, use) {
 }
 
 /**
- * Opens the app, waits for its wasm, clicks Connect, approves in the popup; checks that the
- * wasm arrived as `expected` ('file' or 'copy') and returns what the page downloaded.
+ * Opens the app (at `path`), waits for its wasm, clicks Connect, approves in the popup; checks
+ * that the wasm arrived as `expected` ('file' or 'copy') and returns what the page downloaded,
+ * with the wasm's resource timing entries (`[url, initiatorType]`).
  */
-async function connectThrough(origin, expected) {
+async function connectThrough(origin, expected, { path = '/' } = {}) {
   const page = await browser.newPage();
   const problems = [];
   const responses = [];
@@ -111,13 +115,19 @@ async function connectThrough(origin, expected) {
   });
   page.on('response', (r) => responses.push(r));
   try {
-    await page.goto(`${origin}/?vendo=${encodeURIComponent(servers.vendoOrigin)}`, { timeout: 120_000 });
+    await page.goto(`${origin}${path}?vendo=${encodeURIComponent(servers.vendoOrigin)}`, { timeout: 120_000 });
     await page
       .waitForFunction(() => !['loading', ''].includes(document.getElementById('status')?.textContent ?? ''), null, {
         timeout: 120_000,
       })
       .catch(() => {});
     const status = await page.textContent('#status');
+    const wasmEntries = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((r) => r.name.endsWith('.wasm'))
+        .map((r) => [r.name, r.initiatorType]),
+    );
     // What arrived: every JS and wasm response of the app's origin, its body and gzip -9 size.
     const fetched = [];
     for (const r of responses) {
@@ -168,7 +178,7 @@ async function connectThrough(origin, expected) {
       log.requests.some((q) => q.includes(`opener_origin=${encodeURIComponent(origin)}`)),
       `no authorize request from ${origin}`,
     );
-    return { fetched, how: file ? 'file' : 'copy', wasmMisses };
+    return { fetched, how: file ? 'file' : 'copy', wasmMisses, wasmEntries };
   } finally {
     await page.close();
   }
@@ -210,6 +220,43 @@ for (const [name, dir, how] of BUILT) {
     record(name, await using(serve(dir), (origin) => connectThrough(origin, how)));
   });
 }
+
+test("Vite 8 with the npm README's preload recipe: the wasm is fetched once, by the page's preload link", async () => {
+  await using(serve('vite8/preload/dist'), async (origin) => {
+    const { wasmEntries } = await connectThrough(origin, 'file');
+    assert.equal(wasmEntries.length, 1, JSON.stringify(wasmEntries));
+    assert.match(wasmEntries[0][0], /\/assets\/vendo_connect_bg-[\w-]+\.wasm$/);
+    assert.equal(wasmEntries[0][1], 'link');
+  });
+});
+
+test("webpack 5 with the npm README's preload recipe: the wasm is fetched once, by the page's preload link", async () => {
+  await using(serve('webpack/preload/dist'), async (origin) => {
+    const { wasmEntries } = await connectThrough(origin, 'file');
+    assert.deepEqual(wasmEntries, [[`${origin}/vendo_connect_bg.wasm`, 'link']]);
+  });
+});
+
+test('a Vite 8 build deployed without its wasm: load_failed names the missing file and what to serve', async () => {
+  await using(serve('vite8/dist', { missing: /\.wasm$/ }), async (origin) => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(origin);
+      await page.waitForFunction(() => document.getElementById('status').textContent !== 'loading');
+      const status = await page.textContent('#status');
+      assert.match(
+        status,
+        /^failed: ConnectError: load_failed: the server has neither the wasm nor its JS copy: serve the wasm your bundler emitted/,
+      );
+      assert.match(
+        status,
+        /\/assets\/vendo_connect_bg-[\w-]+\.wasm answered 404 .*; its JS copy, vendo_connect_wasm\.js: Error: a Vite build has none/,
+      );
+    } finally {
+      await page.close();
+    }
+  });
+});
 
 // Dev servers: Vite 5-7 pre-bundle the package into node_modules/.vite/deps/ and leave the
 // wasm behind (vitejs/vite#8427): the copy, with no configuration. Vite 8 rewrites the URL.
@@ -306,7 +353,33 @@ const DEV = [
     },
     'file',
   ],
+  [
+    'webpack 5 dev server (webpack serve, webpack-dev-server 5)',
+    {
+      cwd: '.',
+      argv: (port) => [
+        'node_modules/webpack-cli/bin/cli.js',
+        'serve',
+        '--config',
+        'webpack/webpack.config.js',
+        '--config-name',
+        'app',
+        '--mode',
+        'development',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        `${port}`,
+      ],
+    },
+    'file',
+  ],
 ];
+
+// esbuild emits no wasm in serve mode either: the copy, inlined in the bundle.
+test('esbuild serve (esbuild --serve), no configuration: click, approve, connected (the wasm arrives as its copy)', async () => {
+  await using(dev.startEsbuildServe(), (origin) => connectThrough(origin, 'copy'));
+});
 
 for (const [name, spec, how] of DEV) {
   test(`${name}, no configuration: click, approve, connected (the wasm arrives as its ${how})`, async () => {
@@ -334,8 +407,13 @@ const next = (args, distDir) => ({
   clean: distDir.includes('dev') ? [distDir] : [],
   argv: (port) => ['node_modules/next/dist/bin/next', ...args, '-p', `${port}`, '-H', '127.0.0.1'],
 });
+/** The app's /preload page (the npm README's recipe): the one wasm fetch is its preload link's. */
+async function preloaded(origin) {
+  const { wasmEntries } = await connectThrough(origin, 'file', { path: '/preload' });
+  assert.deepEqual(wasmEntries, [[`${origin}/vendo_connect_bg.wasm`, 'link']], 'the preloaded wasm is the one loaded');
+}
 for (const bundler of ['webpack', 'turbopack']) {
-  test(`Next.js 16 (${bundler}), next build + next start: Server Component and route handler await ready(); click, approve, connected`, async () => {
+  test(`Next.js 16 (${bundler}), next build + next start: Server Component and route handler await ready(); click, approve, connected; the preload recipe`, async () => {
     assert.ok(
       existsSync(path.join(consumers, `next/.next-${bundler}/BUILD_ID`)),
       `the Next.js ${bundler} build is missing: ${BUILD}`,
@@ -343,12 +421,14 @@ for (const bundler of ['webpack', 'turbopack']) {
     await using(dev.startCommand(next(['start'], `.next-${bundler}`)), async (origin) => {
       await serverSide(origin);
       record(`Next.js 16 (${bundler}), production build`, await connectThrough(origin, 'file'));
+      await preloaded(origin);
     });
   });
-  test(`Next.js 16 (${bundler}), next dev: Server Component and route handler await ready(); click, approve, connected`, async () => {
+  test(`Next.js 16 (${bundler}), next dev: Server Component and route handler await ready(); click, approve, connected; the preload recipe`, async () => {
     await using(dev.startCommand(next(['dev', `--${bundler}`], `.next-dev-${bundler}`)), async (origin) => {
       await serverSide(origin);
       await connectThrough(origin, 'file');
+      await preloaded(origin);
     });
   });
 }

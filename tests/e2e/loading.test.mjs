@@ -45,6 +45,9 @@ before(async () => {
         if (as === 404) return res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
         if (as === 'html')
           return res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>app</title>');
+        // A catch-all page under the extension's type (a static server's SPA fallback).
+        if (as === 'mislabelled')
+          return res.writeHead(200, { 'Content-Type': 'application/wasm' }).end('<!doctype html><title>app</title>');
         if (as === 'octet')
           return res
             .writeHead(200, { 'Content-Type': 'application/octet-stream' })
@@ -338,6 +341,7 @@ test('the wasm served: its JS copy is never downloaded', async () => {
 for (const [what, as] of [
   ['a 404 (a dev server that pre-bundled the package)', 404],
   ["an HTML page (a dev server's SPA fallback)", 'html'],
+  ["an HTML page labelled application/wasm (a static server's catch-all, typed by the extension)", 'mislabelled'],
 ]) {
   test(`the wasm answered with ${what}: the JS copy is imported, and a click connects`, async () => {
     const { p, r, asked } = await loadWith(as);
@@ -364,7 +368,7 @@ test('neither the wasm nor its copy: load_failed names both answers and the fix'
   assert.equal(r.code, 'load_failed');
   assert.match(
     r.detail,
-    /^the server has neither the wasm nor its JS copy: serve node_modules\/vendo-connect\/ as it is published, or pass the wasm to init\(\{ module_or_path \}\)/,
+    /^the server has neither the wasm nor its JS copy: serve the wasm your bundler emitted \(without a bundler, node_modules\/vendo-connect\/ as it is published\) as application\/wasm, or pass the wasm to init\(\{ module_or_path \}\)/,
   );
   assert.match(
     r.detail,

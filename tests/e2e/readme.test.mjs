@@ -209,8 +209,26 @@ test('Node: ready() and a pure helper, as the README shows', () => {
   assert.match(run.stdout.trim(), /^S256 [A-Za-z0-9_-]{43}$/);
 });
 
-test('the import map and the React example are the ones the consumer and React tests use', () => {
+test('the import map, the preload recipes and the React example are the ones the consumer and React tests use', () => {
   const file = (p) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
+  // The lines of a block but its comments, each found verbatim (trimmed) in `p`.
+  const code = (name) =>
+    block(name)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('//'));
+  const has = (p, lines) => {
+    for (const line of lines) assert.ok(file(p).includes(line), `${p} does not have the README's line: ${line}`);
+  };
+  // tests/e2e/consumers.test.mjs checks that each recipe's page fetches the wasm once, by its link.
+  has(
+    'tests/consumers/vite8/preload/index.html',
+    code('preload-vite').map((l) => l.replace('./node_modules/', '../../node_modules/')),
+  );
+  has('tests/consumers/webpack/webpack.config.js', code('preload-webpack'));
+  const [server, client] = code('preload-next');
+  has('tests/consumers/next/app/preload/page.js', [server]);
+  has('tests/consumers/next/app/preload/connect.js', [client]);
   // No bundler needs a line (tests/e2e/consumers.test.mjs builds every setup without one).
   assert.ok(file('tests/consumers/importmap/index.html').includes(block('importmap')), 'the import map, verbatim');
   assert.ok(
