@@ -16,7 +16,7 @@ size:
 	bash scripts/size-report.sh
 
 bench: pkg setup
-	node scripts/bench.mjs
+	node bench/run.mjs
 
 examples: setup
 	bash scripts/build-examples.sh

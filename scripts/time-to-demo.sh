@@ -6,7 +6,9 @@
 # `make demo` runs, phase by phase: SETUP (the make target that installs, `setup-demo` today,
 # `setup` before the split), the package build, and the demo server, until
 # http://localhost:8080/ answers; the server is stopped after. Only the package registries
-# are reached (crates.io, npm). Prints one line per phase and the total, in seconds.
+# are reached (crates.io, npm). Prints one line per phase and the total, in seconds, with
+# the CPU seconds (user + system) of each phase's processes and the load average: on a busy
+# machine the wall clock grows, the CPU seconds stay.
 #
 #   bash scripts/time-to-demo.sh [REV] [SETUP]     (defaults: HEAD setup-demo)
 set -euo pipefail
@@ -27,10 +29,18 @@ cd "$work/repo"
 ! curl -s -o /dev/null http://localhost:8080/ || { echo "time-to-demo: something already answers on :8080" >&2; exit 1; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
+# A phase's wall and CPU seconds (bash's `time` counts the children it waited for).
+TIMEFORMAT='%0R s (CPU %0U s user + %0S s system)'
+phase() { # NAME LOG COMMAND...
+  local name=$1 log=$2; shift 2
+  printf '%s: ' "$name"
+  { time "$@" > "$log" 2>&1 || { cat "$log" >&2; exit 1; }; } 2>&1
+}
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 start=$(now)
-t=$(now); make -s "$setup" > "$work/setup.log" 2>&1 || { cat "$work/setup.log"; exit 1; }; echo "setup ($setup): $(since "$t") s"
+phase "setup ($setup)" "$work/setup.log" make -s "$setup"
 grep '^setup:' "$work/setup.log" || true
-t=$(now); bash scripts/build-pkg.sh > "$work/pkg.log" 2>&1 || { cat "$work/pkg.log"; exit 1; }; echo "package build: $(since "$t") s"
+phase "package build" "$work/pkg.log" bash scripts/build-pkg.sh
 t=$(now)
 setsid node www/server.mjs > "$work/server.log" 2>&1 &
 server=$!
@@ -39,6 +49,6 @@ curl -sf -o /dev/null http://localhost:8080/ && answered=yes || answered=no
 echo "demo server: $(since "$t") s (answered: $answered)"
 kill -- -"$server" 2>/dev/null || kill "$server"
 wait "$server" 2>/dev/null || true
-echo "total, clone to demo page: $(since "$start") s"
+echo "total, clone to demo page: $(since "$start") s; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "installed: $(ls "$CARGO_HOME/bin" | tr '\n' ' ')"
 rm -rf "$work"

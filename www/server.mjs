@@ -1,19 +1,27 @@
 // The local servers behind `make demo` and the end-to-end tests, loopback only:
-//   demo     http://localhost:8080   www/public/ and the built package under /pkg/
-//   vendo    http://127.0.0.1:8081   the Vendo server (www/vendo.mjs), another origin
+//   demo     http://localhost:8080   the demo app (demo/), the page the end-to-end tests drive
+//                                    (harness/) and the built package under /pkg/
+//   vendo    http://127.0.0.1:8081   the Vendo server (stand-ins/vendo.mjs), another origin
 //   provider http://127.0.0.1:8082   Vendaze / Vocobase / Aimable / COOP stand-ins
-//   oidc     http://127.0.0.1:8083   a real OAuth 2.1 / OIDC server (oidc-provider)
+//                                    (stand-ins/providers.mjs)
+//   oidc     http://127.0.0.1:8083   a real OAuth 2.1 / OIDC server (stand-ins/oidc.mjs)
 // Tests pass port 0 for each and read the origins back.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { close, listen, send } from './http.mjs';
-import { vendoHandler } from './vendo.mjs';
-import { providersHandler } from './providers.mjs';
-import { startOidc } from './oidc.mjs';
+import { vendoHandler } from './stand-ins/vendo.mjs';
+import { providersHandler } from './stand-ins/providers.mjs';
+import { startOidc } from './stand-ins/oidc.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const ROOTS = { '/pkg/': path.join(here, '..', 'pkg'), '/': path.join(here, 'public') };
+// Where each URL path is looked for, in order: the package, then the demo's pages, then the
+// test harness's (both at the origin's root).
+const ROOTS = [
+  ['/pkg/', path.join(here, '..', 'pkg')],
+  ['/', path.join(here, 'demo')],
+  ['/', path.join(here, 'harness')],
+];
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -42,21 +50,21 @@ async function serveStatic(req, res) {
   const headers = pathname.endsWith('.html') ? { ...REDIRECT_PAGE_HEADERS } : {};
   if (pathname === '/callback-coop.html') headers['Cross-Origin-Opener-Policy'] = 'same-origin';
   if (pathname === '/callback-coop.html') pathname = '/callback.html';
-  const mount = Object.keys(ROOTS).find((m) => pathname.startsWith(m));
-  const root = ROOTS[mount];
-  const file = path.resolve(root, `.${pathname.slice(mount.length - 1)}`);
-  if (pathname.includes('\0') || (file !== root && !file.startsWith(root + path.sep)))
-    return send(res, 403, 'forbidden');
-  try {
-    if (!(await stat(file)).isFile()) return send(res, 404, 'not found');
-    const body = await readFile(file);
-    return send(res, 200, body, {
-      'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-      ...headers,
-    });
-  } catch {
-    return send(res, 404, 'not found');
+  if (pathname.includes('\0')) return send(res, 403, 'forbidden');
+  for (const [mount, root] of ROOTS) {
+    if (!pathname.startsWith(mount)) continue;
+    const file = path.resolve(root, `.${pathname.slice(mount.length - 1)}`);
+    if (file !== root && !file.startsWith(root + path.sep)) return send(res, 403, 'forbidden');
+    const body = await stat(file)
+      .then((s) => (s.isFile() ? readFile(file) : null))
+      .catch(() => null);
+    if (body)
+      return send(res, 200, body, {
+        'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+        ...headers,
+      });
   }
+  return send(res, 404, 'not found');
 }
 
 export async function startServers({ demoPort = 8080, vendoPort = 8081, providerPort = 8082, oidcPort = 8083 } = {}) {

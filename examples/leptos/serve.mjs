@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { close, listen, send } from '../../www/http.mjs';
-import { startOidc } from '../../www/oidc.mjs';
+import { startOidc } from '../../www/stand-ins/oidc.mjs';
 
 export const DIST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dist');
 
@@ -45,7 +45,7 @@ export async function serveDist({ dir = DIST, port = 0 } = {}) {
   return { origin, callbackUrl: `${origin}/callback.html`, close: () => close(server) };
 }
 
-/** An oidc-provider (www/oidc.mjs) whose client `vendo-connect-demo` accepts the app's
+/** An oidc-provider (www/stand-ins/oidc.mjs) whose client `vendo-connect-demo` accepts the app's
  *  callback page and whose token endpoint answers the app's origin (CORS). */
 export function startAppOidc(app, port = 0) {
   return startOidc({ port, redirectUris: [app.callbackUrl], origins: [app.origin] });

@@ -4,7 +4,7 @@
 // `bash scripts/build-examples.sh`; a missing build fails every test here.
 //
 // Servers: the Vendo server from startServers() (www/server.mjs); the app's dist/ on its own
-// loopback origin; and an oidc-provider (www/oidc.mjs) whose client accepts that origin's
+// loopback origin; and an oidc-provider (www/stand-ins/oidc.mjs) whose client accepts that origin's
 // callback page, since startServers()' one only accepts the demo page's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closed } from './harness.mjs';
 import { setup, harnessPage, clickRun, settled, login, authorizeSrc, mintSrc } from './support.mjs';
-import { CLIENT_ID } from '../../www/oidc.mjs';
+import { CLIENT_ID } from '../../www/stand-ins/oidc.mjs';
 
 let ctx;
 let oidc;

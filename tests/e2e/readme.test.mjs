@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { spawn, spawnSync } from 'node:child_process';
 import { closed, CHROMIUM } from './harness.mjs';
 import { setup, login } from './support.mjs';
-import { CLIENT_ID, startOidc } from '../../www/oidc.mjs';
+import { CLIENT_ID, startOidc } from '../../www/stand-ins/oidc.mjs';
 
 const readme = readFileSync(new URL('../../pkg-template/README.md', import.meta.url), 'utf8');
 const blocks = new Map();

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, harnessPage, clickRun, settled, login, authorizeSrc, mintSrc } from './support.mjs';
-import { CLIENT_ID } from '../../www/oidc.mjs';
+import { CLIENT_ID } from '../../www/stand-ins/oidc.mjs';
 
 let ctx;
 let oidc;

@@ -2,7 +2,7 @@
 // Chromium (popup blocker ON), and the harness page that imports the built package.
 import { launchBrowser } from './harness.mjs';
 import { startServers } from '../../www/server.mjs';
-import { CLIENT_ID } from '../../www/oidc.mjs';
+import { CLIENT_ID } from '../../www/stand-ins/oidc.mjs';
 
 export async function setup() {
   const servers = await startServers({ demoPort: 0, vendoPort: 0, providerPort: 0, oidcPort: 0 });

@@ -31,7 +31,7 @@ use stub::{
     ExchangeCode,
 };
 
-/// The OAuth client registered at the local oidc-provider (`www/oidc.mjs`).
+/// The OAuth client registered at the local oidc-provider (`www/stand-ins/oidc.mjs`).
 const CLIENT_ID: &str = "vendo-connect-demo";
 
 fn main() {

@@ -1,10 +1,10 @@
-// `make bench`: figures, not assertions. Loads the built package (env BENCH_PKG, default pkg/)
-// in headless Chromium (popup blocker on) and prints
+// `make bench`, the bench's runner: figures, not assertions. Loads the built package (env
+// BENCH_PKG, default pkg/) in headless Chromium (popup blocker on) and prints
 //   - our own figures: wasm start-up, the synchronous cost of connect() inside a click (the
 //     popup blocker's budget), a full auto-approved Vendo round trip, the pure helpers;
 //   - side by side with oidc-client-ts (pinned, bundled with esbuild at bench time into
 //     target/bench/): start-up on a throttled phone profile, and click → tokens in hand
-//     against the same local oidc-provider (www/oidc.mjs), with the ratio ours/peer, and
+//     against the same local oidc-provider (www/stand-ins/oidc.mjs), with the ratio ours/peer, and
 //     against the floor: the same flow's steps in plain JS with no SDK (bench/public/plain.js).
 // Env: BENCH_ROUNDS (own figures, 20), BENCH_PEER_ROUNDS (side by side, 7), BENCH_DEBUG=1 (every
 // round's raw data as JSON on stderr).
@@ -13,10 +13,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../tests/e2e/harness.mjs';
 import { startServers } from '../www/server.mjs';
-import { startOidc, CLIENT_ID } from '../www/oidc.mjs';
-import { startStatic } from '../bench/static.mjs';
-import { buildPeer } from '../bench/peer.mjs';
-import { startUp, clickToTokens, median, PHONE } from '../bench/compare.mjs';
+import { startOidc, CLIENT_ID } from '../www/stand-ins/oidc.mjs';
+import { startStatic } from './static.mjs';
+import { buildPeer } from './peer.mjs';
+import { startUp, clickToTokens, median, PHONE } from './compare.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = path.resolve(root, process.env.BENCH_PKG || 'pkg');
@@ -45,7 +45,7 @@ try {
   const config = {};
   const web = await startStatic({ pkgDir: PKG, peerDir: path.join(root, 'target', 'bench', 'peer'), config });
   cleanup.push(() => web.close());
-  // The same oidc-provider set-up as startServers' (www/oidc.mjs), registered for the bench's
+  // The same oidc-provider set-up as startServers' (www/stand-ins/oidc.mjs), registered for the bench's
   // own callback pages (startServers' instance only knows the demo's callback.html).
   const oursCallback = `${web.origin}/cb-ours.html`;
   const peerCallback = `${web.origin}/cb-peer.html`;

@@ -6,7 +6,7 @@
 //
 // A path prefix /sim/<mode> selects a misbehaviour for tests (see www/README.md).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cookies, escapeHtml, html, json, page, readBody, redirect, scriptJson, send } from './http.mjs';
+import { cookies, escapeHtml, html, json, page, readBody, redirect, scriptJson, send } from '../http.mjs';
 
 const FIRST_PARTY = new Set(['notion']);
 const COMPOSIO = new Set(['google-calendar', 'gmail', 'slack', 'github', 'supabase', 'instagram']);

@@ -14,7 +14,7 @@
 //   spoof_then_done modes).
 // - embed.html: the demo's test harness in an iframe, on this (cross-site) origin.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { cors, escapeHtml, html, json, page, readParams, redirect, scriptJson, send } from './http.mjs';
+import { cors, escapeHtml, html, json, page, readParams, redirect, scriptJson, send } from '../http.mjs';
 
 const token = (p) => `${p}_${randomBytes(16).toString('base64url')}`;
 const s256 = (v) => createHash('sha256').update(v).digest('base64url');
