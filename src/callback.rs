@@ -45,7 +45,7 @@ pub enum AuthorizationResponse {
     },
 }
 
-/// Seed 000's callback contract.
+/// What a connect link's redirect carries (docs/wire.md#callback-query).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConnectLinkResponse {
     /// `status=ok`.

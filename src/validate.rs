@@ -48,7 +48,7 @@ impl RedirectUriRule {
     }
 }
 
-/// Seed 000's redirect rules: https only, no userinfo (`@`), no fragment, the default
+/// The connect-link redirect rules (docs/flows.md#connect-link): https only, no userinfo (`@`), no fragment, the default
 /// port, and the host exactly one of `allowed_hosts` (ASCII case-insensitive). On a
 /// loopback host `http:` and any port are allowed too (RFC 8252 §7.3).
 pub fn validate_redirect_uri(uri: &str, allowed_hosts: &[String]) -> Result<HttpUrl, RedirectUriRule> {

@@ -1,9 +1,9 @@
-// Local stand-ins for the other seed systems, one origin for all of them:
-// - Vendaze (seed 001): OAuth 2.1 authorization code + PKCE S256; JSON or form token,
+// Local stand-ins for the systems our flows talk to besides Vendo, one origin for all of them:
+// - Vendaze (docs/flows.md#authorize): OAuth 2.1 authorization code + PKCE S256; JSON or form token,
 //   refresh (rotating) and revoke endpoints.
-// - Vocobase (seed 000): minting one-time hosted connect links, the hosted page, and the
+// - Vocobase (docs/flows.md#connect-link): minting one-time hosted connect links, the hosted page, and the
 //   status / tool / connection_id / error callback contract.
-// - Aimable (seed 003): an authorize endpoint that requires collection_id and space_id and
+// - Aimable (docs/flows.md#authorize): an authorize endpoint that requires collection_id and space_id and
 //   answers 422 without them.
 // - COOP (docs/decisions.md#coop): /coop/authorize, a consent page sent with
 //   Cross-Origin-Opener-Policy: same-origin (every page of the flow, so the popup is severed
@@ -56,7 +56,7 @@ function withParams(uri, params) {
   return u.toString();
 }
 
-/** Seed 000's redirect_uri rules, with the loopback exception (http, any port). */
+/** The connect-link redirect_uri rules (docs/flows.md#connect-link), with the loopback exception (http, any port). */
 export function vocobaseRedirectProblem(uri, allowedHosts) {
   if (typeof uri !== 'string' || /[\s\\]/.test(uri)) return 'redirect_uri is not a valid URL';
   let u;
@@ -195,7 +195,7 @@ export function providersHandler({ demoOrigin }) {
       const problem = vocobaseRedirectProblem(b.redirect_uri, ['localhost', '127.0.0.1']);
       if (problem) return json(res, 400, { error: { code: 'INVALID_REDIRECT_URI', message: problem } });
       const t = token('cl');
-      const coop = ['every', 'consent'].includes(b.coop) ? b.coop : null; // a stand-in switch, not seed 000
+      const coop = ['every', 'consent'].includes(b.coop) ? b.coop : null; // a stand-in switch, not Vocobase's
       links.set(t, {
         customer: decodeURIComponent(m[1]),
         tool: b.tool_slug,

@@ -1,4 +1,4 @@
-// A local Vendo server, faithful to seed 004 ("OAuth"): the authorize entry with its 302
+// A local Vendo server, faithful to the Vendo protocol (docs/wire.md#vendo): the authorize entry with its 302
 // and HttpOnly state cookies, the documented JSON errors, first-party (notion) and
 // Composio-managed flows, consent pages, and the callback HTML that posts
 // vendo:oauth:done / vendo:oauth:error to window.opener at opener_origin, waits up to 2 s
