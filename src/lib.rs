@@ -96,6 +96,7 @@ pub mod callback;
 pub mod error;
 pub mod flow;
 pub mod geometry;
+pub mod handoff;
 pub mod message;
 pub mod pkce;
 pub mod protocol;

@@ -8,7 +8,8 @@
 //! 3. Waits up to `ackTimeoutMs` for the opener's ack, then closes the window; with
 //!    neither an ack nor an opener it leaves a short message for the person.
 //!
-//! The page never sees a code verifier: only the opener holds it.
+//! The page never sees a code verifier: only the opener holds it. What to do at each step
+//! is decided by the pure [`crate::handoff`]; this file carries it out.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -23,46 +24,9 @@ use web_sys::{BroadcastChannel, History, MessageEvent, Window};
 use super::guards::{later, Listener};
 use super::js_data::{object, prop, JsData};
 use crate::error::ConnectError;
-use crate::message::{channel_name, parse_callback_ack, TYPE_CALLBACK};
-use crate::protocol::envelope_state;
-use crate::validate::validate_origin;
-
-/// Options of [`complete_callback`].
-#[derive(Clone, Debug)]
-pub struct CallbackOptions {
-    /// The opener's origin when it differs from this page's (default: this page's origin).
-    pub opener_origin: Option<String>,
-    /// How long to wait for the opener's ack (default 2000 ms).
-    pub ack_timeout_ms: u32,
-}
-
-impl Default for CallbackOptions {
-    fn default() -> Self {
-        CallbackOptions { opener_origin: None, ack_timeout_ms: 2000 }
-    }
-}
-
-/// How the result left the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Delivery {
-    /// Posted to `window.opener`.
-    Opener,
-    /// Posted on the flow's `BroadcastChannel` (no opener).
-    Channel,
-}
-
-/// What [`complete_callback`] did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CallbackOutcome {
-    /// Where the message went.
-    pub delivery: Delivery,
-    /// Whether the opener acknowledged it in time.
-    pub acknowledged: bool,
-}
-
-/// The text left for the person when nobody could be told.
-pub const ORPHAN_MESSAGE: &str =
-    "This sign-in window could not reach the page that opened it. You can close it and try again.";
+use crate::handoff::Handoff;
+pub use crate::handoff::{CallbackOptions, CallbackOutcome, Delivery, ORPHAN_MESSAGE};
+use crate::message::{parse_callback_ack, TYPE_CALLBACK};
 
 /// Hands this page's callback to the opener. See the module docs for the steps.
 ///
@@ -122,12 +86,11 @@ enum Route {
     Channel(BroadcastChannel),
 }
 
-/// The page's response, read and checked, and where it goes.
+/// The page's response, its hand-off decided ([`Handoff::plan`]), and the route it takes.
 struct Prepared {
     window: Window,
     query: String,
-    target: String,
-    state: String,
+    handoff: Handoff,
     route: Route,
 }
 
@@ -137,40 +100,35 @@ fn prepare(
     query: String,
     own_origin: String,
 ) -> Result<Prepared, ConnectError> {
-    let target = options
-        .opener_origin
-        .as_deref()
-        .map(|o| validate_origin(o, "opener_origin"))
-        .transpose()?
-        .unwrap_or(own_origin);
-    let Some(state) = envelope_state(&query) else {
-        leave_message(&window);
-        return Err(ConnectError::invalid_response("the callback has no single state"));
-    };
     let opener = prop(&window, "opener");
-    let route = if !opener.is_null() && !opener.is_undefined() {
-        Some(Route::Opener(opener.unchecked_into()))
-    } else if state.is_empty() {
-        None
-    } else {
-        BroadcastChannel::new(&channel_name(&state)).ok().map(Route::Channel)
-    };
-    let Some(route) = route else {
-        leave_message(&window);
-        return Err(ConnectError::invalid_options("no opener and no state"));
-    };
-    Ok(Prepared { window, query, target, state, route })
+    let has_opener = !opener.is_null() && !opener.is_undefined();
+    let route = Handoff::plan(options, own_origin, &query, has_opener).and_then(|handoff| {
+        let route = match handoff.channel() {
+            None => Route::Opener(opener.unchecked_into()),
+            Some(name) => BroadcastChannel::new(&name)
+                .map(Route::Channel)
+                .map_err(|_| ConnectError::invalid_options("no BroadcastChannel"))?,
+        };
+        Ok((handoff, route))
+    });
+    match route {
+        Ok((handoff, route)) => Ok(Prepared { window, query, handoff, route }),
+        Err(e) => {
+            leave_message(&window);
+            Err(e)
+        }
+    }
 }
 
 /// Posts the envelope, then listens for the ack (from the opener at the target origin, or
 /// on the channel), and finishes on the ack or the timeout. Posting first misses nothing:
 /// the ack can only arrive in a later task.
 fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
-    let Prepared { window, query, target, state, route } = p;
-    let msg = object(&["type", "state", "query"], &[TYPE_CALLBACK.into(), state.as_str().into(), query.into()]);
+    let Prepared { window, query, handoff, route } = p;
+    let msg = object(&["type", "state", "query"], &[TYPE_CALLBACK.into(), handoff.state.as_str().into(), query.into()]);
     let posted = match &route {
         Route::Opener(opener) => opener
-            .post_message(&msg, &target)
+            .post_message(&msg, &handoff.target)
             .map_err(|_| ConnectError::must_be("opener_origin", "an origin such as https://app.example")),
         Route::Channel(channel) => {
             channel.post_message(&msg).map_err(|_| ConnectError::invalid_response("the channel is closed"))
@@ -182,30 +140,33 @@ fn wait(p: Prepared, ack_timeout_ms: u32, done: OnDone) {
         }
         return done(Err(e));
     }
-
     let waiting: Rc<RefCell<Option<Waiting>>> = Rc::new(RefCell::new(None));
     let w = Rc::clone(&waiting);
-    let (listener, delivery, channel) = match route {
+    let delivery = handoff.delivery;
+    let (listener, channel) = match route {
         Route::Opener(opener) => {
             let on_message = move |e: &web_sys::Event| {
                 let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
-                if prop(e, "origin").as_string().as_ref() == Some(&target)
-                    && Object::is(&prop(e, "source"), &opener)
-                    && parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state)
-                {
+                let origin = prop(e, "origin").as_string();
+                let from_opener = Object::is(&prop(e, "source"), &opener);
+                if handoff.is_ack(
+                    origin.as_deref(),
+                    from_opener,
+                    parse_callback_ack(&JsData(&prop(e, "data"))).as_deref(),
+                ) {
                     finish(&w, true);
                 }
             };
-            (Listener::new(&window, "message", Box::new(on_message)), Delivery::Opener, None)
+            (Listener::new(&window, "message", Box::new(on_message)), None)
         }
         Route::Channel(channel) => {
             let on_message = move |e: &web_sys::Event| {
                 let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
-                if parse_callback_ack(&JsData(&prop(e, "data"))).as_deref() == Some(&state) {
+                if handoff.is_ack(None, false, parse_callback_ack(&JsData(&prop(e, "data"))).as_deref()) {
                     finish(&w, true);
                 }
             };
-            (Listener::new(&channel, "message", Box::new(on_message)), Delivery::Channel, Some(channel))
+            (Listener::new(&channel, "message", Box::new(on_message)), Some(channel))
         }
     };
     let w = Rc::clone(&waiting);
@@ -226,7 +187,7 @@ fn finish(waiting: &RefCell<Option<Waiting>>, acknowledged: bool) {
     }
     // We may be inside the listener: drop it after this turn of the event loop.
     later(0, Box::new(move || drop(listener)));
-    if acknowledged || delivery == Delivery::Opener {
+    if delivery.closes_page(acknowledged) {
         let _ = window.close();
     } else {
         leave_message(&window);
