@@ -9,6 +9,7 @@ use std::fmt;
 use crate::ascii::{decimal, hex_digit, push_decimal, split_at_str};
 use crate::error::{ConnectError, ErrorCode};
 use crate::message::{Field, MessageData};
+use crate::validate::validate_endpoint;
 
 /// How request bodies are encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -304,10 +305,211 @@ pub fn parse_revoke_response(status: u16, body: Option<&dyn MessageData>) -> Res
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// The three calls' options and their checks (docs/flows.md#tokens, docs/options.md#tokens).
+
+/// `exchangeCode` options: trade an authorization code (and its verifier) for tokens.
+#[derive(Clone, Debug, Default)]
+pub struct ExchangeCode {
+    /// The token endpoint.
+    pub token_endpoint: String,
+    /// The public client's id.
+    pub client_id: String,
+    /// The authorization code.
+    pub code: String,
+    /// The PKCE code verifier.
+    pub code_verifier: String,
+    /// The redirect URI used in the authorization request.
+    pub redirect_uri: String,
+    /// `form` (RFC 6749) or `json` (Vendaze).
+    pub body_encoding: BodyEncoding,
+}
+
+/// `refreshToken` options.
+#[derive(Clone, Debug, Default)]
+pub struct RefreshToken {
+    /// The token endpoint.
+    pub token_endpoint: String,
+    /// The public client's id.
+    pub client_id: String,
+    /// The refresh token.
+    pub refresh_token: String,
+    /// `form` or `json`.
+    pub body_encoding: BodyEncoding,
+}
+
+/// `revokeToken` options.
+#[derive(Clone, Debug, Default)]
+pub struct RevokeToken {
+    /// The revocation endpoint.
+    pub revocation_endpoint: String,
+    /// The public client's id.
+    pub client_id: String,
+    /// The access or refresh token to revoke.
+    pub token: String,
+    /// `form` or `json`.
+    pub body_encoding: BodyEncoding,
+}
+
+/// `name` must not be empty: a missing option is named as missing, before any format check.
+fn required(value: &str, name: &str) -> Result<(), ConnectError> {
+    if value.is_empty() {
+        return Err(ConnectError::invalid_options([name, " is required"].concat()));
+    }
+    Ok(())
+}
+
+/// One token endpoint call, its options checked and its body built: what the browser layer
+/// and the JS skin (with its own `fetch`) send, or any HTTP client. Send `body` as a POST
+/// to `endpoint` with `Content-Type: encoding.content_type()` and judge the answer with
+/// [`parse_token_response`] or [`parse_revoke_response`].
+pub struct TokenCall {
+    /// The endpoint, checked (`validate::validate_endpoint`).
+    pub endpoint: String,
+    /// The option that named it, for the `network_error` detail.
+    pub what: &'static str,
+    /// The body's encoding.
+    pub encoding: BodyEncoding,
+    /// The request body.
+    pub body: String,
+}
+
+/// The endpoint and encoding; never the body, which carries a code, verifier or token.
+impl fmt::Debug for TokenCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCall")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("body", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenCall {
+    fn new(
+        endpoint: &str,
+        what: &'static str,
+        encoding: BodyEncoding,
+        req: TokenRequest<'_>,
+    ) -> Result<Self, ConnectError> {
+        validate_endpoint(endpoint, what)?;
+        Ok(TokenCall { endpoint: endpoint.to_owned(), what, encoding, body: req.body(encoding) })
+    }
+
+    /// The `network_error` for an endpoint that could not be reached.
+    pub fn unreachable(&self) -> ConnectError {
+        ConnectError::with_detail(ErrorCode::NetworkError, [self.what, " could not be reached"].concat())
+    }
+}
+
+impl ExchangeCode {
+    /// The call, or `invalid_options` naming the first option that is missing or wrong.
+    pub fn call(&self) -> Result<TokenCall, ConnectError> {
+        for (v, n) in [
+            (&self.client_id, "client_id"),
+            (&self.code, "code"),
+            (&self.code_verifier, "code_verifier"),
+            (&self.redirect_uri, "redirect_uri"),
+        ] {
+            required(v, n)?;
+        }
+        let req = TokenRequest::ExchangeCode {
+            client_id: &self.client_id,
+            code: &self.code,
+            code_verifier: &self.code_verifier,
+            redirect_uri: &self.redirect_uri,
+        };
+        TokenCall::new(&self.token_endpoint, "token_endpoint", self.body_encoding, req)
+    }
+}
+
+impl RefreshToken {
+    /// The call, or `invalid_options` naming the first option that is missing or wrong.
+    pub fn call(&self) -> Result<TokenCall, ConnectError> {
+        required(&self.client_id, "client_id")?;
+        required(&self.refresh_token, "refresh_token")?;
+        let req = TokenRequest::Refresh { client_id: &self.client_id, refresh_token: &self.refresh_token, scope: None };
+        TokenCall::new(&self.token_endpoint, "token_endpoint", self.body_encoding, req)
+    }
+}
+
+impl RevokeToken {
+    /// The call, or `invalid_options` naming the first option that is missing or wrong.
+    pub fn call(&self) -> Result<TokenCall, ConnectError> {
+        required(&self.client_id, "client_id")?;
+        required(&self.token, "token")?;
+        let req = TokenRequest::Revoke { client_id: &self.client_id, token: &self.token, token_type_hint: None };
+        TokenCall::new(&self.revocation_endpoint, "revocation_endpoint", self.body_encoding, req)
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn exchange() -> ExchangeCode {
+        ExchangeCode {
+            token_endpoint: "https://auth.example/token".into(),
+            client_id: "app".into(),
+            code: "c".into(),
+            code_verifier: "v".into(),
+            redirect_uri: "https://app.example/cb".into(),
+            body_encoding: BodyEncoding::Form,
+        }
+    }
+
+    #[test]
+    fn a_call_is_checked_and_its_body_built() {
+        let call = exchange().call().unwrap();
+        assert_eq!(call.endpoint, "https://auth.example/token");
+        assert_eq!(call.encoding.content_type(), "application/x-www-form-urlencoded");
+        assert!(call.body.contains("grant_type=authorization_code"), "{}", call.body);
+        assert!(call.body.contains("code_verifier=v"), "{}", call.body);
+        let json = ExchangeCode { body_encoding: BodyEncoding::Json, ..exchange() }.call().unwrap();
+        assert!(json.body.starts_with('{'), "{}", json.body);
+        assert_eq!(call.unreachable().code, ErrorCode::NetworkError);
+        assert!(!format!("{call:?}").contains("code_verifier=v"), "Debug shows no secret: {call:?}");
+        assert_eq!(call.unreachable().detail.as_deref(), Some("token_endpoint could not be reached"));
+    }
+
+    #[test]
+    fn a_missing_option_is_named_before_the_endpoint_is_checked() {
+        let missing = |o: ExchangeCode| o.call().unwrap_err().detail.clone().unwrap_or_default();
+        assert_eq!(
+            missing(ExchangeCode { code_verifier: String::new(), token_endpoint: "x".into(), ..exchange() }),
+            "code_verifier is required"
+        );
+        assert_eq!(missing(ExchangeCode { client_id: String::new(), ..exchange() }), "client_id is required");
+        let refresh = RefreshToken {
+            token_endpoint: "https://auth.example/token".into(),
+            client_id: "app".into(),
+            ..Default::default()
+        };
+        assert_eq!(refresh.call().unwrap_err().detail.as_deref(), Some("refresh_token is required"));
+        let revoke = RevokeToken {
+            revocation_endpoint: "https://auth.example/revoke".into(),
+            client_id: "app".into(),
+            ..Default::default()
+        };
+        assert_eq!(revoke.call().unwrap_err().detail.as_deref(), Some("token is required"));
+    }
+
+    #[test]
+    fn an_endpoint_must_be_https_and_is_named() {
+        let e = ExchangeCode { token_endpoint: "http://auth.example/token".into(), ..exchange() }.call().unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidOptions);
+        assert!(e.detail.as_deref().unwrap_or_default().starts_with("token_endpoint"), "{e:?}");
+        let e = RevokeToken {
+            revocation_endpoint: "not a url".into(),
+            client_id: "app".into(),
+            token: "t".into(),
+            body_encoding: BodyEncoding::Form,
+        }
+        .call()
+        .unwrap_err();
+        assert!(e.detail.as_deref().unwrap_or_default().starts_with("revocation_endpoint"), "{e:?}");
+    }
     use serde_json::Value;
 
     /// The body as the browser would hand it over: parsed when it is JSON.

@@ -379,13 +379,12 @@ pub fn token_request(kind: u8, values: Array) -> JsValue {
                 redirect_uri: next(),
                 body_encoding,
             }
-            .prepare(),
+            .call(),
             REFRESH => {
                 browser::RefreshToken { token_endpoint: endpoint, client_id, refresh_token: next(), body_encoding }
-                    .prepare()
+                    .call()
             }
-            _ => browser::RevokeToken { revocation_endpoint: endpoint, client_id, token: next(), body_encoding }
-                .prepare(),
+            _ => browser::RevokeToken { revocation_endpoint: endpoint, client_id, token: next(), body_encoding }.call(),
         }
     });
     match prepared {
