@@ -77,7 +77,7 @@ docs() {
 # The gates first: rustfmt, clippy (native and wasm32, warnings denied) and Biome.
 run lint count_line 1200 bash scripts/lint.sh
 run native count_rust 900 cargo test --all-targets --features serde
-run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install -- --features js
+run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install -- --features js,testing
 # The Leptos example's component test, its flow scripted with vendo_connect::testing.
 run leptos count_rust 1200 bash -c 'cd examples/leptos && wasm-pack test --headless --chrome --mode no-install'
 export -f docs
