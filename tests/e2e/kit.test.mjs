@@ -273,11 +273,15 @@ test("testing.d.ts has no any and type-checks with Playwright's own types under 
 
 test('every code block of docs/testing.md is text a test runs (compared line by line, indentation aside)', () => {
   const read = (f) => readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
-  const sources = {
-    js: 'examples/connect-app/test/app.test.mjs',
-    toml: 'examples/leptos/Cargo.toml',
-    rust: 'examples/leptos/src/main.rs',
-  };
+  // Each block's source, in the order of the blocks.
+  const sources = [
+    ['js', 'examples/connect-app/test/app.test.mjs'],
+    ['js', 'examples/vitest-browser/vitest.config.js'],
+    ['js', 'examples/vitest-browser/test/app.test.js'],
+    ['toml', 'examples/leptos/Cargo.toml'],
+    ['rust', 'examples/leptos/src/main.rs'],
+    ['rust', 'examples/leptos/src/main.rs'],
+  ];
   const lines = (t) =>
     t
       .split('\n')
@@ -286,11 +290,12 @@ test('every code block of docs/testing.md is text a test runs (compared line by 
   const blocks = [...read('docs/testing.md').matchAll(/```(\w*)\n([\s\S]*?)```/g)];
   assert.deepEqual(
     blocks.map((b) => b[1]),
-    ['js', 'toml', 'rust'],
+    sources.map(([lang]) => lang),
   );
-  for (const [, lang, code] of blocks) {
-    const file = lines(read(sources[lang]));
+  for (const [i, [, , code]] of blocks.entries()) {
+    const source = sources[i][1];
+    const file = lines(read(source));
     for (const chunk of code.trim().split(/\n\s*\n/))
-      assert.ok(file.includes(lines(chunk)), `${sources[lang]} has no\n${chunk}`);
+      assert.ok(file.includes(lines(chunk)), `${source} has no\n${chunk}`);
   }
 });

@@ -209,13 +209,17 @@ test('Node: ready() and a pure helper, as the README shows', () => {
   assert.match(run.stdout.trim(), /^S256 [A-Za-z0-9_-]{43}$/);
 });
 
-test('the import map and the React example are the ones the consumer and React tests use', () => {
+test('the import map, the React example and the Vitest block are the ones the consumer, React and Vitest tests use', () => {
   const file = (p) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
   // No bundler needs a line (tests/e2e/consumers.test.mjs builds every setup without one).
   assert.ok(file('tests/consumers/importmap/index.html').includes(block('importmap')), 'the import map, verbatim');
   assert.ok(
     file('tests/react/src/ConnectNotion.tsx').includes(block('react')),
     'the React example is the app the React test clicks through',
+  );
+  assert.ok(
+    file('examples/vitest-browser/test/app.test.js').includes(block('vitest-browser')),
+    'the Vitest browser mode block is the example suite make test runs',
   );
 });
 
