@@ -262,12 +262,26 @@ test('the kit is its own file: not in the browser bundle, in the tarball and exp
     default: './testing.js',
   });
   assert.ok(manifest.files.includes('testing.js') && manifest.files.includes('testing.d.ts'));
+  // The in-page kit (docs/testing.md#in-page-runners): a subpath of its own too.
+  assert.doesNotMatch(pkg('index.js'), /installPageFakes|__vendo-connect-testing/);
+  assert.deepEqual(manifest.exports['./testing/page'], {
+    types: './testing-page.d.ts',
+    import: './testing-page.js',
+    default: './testing-page.js',
+  });
+  assert.ok(manifest.files.includes('testing-page.js') && manifest.files.includes('testing-page.d.ts'));
+  assert.equal(
+    pkg('testing-page.js'),
+    readFileSync(new URL('../../pkg-template/testing-page.js', import.meta.url), 'utf8'),
+  );
 });
 
-test("testing.d.ts has no any and type-checks with Playwright's own types under --strict", () => {
+test("testing.d.ts and testing-page.d.ts have no any and type-check (with Playwright's own types) under --strict", () => {
   const root = new URL('../../', import.meta.url).pathname;
-  const dts = readFileSync(`${root}pkg/testing.d.ts`, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-  assert.doesNotMatch(dts, /\bany\b/);
+  for (const f of ['testing.d.ts', 'testing-page.d.ts']) {
+    const dts = readFileSync(`${root}pkg/${f}`, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    assert.doesNotMatch(dts, /\bany\b/, f);
+  }
   execFileSync(`${root}node_modules/.bin/tsc`, ['-p', `${root}tests/types/tsconfig.testing.json`], { stdio: 'pipe' });
 });
 

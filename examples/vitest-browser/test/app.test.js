@@ -165,3 +165,13 @@ test('Connect Google Sheets: denied', async () => {
   await click('connect-sheets');
   await status('You declined access.');
 });
+
+test('the kit refuses what it cannot fake, naming it', () => {
+  expect(() => installPageFakes({ links: true })).toThrow(/installed already/);
+  expect(() => fakes.vendo.next({ coop: true })).toThrow(/coop needs a server/);
+  expect(() => fakes.vendo.next({ done: true, denied: true })).toThrow(/give one of/);
+  expect(() => fakes.links.next({ error: 'made_up' })).toThrow(/a connect link returns one of/);
+  expect(() => fakes.links.mint({ redirectUri: 'https://elsewhere.example/cb' })).toThrow(/INVALID_REDIRECT_URI/);
+  fakes.uninstall();
+  expect(() => installPageFakes({ vendo: 'https://vendo.example' })).toThrow(/this page's origin/);
+});
