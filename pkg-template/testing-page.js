@@ -261,9 +261,37 @@ export function installPageFakes(options = {}) {
     return popup;
   };
 
+  /**
+   * After `ms`, runs the page `f` with `args` in the popup's realm; with `noise`, a frame of an
+   * opaque origin posts that message first.
+   */
+  const answerLater = (popup, ms, noise, f, ...args) =>
+    later(() => {
+      if (!noise) return inPopup(popup, f, ...args);
+      // The frame runs in a process of its own: the answer waits until its message has reached
+      // this window (so the flow has seen it too), or a second at most.
+      let answered = false;
+      const answer = () => {
+        if (answered) return;
+        answered = true;
+        removeEventListener('message', heard);
+        inPopup(popup, f, ...args);
+      };
+      const heard = (e) => e.origin === 'null' && e.data?.type === noise.type && answer();
+      addEventListener('message', heard);
+      later(answer, NOISE_WAIT_MS);
+      inPopup(popup, foreignNoise, noise);
+    }, ms);
+  /** The app's callback page for `redirectUri` with `params` added, as a popup's answer. */
+  const callbackAnswer = (redirectUri, params, state, noise, forged) => (popup, ms) => {
+    const query = new URL(withParams(redirectUri, params)).search.slice(1);
+    const foreign = noise && { type: 'vendo-connect:callback', state, query: forged };
+    answerLater(popup, ms, foreign, appCallbackPage, state, query, noise, ACK_WAIT_MS);
+  };
+
   const out = {};
   const routes = []; // (url, args, open) => popup | undefined, for window.open
-  const endpoints = []; // (url, init) => Promise<Response> | undefined, for fetch
+  const endpoints = []; // (url) => (request => Promise<Response>) | undefined, for fetch
 
   if (options.vendo !== undefined) {
     const config = typeof options.vendo === 'string' ? { baseUrl: options.vendo } : options.vendo;
@@ -278,8 +306,9 @@ export function installPageFakes(options = {}) {
     const requests = [];
     const acks = [];
     routes.push((u, args, open) => {
-      const m = u.origin === base.origin && u.pathname.slice(prefix.length).match(/^\/api\/oauth\/([^/]+)\/authorize$/);
-      if (!m || !u.pathname.startsWith(`${prefix}/`)) return undefined;
+      if (u.origin !== base.origin || !u.pathname.startsWith(`${prefix}/`)) return undefined;
+      const m = u.pathname.slice(prefix.length).match(/^\/api\/oauth\/([^/]+)\/authorize$/);
+      if (!m) return undefined;
       const provider = decodeURIComponent(m[1]);
       const q = u.searchParams;
       return play(open, args, () => {
@@ -340,34 +369,6 @@ export function installPageFakes(options = {}) {
       },
     };
   }
-
-  /**
-   * After `ms`, runs the page `f` with `args` in the popup's realm; with `noise`, a frame of an
-   * opaque origin posts that message first.
-   */
-  const answerLater = (popup, ms, noise, f, ...args) =>
-    later(() => {
-      if (!noise) return inPopup(popup, f, ...args);
-      // The frame runs in a process of its own: the answer waits until its message has reached
-      // this window (so the flow has seen it too), or a second at most.
-      let answered = false;
-      const answer = () => {
-        if (answered) return;
-        answered = true;
-        removeEventListener('message', heard);
-        inPopup(popup, f, ...args);
-      };
-      const heard = (e) => e.origin === 'null' && e.data?.type === noise.type && answer();
-      addEventListener('message', heard);
-      later(answer, NOISE_WAIT_MS);
-      inPopup(popup, foreignNoise, noise);
-    }, ms);
-  /** The app's callback page for `redirectUri` with `params` added, as a popup's answer. */
-  const callbackAnswer = (redirectUri, params, state, noise, forged) => (popup, ms) => {
-    const query = new URL(withParams(redirectUri, params)).search.slice(1);
-    const foreign = noise && { type: 'vendo-connect:callback', state, query: forged };
-    answerLater(popup, ms, foreign, appCallbackPage, state, query, noise, ACK_WAIT_MS);
-  };
 
   if (options.oauth !== undefined) {
     const config = options.oauth;
@@ -542,11 +543,10 @@ export function installPageFakes(options = {}) {
       if (r) revokeFamily(r.family);
       return json(200, {});
     };
-    endpoints.push((request) => {
-      const u = new URL(request.url);
+    endpoints.push((u) => {
       const step = same(u, tokenEndpoint) ? tokenStep : same(u, revocationEndpoint) ? revokeStep : null;
       if (!step) return undefined;
-      return request.method === 'POST' ? step(request) : Promise.resolve(json(405, { error: 'invalid_request' }));
+      return (request) => (request.method === 'POST' ? step(request) : json(405, { error: 'invalid_request' }));
     });
 
     out.oauth = {
@@ -693,36 +693,44 @@ export function installPageFakes(options = {}) {
   const realFetch = window.fetch;
   window.open = function open(...args) {
     const openHere = (...a) => realOpen.apply(this, a);
+    const target = args[0] === undefined ? '' : String(args[0]);
+    if (target === '' || target === 'about:blank') {
+      const popup = openHere(...args);
+      if (popup && adoptBlank) {
+        popups.add(popup);
+        adoptBlank(popup);
+      }
+      return popup;
+    }
     let u = null;
     try {
-      u = new URL(String(args[0] ?? ''), location.href);
+      u = new URL(target, location.href);
     } catch {
-      /* not ours */
+      /* not ours: window.open reports it */
     }
-    if (u && u.href !== 'about:blank') {
-      for (const route of routes) {
-        const popup = route(u, args, openHere);
-        if (popup !== undefined) return popup;
-      }
-      return openHere(...args);
+    for (const route of u ? routes : []) {
+      const popup = route(u, args, openHere);
+      if (popup !== undefined) return popup;
     }
-    const popup = openHere(...args);
-    if (popup && adoptBlank && (args[0] === undefined || args[0] === '' || args[0] === 'about:blank')) {
-      popups.add(popup);
-      adoptBlank(popup);
-    }
-    return popup;
+    return openHere(...args);
   };
   window.fetch = function fetch(input, init) {
-    let request = null;
+    // Only a request to a faked endpoint is read (a Request's body can be read once).
+    let u = null;
     try {
-      request = new Request(input, init);
+      u = new URL(input instanceof Request ? input.url : String(input), location.href);
     } catch {
-      /* the real fetch reports it */
+      /* not ours: fetch reports it */
     }
-    for (const endpoint of request ? endpoints : []) {
-      const answer = endpoint(request.clone());
-      if (answer) return answer;
+    for (const endpoint of u ? endpoints : []) {
+      const answer = endpoint(u);
+      if (answer) {
+        try {
+          return Promise.resolve(answer(new Request(input, init)));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
     }
     return realFetch.call(window, input, init);
   };

@@ -5,10 +5,10 @@
 #![cfg(all(target_arch = "wasm32", feature = "testing"))]
 
 use vendo_connect::browser::{
-    authorize, connect, exchange_code, open_connect_link, AuthorizeOptions, CommonOptions, ConnectLinkOptions,
-    ConnectOptions, ExchangeCode, LinkSource,
+    authorize, connect, exchange_code, open_connect_link, refresh_token, AuthorizeOptions, CommonOptions,
+    ConnectLinkOptions, ConnectOptions, ExchangeCode, LinkSource, RefreshToken,
 };
-use vendo_connect::testing::{self, AuthorizeOutcome, LinkOutcome, Modifiers, OAuthServer, Outcome};
+use vendo_connect::testing::{self, AuthorizeOutcome, LinkOutcome, Modifiers, OAuthServer, Outcome, TokenOutcome};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -119,6 +119,27 @@ async fn authorize_gives_a_code_the_token_endpoint_exchanges_once_with_its_verif
     let b = authorize(authorize_options()).await.unwrap();
     let wrong = ExchangeCode { code_verifier: "x".repeat(43), ..exchange(&b) };
     assert_eq!(exchange_code(&wrong).await.unwrap_err().code.as_str(), "invalid_grant");
+}
+
+#[wasm_bindgen_test]
+async fn refresh_tokens_rotate_and_a_scripted_token_error_is_the_answer() {
+    testing::serve_oauth(&server()).unwrap();
+    testing::next_authorize(AuthorizeOutcome::Done).unwrap();
+    let a = authorize(authorize_options()).await.unwrap();
+    let first = exchange_code(&exchange(&a)).await.unwrap().refresh_token.unwrap();
+    let refresh = |token: &str| RefreshToken {
+        token_endpoint: format!("{}/token", server().issuer),
+        client_id: CLIENT_ID.into(),
+        refresh_token: token.to_owned(),
+        ..Default::default()
+    };
+    let second = refresh_token(&refresh(&first)).await.unwrap().refresh_token.unwrap();
+    assert_ne!(first, second);
+    // Each refresh token works once.
+    assert_eq!(refresh_token(&refresh(&first)).await.unwrap_err().code.as_str(), "invalid_grant");
+    let scripted = TokenOutcome::Error { code: "temporarily_unavailable".into(), detail: None, status: 503 };
+    testing::next_token(scripted).unwrap();
+    assert_eq!(refresh_token(&refresh(&second)).await.unwrap_err().code.as_str(), "temporarily_unavailable");
 }
 
 #[wasm_bindgen_test]
