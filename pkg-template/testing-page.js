@@ -137,6 +137,27 @@ function withParams(uri, params) {
   return `${path}${q ? `?${q}` : ''}${rest.length ? `#${rest.join('#')}` : ''}`;
 }
 
+/**
+ * A hosted link's redirect URI problem, or null: the minting rules of vendo-connect/testing
+ * (https, or http on a loopback host with any port; no userinfo, no fragment, the default port
+ * elsewhere), and on this page's origin, where the popup answers.
+ */
+function redirectProblem(uri) {
+  let u;
+  try {
+    u = new URL(uri);
+  } catch {
+    return 'redirect_uri is not a valid URL';
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(loopback && u.protocol === 'http:')) return 'redirect_uri must use https://';
+  if (uri.includes('@') || u.username || u.password) return 'redirect_uri must not contain @ or userinfo';
+  if (uri.includes('#')) return 'redirect_uri must not contain a fragment';
+  if (!loopback && u.port !== '') return 'redirect_uri must use the default port (443)';
+  if (u.origin !== location.origin) return `redirect_uri must be on this page's origin (${location.origin})`;
+  return null;
+}
+
 // ---------------------------------------------------------------------------------------
 // The popup's side. These functions run in the popup's own realm (`inPopup`): their
 // `postMessage` carries the popup as `event.source`, and their timers die with it.
@@ -666,10 +687,9 @@ export function installPageFakes(options = {}) {
       mint({ redirectUri, tool = 'google_sheets', ...rest } = {}) {
         if (Object.keys(rest).length) fail(`links.mint(): unknown option "${Object.keys(rest)[0]}"`);
         if (typeof tool !== 'string' || !tool) fail('links.mint(): tool must be a connector slug');
-        if (typeof redirectUri !== 'string' || url(redirectUri, 'redirectUri').origin !== location.origin) {
-          const e = new Error(
-            `INVALID_REDIRECT_URI: the redirect URI must be on this page's origin (${location.origin})`,
-          );
+        const problem = typeof redirectUri === 'string' ? redirectProblem(redirectUri) : 'redirect_uri is required';
+        if (problem) {
+          const e = new Error(`INVALID_REDIRECT_URI: ${problem}`);
           e.code = 'INVALID_REDIRECT_URI';
           throw e;
         }
