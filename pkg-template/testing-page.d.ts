@@ -101,7 +101,12 @@ export interface PageFakeLinks {
   readonly origin: string;
   /** Scripts the next link's answer: `status=ok&tool=…&connection_id=…` or `status=error&error=…`. */
   next(outcome?: PageOutcome<PageLinkDone>): void;
-  /** A one-time link for `redirectUri` (on the page's origin), as your backend would mint it. Throws `INVALID_REDIRECT_URI`. */
+  /**
+   * A one-time link for `redirectUri`, as your backend would mint it; a second visit answers
+   * `status=error&error=invalid_state`. Throws an error whose `code` is `INVALID_REDIRECT_URI`
+   * for a redirect URI that is not https (http on a loopback host), has userinfo or a
+   * fragment, or is not on the page's origin.
+   */
   mint(options: { redirectUri: string; tool?: string }): string;
   readonly visits: { link: string; known: boolean }[];
   reset(): void;
