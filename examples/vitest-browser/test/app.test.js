@@ -108,14 +108,26 @@ test('Connect Notion: the popup blocker refuses a window opened without a click'
 });
 
 test('a second click supersedes the pending flow', async () => {
-  fakes.vendo.next({ noAnswer: true });
-  await click('connect-notion');
-  await status('Connecting Notion…');
-  fakes.links.next({ done: { connectionId: 'conn_2' } });
-  await click('connect-sheets');
-  await status('Connected google_sheets (conn_2)');
+  const popups = [];
+  const open = window.open;
+  window.open = function (...args) {
+    const popup = open.apply(this, args);
+    popups.push(popup);
+    return popup;
+  };
+  try {
+    fakes.vendo.next({ noAnswer: true });
+    await click('connect-notion');
+    await status('Connecting Notion…');
+    fakes.links.next({ done: { connectionId: 'conn_2' } });
+    await click('connect-sheets');
+    await status('Connected google_sheets (conn_2)');
+    // The first flow ended as superseded: the package closed its popup, and the app says nothing.
+    await expect.poll(() => popups[0].closed).toBe(true);
+  } finally {
+    window.open = open;
+  }
 });
-
 test('Sign in: done, PKCE checked by the token endpoint', async () => {
   await click('sign-in');
   await status('Signed in (token expires in 3600 s)');
@@ -158,6 +170,12 @@ test('Connect Google Sheets: a hosted link error code', async () => {
   fakes.links.next({ error: 'connection_failed' });
   await click('connect-sheets');
   await status('Could not connect (connection_failed).');
+});
+
+test('Connect Google Sheets: the person closes the popup', async () => {
+  fakes.links.next({ closeAfterMs: 1000 });
+  await click('connect-sheets');
+  await status('The window was closed before finishing.');
 });
 
 test('Connect Google Sheets: denied', async () => {
