@@ -666,11 +666,13 @@ export function installPageFakes(options = {}) {
     });
     adoptBlank = (popup) => {
       adopt(popup, 'Connecting…');
+      let visited = false;
       popup.addEventListener('beforeunload', () => {
         const link = minted[0];
-        if (!link) return;
-        // The navigation the flow just started is to the link it minted last: stopped at
-        // once, the link page's answer played in this window instead.
+        if (visited || !link) return;
+        visited = true;
+        // The navigation the flow just started is to the link its function minted (the oldest
+        // not visited yet): stopped at once, the link page's answer played in this window instead.
         queueMicrotask(() => popup.stop());
         const v = visit(link);
         const o = v[0];
