@@ -20,8 +20,9 @@ bench: pkg setup
 
 examples: setup
 	bash scripts/build-examples.sh
-	[ -f pkg/testing.js ] || bash scripts/build-pkg.sh
+	[ -f pkg/testing-page.js ] || bash scripts/build-pkg.sh
 	bash scripts/build-connect-app.sh
+	bash scripts/build-vitest-browser.sh
 
 # Everything `make test` needs (the demo's tools, wasm-pack, chromium, twiggy).
 setup:
@@ -31,4 +32,4 @@ setup-demo:
 	bash scripts/setup.sh demo
 
 clean:
-	rm -rf pkg target node_modules examples/leptos/target examples/leptos/dist tests/consumers/node_modules tests/react/node_modules
+	rm -rf pkg target node_modules examples/leptos/target examples/leptos/dist tests/consumers/node_modules tests/react/node_modules examples/vitest-browser/node_modules

@@ -73,6 +73,9 @@ cp pkg-template/react.d.ts pkg/
 # `vendo-connect/testing`: the Playwright kit (docs/testing.md), Node-side test code, copied as
 # written: not bundled into index.js, not minified, not in the main size.
 cp pkg-template/testing.js pkg-template/testing.d.ts pkg/
+# `vendo-connect/testing/page`: the in-page kit (docs/testing.md#in-page-runners), browser-side
+# test code for runners without route interception, copied as written, not in the main size.
+cp pkg-template/testing-page.js pkg-template/testing-page.d.ts pkg/
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 sed -i "s#__VERSION__#$version#" pkg/package.json
 
@@ -81,6 +84,6 @@ files=$(cd pkg && npm pack --dry-run --json --loglevel=error | node -e '
   let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
     for (const f of JSON.parse(s)[0].files) console.log(f.path);
   });')
-unexpected=$(printf '%s\n' "$files" | grep -Ev '^(package\.json|README\.md|LICENSE|index\.js|index\.d\.ts|react\.js|react\.d\.ts|testing\.js|testing\.d\.ts|vendo_connect_bg\.wasm|vendo_connect_wasm\.js)$' || true)
+unexpected=$(printf '%s\n' "$files" | grep -Ev '^(package\.json|README\.md|LICENSE|index\.js|index\.d\.ts|react\.js|react\.d\.ts|testing\.js|testing\.d\.ts|testing-page\.js|testing-page\.d\.ts|vendo_connect_bg\.wasm|vendo_connect_wasm\.js)$' || true)
 [ -z "$unexpected" ] || { echo "build-pkg: unexpected files in the tarball: $unexpected" >&2; exit 1; }
 echo "pkg: built $(printf '%s\n' "$files" | wc -l) files into pkg/"

@@ -20,6 +20,7 @@ printf '%-28s %10d %10d\n' "vendo_connect_bg.wasm" "$wasm_raw" "$wasm_gz"
 printf '%-28s %10d %10d\n' "index.js (entry + glue)" "$js_raw" "$js_gz"
 printf '%-28s %10d %10d   budget %d\n' "total" "$total_raw" "$total_gz" "$budget"
 [ -f pkg/testing.js ] && printf '%-28s %10d %10d   (vendo-connect/testing, Node-side test kit, never in a page)\n' "testing.js" "$(raw pkg/testing.js)" "$(gz pkg/testing.js)"
+[ -f pkg/testing-page.js ] && printf '%-28s %10d %10d   (vendo-connect/testing/page, in-page test kit, only in tests)\n' "testing-page.js" "$(raw pkg/testing-page.js)" "$(gz pkg/testing-page.js)"
 [ -f pkg/react.js ] && printf '%-28s %10d %10d   (vendo-connect/react, only if imported)\n' "react.js" "$(raw pkg/react.js)" "$(gz pkg/react.js)"
 if [ -f target/size/named.wasm ] && command -v twiggy >/dev/null; then
   echo

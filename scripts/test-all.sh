@@ -34,6 +34,9 @@ marked() {
 
 # node --test: "# pass N" / "# fail M"
 count_node() { awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$1"; }
+# Vitest's tap-flat reporter: one "ok N - …" / "not ok N - …" line per test; a skipped or todo
+# test counts as failed (a test that did not run is not a pass).
+count_tap() { awk '/^ok [0-9]+ / { if (/# (SKIP|TODO)/) f++; else p++ } /^not ok [0-9]+ / { f++ } END { print p + 0, f + 0 }' "$1"; }
 # our own checks (lint, docs, size, orphans): one line "NAME: N passed, M failed"
 count_line() { awk '/^[a-z]+: [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$1"; }
 
@@ -74,7 +77,7 @@ docs() {
 # The gates first: rustfmt, clippy (native and wasm32, warnings denied) and Biome.
 run lint count_line 1200 bash scripts/lint.sh
 run native count_rust 900 cargo test --all-targets --features serde
-run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install -- --features js
+run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install -- --features js,testing
 # The Leptos example's component test, its flow scripted with vendo_connect::testing.
 run leptos count_rust 1200 bash -c 'cd examples/leptos && wasm-pack test --headless --chrome --mode no-install'
 export -f docs
@@ -93,8 +96,12 @@ if bash scripts/build-pkg.sh; then
   # The connect-app example (vendo-connect/testing), from the packed tarball; its own suite
   # below, and the npm README's test suite runs in it (tests/e2e/readme.test.mjs).
   timeout 300 bash scripts/build-connect-app.sh || echo "=== the connect-app example did not install"
+  # The Vitest browser mode example (vendo-connect/testing/page), from the packed tarball.
+  timeout 600 bash scripts/build-vitest-browser.sh || echo "=== the vitest-browser example did not install"
   run e2e count_node 3600 node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
   run example count_node 600 node --test --test-concurrency=1 --test-timeout=120000 examples/connect-app/test/
+  # Vitest closes its Chromium itself; run() stops anything it would leave.
+  run vitest count_tap 600 bash -c 'cd examples/vitest-browser && exec node_modules/.bin/vitest run --reporter=tap-flat'
   run size count_line 60 bash scripts/size-report.sh
 else
   table+=("pkg        build failed: e2e and size not run")

@@ -14,7 +14,9 @@
 //   t.visitVendo(path)              a Vendo entry URL in a tab               → { status, body }
 //
 // `outcome` is the kit's vocabulary ({ done }, { denied }, { error }, { noise }); each target
-// brings it about its own way (the stand-ins by clicking their consent pages).
+// brings it about its own way (the stand-ins by clicking their consent pages). A third target,
+// the in-page kit (vendo-connect/testing/page), runs every scenario but those marked
+// `inPage: false`: a server's own page in a tab, which a kit without a server has none of.
 
 /** A settled flow, without the values that differ by nature (random ids, tokens). */
 export function summary(r) {
@@ -80,11 +82,13 @@ export const SCENARIOS = [
   },
   {
     name: 'Vendo refuses a provider outside its catalog: 404 provider_unknown',
+    inPage: false,
     run: (t) => t.visitVendo('/api/oauth/not-a-provider/authorize?embed=1&state=s'),
     expect: { status: 404, body: { error: 'provider_unknown' } },
   },
   {
     name: 'Vendo refuses a returnTo that is not a same-origin path: 400 invalid_return_to',
+    inPage: false,
     run: (t) =>
       t.visitVendo(`/api/oauth/notion/authorize?embed=1&state=s&returnTo=${encodeURIComponent('/%2F%2Fevil.example')}`),
     expect: { status: 400, body: { error: 'invalid_return_to' } },
@@ -153,6 +157,7 @@ export const SCENARIOS = [
   },
   {
     name: 'authorization endpoint never redirects to an unregistered redirect URI',
+    inPage: false,
     run: (t) => t.visitAuthorize({ redirect_uri: t.unregisteredRedirectUri }),
     expect: { status: 400, redirected: false },
   },

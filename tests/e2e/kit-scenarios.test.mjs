@@ -1,7 +1,8 @@
 // Faithful by construction (docs/testing.md#faithful-by-construction): every scenario of
-// tests/scenarios.mjs runs against the kit's fakes (vendo-connect/testing, from pkg/) and
-// against the independent stand-ins of www/ (the local Vendo server, the Vendaze and Vocobase
-// stand-ins), through the built package in Chromium; both must give the scenario's result.
+// tests/scenarios.mjs runs against the kit's fakes (vendo-connect/testing, from pkg/), against
+// the in-page kit (vendo-connect/testing/page, installed in the harness page) and against the
+// independent stand-ins of www/ (the local Vendo server, the Vendaze and Vocobase stand-ins),
+// through the built package in Chromium; each must give the scenario's result.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, clickRun, settled } from './support.mjs';
@@ -113,6 +114,7 @@ async function target(context, own) {
       return settled(page);
     },
     async revisitLink() {
+      if (own.revisitLink) return own.revisitLink(page, lastLink);
       const t = await context.newPage();
       const landed = t.waitForRequest((r) => r.url().startsWith(`${demo}/callback.html`));
       await t.goto(lastLink).catch(() => {});
@@ -220,13 +222,83 @@ async function kit(context) {
   });
 }
 
+/**
+ * The in-page kit, installed in the harness page (on the demo origin: Vendo's base URL and the
+ * redirect URI are that origin's, as docs/testing.md#in-page-runners asks), scripted before the click.
+ */
+async function pageKit(context) {
+  const demo = ctx.servers.demoOrigin;
+  const CALLBACK = `${demo}/callback.html`;
+  let page;
+  const inPage = (f, arg) => page.evaluate(f, arg);
+  const script = (service) => (o) => inPage(([s, outcome]) => window.__pageFakes[s].next(outcome), [service, o]);
+  const t = await target(context, {
+    vendo: () => demo,
+    scriptVendo: script('vendo'),
+    answerVendo: () => {},
+    oauth: {
+      authorizationEndpoint: `${demo}/as/authorize`,
+      tokenEndpoint: `${demo}/as/token`,
+      revocationEndpoint: `${demo}/as/revoke`,
+      clientId: CLIENT_ID,
+      issuer: `${demo}/as`,
+    },
+    scriptOAuth: script('oauth'),
+    answerOAuth: () => {},
+    scriptLink: script('links'),
+    answerLink: () => {},
+    mint: (redirectUri) =>
+      inPage((uri) => {
+        try {
+          return { url: window.__pageFakes.links.mint({ redirectUri: uri, tool: 'google_sheets' }) };
+        } catch (e) {
+          return { code: e.code };
+        }
+      }, redirectUri),
+    // The link again, in a window of the page: the query its callback hands back.
+    revisitLink: (p, link) =>
+      p.evaluate(
+        (l) =>
+          new Promise((resolve) => {
+            addEventListener('message', function heard(e) {
+              if (e.data?.type !== 'vendo-connect:callback') return;
+              removeEventListener('message', heard);
+              const q = new URLSearchParams(e.data.query);
+              resolve({ status: q.get('status'), error: q.get('error') });
+            });
+            window.open(l, '_blank', 'popup=yes');
+          }),
+        link,
+      ),
+  });
+  page = context.pages()[0];
+  await inPage(
+    async ([callback, clientId]) => {
+      const { installPageFakes } = await import('/pkg/testing-page.js');
+      window.__pageFakes = installPageFakes({
+        vendo: location.origin,
+        oauth: {
+          issuer: `${location.origin}/as`,
+          clientId,
+          redirectUris: [callback, `${location.origin}/callback-coop.html`],
+        },
+        links: location.origin,
+      });
+    },
+    [CALLBACK, CLIENT_ID],
+  );
+  return t;
+}
+
 for (const scenario of SCENARIOS) {
   test(scenario.name, async () => {
     const results = {};
-    for (const [name, make] of [
+    const targets = [
       ['stand-ins', standIns],
       ['kit', kit],
-    ]) {
+    ];
+    if (scenario.inPage !== false) targets.push(['in-page kit', pageKit]);
+    for (const [name, make] of targets) {
       const context = await ctx.browser.newContext();
       try {
         results[name] = await scenario.run(await make(context));
@@ -236,5 +308,6 @@ for (const scenario of SCENARIOS) {
     }
     assert.deepEqual(results['stand-ins'], scenario.expect, 'the stand-ins of www/');
     assert.deepEqual(results.kit, scenario.expect, 'the kit');
+    if (scenario.inPage !== false) assert.deepEqual(results['in-page kit'], scenario.expect, 'the in-page kit');
   });
 }

@@ -262,22 +262,40 @@ test('the kit is its own file: not in the browser bundle, in the tarball and exp
     default: './testing.js',
   });
   assert.ok(manifest.files.includes('testing.js') && manifest.files.includes('testing.d.ts'));
+  // The in-page kit (docs/testing.md#in-page-runners): a subpath of its own too.
+  assert.doesNotMatch(pkg('index.js'), /installPageFakes|__vendo-connect-testing/);
+  assert.deepEqual(manifest.exports['./testing/page'], {
+    types: './testing-page.d.ts',
+    import: './testing-page.js',
+    default: './testing-page.js',
+  });
+  assert.ok(manifest.files.includes('testing-page.js') && manifest.files.includes('testing-page.d.ts'));
+  assert.equal(
+    pkg('testing-page.js'),
+    readFileSync(new URL('../../pkg-template/testing-page.js', import.meta.url), 'utf8'),
+  );
 });
 
-test("testing.d.ts has no any and type-checks with Playwright's own types under --strict", () => {
+test("testing.d.ts and testing-page.d.ts have no any and type-check (with Playwright's own types) under --strict", () => {
   const root = new URL('../../', import.meta.url).pathname;
-  const dts = readFileSync(`${root}pkg/testing.d.ts`, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-  assert.doesNotMatch(dts, /\bany\b/);
+  for (const f of ['testing.d.ts', 'testing-page.d.ts']) {
+    const dts = readFileSync(`${root}pkg/${f}`, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    assert.doesNotMatch(dts, /\bany\b/, f);
+  }
   execFileSync(`${root}node_modules/.bin/tsc`, ['-p', `${root}tests/types/tsconfig.testing.json`], { stdio: 'pipe' });
 });
 
 test('every code block of docs/testing.md is text a test runs (compared line by line, indentation aside)', () => {
   const read = (f) => readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
-  const sources = {
-    js: 'examples/connect-app/test/app.test.mjs',
-    toml: 'examples/leptos/Cargo.toml',
-    rust: 'examples/leptos/src/main.rs',
-  };
+  // Each block's source, in the order of the blocks.
+  const sources = [
+    ['js', 'examples/connect-app/test/app.test.mjs'],
+    ['js', 'examples/vitest-browser/vitest.config.js'],
+    ['js', 'examples/vitest-browser/test/app.test.js'],
+    ['toml', 'examples/leptos/Cargo.toml'],
+    ['rust', 'examples/leptos/src/main.rs'],
+    ['rust', 'examples/leptos/src/main.rs'],
+  ];
   const lines = (t) =>
     t
       .split('\n')
@@ -286,11 +304,12 @@ test('every code block of docs/testing.md is text a test runs (compared line by 
   const blocks = [...read('docs/testing.md').matchAll(/```(\w*)\n([\s\S]*?)```/g)];
   assert.deepEqual(
     blocks.map((b) => b[1]),
-    ['js', 'toml', 'rust'],
+    sources.map(([lang]) => lang),
   );
-  for (const [, lang, code] of blocks) {
-    const file = lines(read(sources[lang]));
+  for (const [i, [, , code]] of blocks.entries()) {
+    const source = sources[i][1];
+    const file = lines(read(source));
     for (const chunk of code.trim().split(/\n\s*\n/))
-      assert.ok(file.includes(lines(chunk)), `${sources[lang]} has no\n${chunk}`);
+      assert.ok(file.includes(lines(chunk)), `${source} has no\n${chunk}`);
   }
 });

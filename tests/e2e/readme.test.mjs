@@ -209,7 +209,7 @@ test('Node: ready() and a pure helper, as the README shows', () => {
   assert.match(run.stdout.trim(), /^S256 [A-Za-z0-9_-]{43}$/);
 });
 
-test('the import map, the preload recipes and the React example are the ones the consumer and React tests use', () => {
+test('the import map, the preload recipes, the React example and the Vitest block are the ones the consumer, React and Vitest tests use', () => {
   const file = (p) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
   // The lines of a block but its comments, each found verbatim (trimmed) in `p`.
   const code = (name) =>
@@ -234,6 +234,10 @@ test('the import map, the preload recipes and the React example are the ones the
   assert.ok(
     file('tests/react/src/ConnectNotion.tsx').includes(block('react')),
     'the React example is the app the React test clicks through',
+  );
+  assert.ok(
+    file('examples/vitest-browser/test/app.test.js').includes(block('vitest-browser')),
+    'the Vitest browser mode block is the example suite make test runs',
   );
 });
 

@@ -335,7 +335,7 @@ fn CallbackPage() -> impl IntoView {
 #[cfg(all(test, target_arch = "wasm32", feature = "flows"))]
 mod tests {
     use super::*;
-    use vendo_connect::testing::{self, Outcome};
+    use vendo_connect::testing::{self, AuthorizeOutcome, OAuthServer, Outcome, TokenOutcome};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_test::*;
 
@@ -348,21 +348,27 @@ mod tests {
         let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
     }
 
-    /// Mounts `ConnectNotion` against the scripted Vendo, clicks it, and returns the outcome's
+    /// The page as the tests give it: Vendo and the authorization server (`/oidc`) on the test
+    /// page's own origin, where `vendo_connect::testing` answers their popups.
+    fn test_page() -> Page {
+        let origin = testing::base_url();
+        Page { vendo: origin.clone(), oidc: format!("{origin}/oidc"), origin, is_callback: false }
+    }
+
+    /// Mounts `component` with [`test_page`], clicks `#{button}`, and returns `#{output}`'s
     /// `data-status` once it is no longer pending, with the shown fields.
-    async fn click_connect(outcome: Outcome) -> (String, String) {
+    async fn click<V: IntoView + 'static>(component: fn() -> V, button: &str, output: &str) -> (String, String) {
         let host = document().create_element("div").unwrap();
         document().body().unwrap().append_child(&host).unwrap();
-        let page =
-            Page { vendo: testing::base_url(), oidc: String::new(), origin: testing::base_url(), is_callback: false };
+        let page = test_page();
         let mount = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
             provide_context(page.clone());
-            view! { <ConnectNotion /> }
+            component()
         });
-        testing::next_connect(outcome);
-        let button: web_sys::HtmlElement = host.query_selector("#connect-notion").unwrap().unwrap().unchecked_into();
+        let button: web_sys::HtmlElement =
+            host.query_selector(&format!("#{button}")).unwrap().unwrap().unchecked_into();
         button.click();
-        let output = host.query_selector("#connect-result").unwrap().unwrap();
+        let output = host.query_selector(&format!("#{output}")).unwrap().unwrap();
         for _ in 0..250 {
             let status = output.get_attribute("data-status").unwrap_or_default();
             if status != "pending" && status != "idle" {
@@ -374,6 +380,30 @@ mod tests {
             sleep(20).await;
         }
         panic!("the flow did not settle");
+    }
+
+    /// Clicks `ConnectNotion`'s button, its flow scripted with `outcome`.
+    async fn click_connect(outcome: Outcome) -> (String, String) {
+        testing::next_connect(outcome).unwrap();
+        click(|| view! { <ConnectNotion /> }, "connect-notion", "connect-result").await
+    }
+
+    /// Clicks `SignIn`'s button against the scripted authorization server.
+    async fn click_sign_in(outcome: AuthorizeOutcome, token: Option<TokenOutcome>) -> (String, String) {
+        let page = test_page();
+        testing::serve_oauth(&OAuthServer {
+            issuer: page.oidc.clone(),
+            client_id: CLIENT_ID.into(),
+            redirect_uris: vec![page.callback_url()],
+            authorization_endpoint: Some(format!("{}/auth", page.oidc)),
+            token_endpoint: None,
+        })
+        .unwrap();
+        testing::next_authorize(outcome).unwrap();
+        if let Some(token) = token {
+            testing::next_token(token).unwrap();
+        }
+        click(|| view! { <SignIn /> }, "sign-in", "sign-in-result").await
     }
 
     #[wasm_bindgen_test]
@@ -388,6 +418,30 @@ mod tests {
     #[wasm_bindgen_test]
     async fn connect_notion_shows_a_denial() {
         let (status, text) = click_connect(Outcome::Denied).await;
+        assert_eq!(status, "rejected");
+        assert!(text.contains("access_denied"), "{text}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn sign_in_exchanges_the_code_with_its_verifier() {
+        let (status, text) = click_sign_in(AuthorizeOutcome::Done, None).await;
+        assert_eq!(status, "resolved", "{text}");
+        assert!(text.contains("received") && text.contains("Bearer"), "{text}");
+        assert!(text.contains(&test_page().oidc), "iss: {text}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn sign_in_shows_a_refused_token_exchange() {
+        let token =
+            TokenOutcome::Error { code: "invalid_grant".into(), detail: Some("the code expired".into()), status: 400 };
+        let (status, text) = click_sign_in(AuthorizeOutcome::Done, Some(token)).await;
+        assert_eq!(status, "rejected");
+        assert!(text.contains("invalid_grant") && text.contains("the code expired"), "{text}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn sign_in_shows_a_denial() {
+        let (status, text) = click_sign_in(AuthorizeOutcome::Denied, None).await;
         assert_eq!(status, "rejected");
         assert!(text.contains("access_denied"), "{text}");
     }
