@@ -28,7 +28,11 @@ tarball="$root/$out/$tarball_name"
 cd "$app"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing the pinned packages (npm ci)"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci "${npm_quiet[@]}"
+  # --prefer-offline trusts cached package metadata, which may predate a version the lock pins
+  # (the lock has no resolved URLs where npm's omit-lockfile-registry-resolved is set): then
+  # the registry is asked.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci "${npm_quiet[@]}" \
+    || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 fi
 installed=node_modules/vendo-connect
 same() { for f in "${shipped[@]}"; do cmp -s "$installed/$f" "$root/pkg/$f" || return 1; done; }
