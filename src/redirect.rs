@@ -30,18 +30,23 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// The JS spellings, in declaration order (`index.d.ts` is tested against them).
+    /// The JS spellings, in declaration order (`index.d.ts` and `pkg-template/boundary.js` are
+    /// tested against them).
     pub const JS_VALUES: [&'static str; 3] = ["popup", "redirect", "auto"];
     /// Every mode, in the order of [`Mode::JS_VALUES`].
     pub const ALL: [Mode; 3] = [Mode::Popup, Mode::Redirect, Mode::Auto];
 
+    /// The JS spelling: the value of the `mode` option.
+    pub fn as_str(self) -> &'static str {
+        Self::JS_VALUES[self as usize]
+    }
+
     /// Parses the JS option; absent is [`Mode::Popup`].
     pub fn parse(mode: Option<&str>) -> Result<Mode, ConnectError> {
         let Some(mode) = mode else { return Ok(Mode::Popup) };
-        Self::JS_VALUES
-            .iter()
-            .zip(Self::ALL)
-            .find_map(|(name, m)| (*name == mode).then_some(m))
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == mode)
             .ok_or_else(|| ConnectError::must_be("mode", "'popup', 'redirect' or 'auto'"))
     }
 
