@@ -541,7 +541,8 @@ mod tests {
         let flat = Array::of4(&"n1".into(), &"v1".into(), &"n2".into(), &"v2".into());
         assert_eq!(pairs(flat), [("n1".into(), "v1".into()), ("n2".into(), "v2".into())]);
 
-        let bad_mode = Values(filled(&[(Head::Mode.into(), "sideways".into())]));
+        let bad_mode =
+            Values(filled(&[(Head::Mode.into(), "sideways".into()), (Head::Common.into(), Array::new().into())]));
         assert_eq!(bad_mode.head().0.unwrap_err().code, ErrorCode::InvalidOptions);
     }
 
