@@ -234,7 +234,7 @@ mod tests {
             "error=",
             "status=ok&tool=&connection_id=c",
         ] {
-            assert_eq!(parse_callback_query(q).unwrap_err().code, ErrorCode::InvalidResponse, "{q}");
+            assert_eq!(*parse_callback_query(q).unwrap_err().code(), ErrorCode::InvalidResponse, "{q}");
         }
     }
 
@@ -255,7 +255,7 @@ mod tests {
             "status=ok&tool=t&connection_id=c&vc_state=a&vc_state=b",
         ] {
             let e = parse_callback_query(q).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidResponse, "{q}");
+            assert_eq!(*e.code(), ErrorCode::InvalidResponse, "{q}");
             assert!(!e.to_string().contains("secret"), "{e}");
         }
         // Unknown parameters may repeat.

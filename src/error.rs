@@ -198,15 +198,18 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
 /// The one error type of every flow and helper (docs/errors.md). Its `Display` is
 /// `code` or `code: detail`, the same text as the JS `ConnectError`'s `message`.
 ///
-/// Its fields are read through `Deref`: `e.code`, `e.detail`, `e.provider` (see
-/// [`ErrorInfo`]). The error is one pointer to them, so a `Result` of it travels in a
-/// register: 2.4 KB less wasm than the three fields moved by value through every `?`
-/// (docs/decisions.md#size).
+/// It is read, not rewritten: `e.code()`, `e.detail()`, `e.provider()`, or `into_info()` for
+/// the owned [`ErrorInfo`]. It is made by its constructors ([`ConnectError::new`],
+/// [`ConnectError::with_detail`], …, [`ConnectError::for_provider`]) or from an
+/// [`ErrorInfo`] built by name. The error is one pointer to its fields, so a `Result` of it
+/// travels in a register: 2.4 KB less wasm than the three fields moved by value through
+/// every `?` (docs/decisions.md#size).
 #[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
 pub struct ConnectError(Box<ErrorInfo>);
 
-/// What a [`ConnectError`] says; read it through the error (`e.code`, `e.detail`, …).
+/// What a [`ConnectError`] says, owned: `e.into_info()`, or `ConnectError::from(ErrorInfo { … })`
+/// to make one with every field named.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ErrorInfo {
@@ -216,19 +219,6 @@ pub struct ErrorInfo {
     pub detail: Option<String>,
     /// The provider slug, where known.
     pub provider: Option<String>,
-}
-
-impl std::ops::Deref for ConnectError {
-    type Target = ErrorInfo;
-    fn deref(&self) -> &ErrorInfo {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for ConnectError {
-    fn deref_mut(&mut self) -> &mut ErrorInfo {
-        &mut self.0
-    }
 }
 
 impl From<ErrorInfo> for ConnectError {
@@ -265,8 +255,23 @@ impl ConnectError {
 
     /// Attaches the provider slug.
     pub fn for_provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = Some(provider.into());
+        self.0.provider = Some(provider.into());
         self
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &ErrorCode {
+        &self.0.code
+    }
+
+    /// The human-readable detail, if any; never a secret.
+    pub fn detail(&self) -> Option<&str> {
+        self.0.detail.as_deref()
+    }
+
+    /// The provider slug, where known.
+    pub fn provider(&self) -> Option<&str> {
+        self.0.provider.as_deref()
     }
 
     /// The code, detail and provider, owned.
@@ -278,17 +283,17 @@ impl ConnectError {
 impl fmt::Debug for ConnectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConnectError")
-            .field("code", &self.code)
-            .field("detail", &self.detail)
-            .field("provider", &self.provider)
+            .field("code", &self.0.code)
+            .field("detail", &self.0.detail)
+            .field("provider", &self.0.provider)
             .finish()
     }
 }
 
 impl fmt::Display for ConnectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code.as_str())?;
-        if let Some(detail) = &self.detail {
+        f.write_str(self.code().as_str())?;
+        if let Some(detail) = self.detail() {
             f.write_str(": ")?;
             f.write_str(detail)?;
         }
@@ -319,15 +324,12 @@ mod tests {
     }
 
     #[test]
-    fn an_error_is_one_pointer_and_reads_like_its_fields() {
+    fn an_error_is_one_pointer_read_through_accessors() {
         // docs/decisions.md#size: a `Result` of it travels in a register.
         assert_eq!(std::mem::size_of::<ConnectError>(), std::mem::size_of::<usize>());
         assert_eq!(std::mem::size_of::<Result<(), ConnectError>>(), std::mem::size_of::<usize>());
         let e = ConnectError::with_detail(ErrorCode::Timeout, "d").for_provider("notion");
-        assert_eq!(
-            (&e.code, e.detail.as_deref(), e.provider.as_deref()),
-            (&ErrorCode::Timeout, Some("d"), Some("notion"))
-        );
+        assert_eq!((e.code(), e.detail(), e.provider()), (&ErrorCode::Timeout, Some("d"), Some("notion")));
         let info = e.clone().into_info();
         assert_eq!(ConnectError::from(info), e);
         assert_eq!(format!("{e:?}"), r#"ConnectError { code: Timeout, detail: Some("d"), provider: Some("notion") }"#);

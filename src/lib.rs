@@ -46,7 +46,7 @@
 //!         spawn_local_scoped_with_cancellation(async move {
 //!             match flow.await {
 //!                 Ok(c) => set_status.set(format!("connected {}", c.connection_id)),
-//!                 Err(e) => set_status.set(format!("failed: {}", e.code)),
+//!                 Err(e) => set_status.set(format!("failed: {}", e.code())),
 //!             }
 //!         });
 //!     };
@@ -76,7 +76,7 @@
 //!             wasm_bindgen_futures::spawn_local(async move {
 //!                 match flow.await {
 //!                     Ok(c) => status.set(format!("connected {}", c.connection_id)),
-//!                     Err(e) => status.set(format!("failed: {}", e.code)),
+//!                     Err(e) => status.set(format!("failed: {}", e.code())),
 //!                 }
 //!             });
 //!         })

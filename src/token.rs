@@ -7,7 +7,7 @@
 use std::fmt;
 
 use crate::ascii::{decimal, hex_digit, push_decimal, split_at_str};
-use crate::error::{ConnectError, ErrorCode};
+use crate::error::{ConnectError, ErrorCode, ErrorInfo};
 use crate::message::{Field, MessageData};
 
 /// How request bodies are encoded.
@@ -219,11 +219,11 @@ fn oauth_error(body: &dyn MessageData) -> Option<ConnectError> {
     if code.is_empty() {
         return None;
     }
-    let mut e = ConnectError::new(ErrorCode::from_wire(&code));
-    if let Field::Str(d) = body.field("error_description") {
-        e.detail = Some(d);
-    }
-    Some(e)
+    let detail = match body.field("error_description") {
+        Field::Str(d) => Some(d),
+        _ => None,
+    };
+    Some(ErrorInfo { code: ErrorCode::from_wire(&code), detail, provider: None }.into())
 }
 
 fn string_field(body: &dyn MessageData, key: &str) -> Result<Option<String>, ConnectError> {
@@ -360,10 +360,10 @@ mod tests {
     fn oauth_errors_become_their_code() {
         let e = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"code expired"}"#, 0.0)
             .unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidGrant);
-        assert_eq!(e.detail.as_deref(), Some("code expired"));
+        assert_eq!(*e.code(), ErrorCode::InvalidGrant);
+        assert_eq!(e.detail(), Some("code expired"));
         let e = parse_token_response(401, r#"{"error":"vendor_specific"}"#, 0.0).unwrap_err();
-        assert_eq!(e.code.as_str(), "vendor_specific");
+        assert_eq!(e.code().as_str(), "vendor_specific");
     }
 
     #[test]
@@ -380,7 +380,7 @@ mod tests {
             (502, ""),
         ] {
             let e = parse_token_response(status, body, 0.0).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidResponse, "{body}");
+            assert_eq!(*e.code(), ErrorCode::InvalidResponse, "{body}");
             assert!(!e.to_string().contains("SECRET"));
         }
     }
@@ -452,18 +452,18 @@ mod tests {
     #[test]
     fn an_error_body_wins_whatever_the_status() {
         let e = parse_token_response(200, r#"{"error":"access_denied","access_token":"SECRET"}"#, 0.0).unwrap_err();
-        assert_eq!(e.code, ErrorCode::AccessDenied);
-        assert_eq!(e.detail, None);
+        assert_eq!(*e.code(), ErrorCode::AccessDenied);
+        assert_eq!(e.detail(), None);
         let e = parse_token_response(422, r#"{"error":5}"#, 0.0).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidResponse);
+        assert_eq!(*e.code(), ErrorCode::InvalidResponse);
         for bad in ["NaN", "Infinity", "-0.5", "1e400", ""] {
             let body = format!(r#"{{"access_token":"SECRET","token_type":"Bearer","expires_in":"{bad}"}}"#);
             let e = parse_token_response(200, &body, 0.0).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidResponse, "{bad}");
+            assert_eq!(*e.code(), ErrorCode::InvalidResponse, "{bad}");
             assert!(!e.to_string().contains("SECRET"));
         }
         let e = parse_token_response(200, r#"{"access_token":"x","token_type":"Bearer","expires_in":1e400}"#, 0.0);
-        assert_eq!(e.unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(*e.unwrap_err().code(), ErrorCode::InvalidResponse);
     }
 
     #[test]
@@ -481,9 +481,9 @@ mod tests {
     #[test]
     fn status_appears_in_the_detail() {
         let e = parse_token_response(503, "{}", 0.0).unwrap_err();
-        assert_eq!(e.detail.as_deref(), Some("the token endpoint answered 503"));
+        assert_eq!(e.detail(), Some("the token endpoint answered 503"));
         let e = parse_token_response(0, "<html>", 0.0).unwrap_err();
-        assert_eq!(e.detail.as_deref(), Some("the token endpoint answered 0 without a JSON object"));
+        assert_eq!(e.detail(), Some("the token endpoint answered 0 without a JSON object"));
     }
 
     #[test]
@@ -491,14 +491,14 @@ mod tests {
         assert!(parse_revoke_response(200, "").is_ok());
         assert!(parse_revoke_response(200, "{}").is_ok());
         assert_eq!(
-            parse_revoke_response(400, r#"{"error":"unsupported_token_type"}"#).unwrap_err().code,
+            *parse_revoke_response(400, r#"{"error":"unsupported_token_type"}"#).unwrap_err().code(),
             ErrorCode::UnsupportedTokenType
         );
-        assert_eq!(parse_revoke_response(503, "busy").unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(*parse_revoke_response(503, "busy").unwrap_err().code(), ErrorCode::InvalidResponse);
         assert!(parse_revoke_response(204, r#"{"error":"invalid_request"}"#).is_ok());
         let e = parse_revoke_response(400, r#"{"error":"invalid_client","error_description":"no"}"#).unwrap_err();
-        assert_eq!((&e.code, e.detail.as_deref()), (&ErrorCode::InvalidClient, Some("no")));
-        assert_eq!(parse_revoke_response(0, "").unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!((e.code(), e.detail()), (&ErrorCode::InvalidClient, Some("no")));
+        assert_eq!(*parse_revoke_response(0, "").unwrap_err().code(), ErrorCode::InvalidResponse);
     }
 
     #[test]
@@ -508,7 +508,7 @@ mod tests {
         assert_eq!(BodyEncoding::parse(Some("form")).unwrap().content_type(), "application/x-www-form-urlencoded");
         assert_eq!(BodyEncoding::default(), BodyEncoding::Form);
         for bad in ["xml", "JSON", "", " form"] {
-            assert_eq!(BodyEncoding::parse(Some(bad)).unwrap_err().code, ErrorCode::InvalidOptions);
+            assert_eq!(*BodyEncoding::parse(Some(bad)).unwrap_err().code(), ErrorCode::InvalidOptions);
         }
     }
 

@@ -322,7 +322,7 @@ mod tests {
             assert_eq!(state_or_fresh(Some(ok)).unwrap(), ok);
         }
         for bad in ["", "a b", "é", "a\n", &"x".repeat(1025)] {
-            assert_eq!(state_or_fresh(Some(bad)).unwrap_err().code, crate::ErrorCode::InvalidOptions, "{bad:?}");
+            assert_eq!(*state_or_fresh(Some(bad)).unwrap_err().code(), crate::ErrorCode::InvalidOptions, "{bad:?}");
         }
         assert_eq!(state_or_fresh(None).unwrap().len(), 43);
     }
@@ -435,8 +435,8 @@ mod tests {
         assert!(validate_return_to(&format!("/{}", "a".repeat(2048))).is_err());
         assert!(validate_return_to(&format!("/{}", "a".repeat(2047))).is_ok());
         let e = validate_return_to("//evil.com").unwrap_err();
-        assert_eq!(e.code, crate::error::ErrorCode::InvalidOptions);
-        assert!(e.detail.is_some());
+        assert_eq!(*e.code(), crate::error::ErrorCode::InvalidOptions);
+        assert!(e.detail().is_some());
     }
 
     #[test]

@@ -28,8 +28,8 @@ extern "C" {
 
 /// A `ConnectError` instance for `e`.
 pub fn error(e: ConnectError) -> JsValue {
-    let detail = e.detail.as_deref().map(crate::validate::js_detail);
-    JsConnectError::new(e.code.as_str(), detail.as_deref(), e.provider.as_deref()).into()
+    let detail = e.detail().map(crate::validate::js_detail);
+    JsConnectError::new(e.code().as_str(), detail.as_deref(), e.provider()).into()
 }
 
 /// A JS string or `null`.

@@ -543,7 +543,7 @@ mod tests {
 
         let bad_mode =
             Values(filled(&[(Head::Mode.into(), "sideways".into()), (Head::Common.into(), Array::new().into())]));
-        assert_eq!(bad_mode.head().0.unwrap_err().code, ErrorCode::InvalidOptions);
+        assert_eq!(*bad_mode.head().0.unwrap_err().code(), ErrorCode::InvalidOptions);
     }
 
     #[wasm_bindgen_test]
