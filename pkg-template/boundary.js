@@ -63,6 +63,16 @@ export const TOKEN_EXCHANGE_CODE = 0;
 export const TOKEN_REFRESH_TOKEN = 1;
 export const TOKEN_REVOKE_TOKEN = 2;
 
+// What tokenRequest() returns for a checked request (boundary::PreparedRequest).
+export const PREPARED_URL = 0;
+export const PREPARED_BODY = 1;
+export const PREPARED_CONTENT_TYPE = 2;
+export const PREPARED_UNREACHABLE = 3;
+
+// What openConnectLink() returns for a link function (boundary::Minting).
+export const MINTING_REDIRECT_URI = 0;
+export const MINTING_MINTED = 1;
+
 // Each token helper's values, by TOKEN_* kind: TOKEN_REQUEST_BODY_ENCODING, then its own options.
 export const TOKEN_VALUES = [
   ['bodyEncoding', 'tokenEndpoint', 'clientId', 'code', 'codeVerifier', 'redirectUri'],

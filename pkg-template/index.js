@@ -58,7 +58,13 @@ import {
   IN_APP_BROWSERS,
   IOS_STANDALONE,
   MODE_AUTO,
+  MINTING_MINTED,
+  MINTING_REDIRECT_URI,
   MODE_POPUP,
+  PREPARED_BODY,
+  PREPARED_CONTENT_TYPE,
+  PREPARED_UNREACHABLE,
+  PREPARED_URL,
   TOKEN_EXCHANGE_CODE,
   TOKEN_REFRESH_TOKEN,
   TOKEN_REVOKE_TOKEN,
@@ -431,7 +437,7 @@ export const openConnectLink = flow(
     let failure;
     const mint = wasm.openConnectLink(args, resolve, (e) => reject(failed ? failure : e));
     if (!mint) return;
-    const [redirectUri, minted] = mint;
+    const { [MINTING_REDIRECT_URI]: redirectUri, [MINTING_MINTED]: minted } = mint;
     const fail = (e) => {
       failed = true;
       failure = e;
@@ -478,7 +484,12 @@ const tokenOptions = reading((kind, value) => {
 const token = (kind) => async (value) => {
   const values = tokenOptions(kind, value);
   await init();
-  const [url, body, contentType, unreachable] = thrown(wasm.tokenRequest(kind, values));
+  const {
+    [PREPARED_URL]: url,
+    [PREPARED_BODY]: body,
+    [PREPARED_CONTENT_TYPE]: contentType,
+    [PREPARED_UNREACHABLE]: unreachable,
+  } = thrown(wasm.tokenRequest(kind, values));
   let status;
   let json;
   try {

@@ -196,6 +196,26 @@ positions! {
     }
 }
 
+positions! {
+    /// What `tokenRequest` returns for a request it checked: the array the entry `fetch`es
+    /// with, and the `network_error` to throw if the `fetch` fails.
+    PreparedRequest, "PREPARED" {
+        Url = "url",
+        Body = "body",
+        ContentType = "contentType",
+        Unreachable = "unreachable",
+    }
+}
+
+positions! {
+    /// What `openConnectLink` returns for a link function: the redirect URI to mint the link
+    /// for, and the function to call with the minted URL (docs/flows.md#connect-link).
+    Minting, "MINTING" {
+        RedirectUri = "redirectUri",
+        Minted = "minted",
+    }
+}
+
 impl TokenHelper {
     /// The JS names of the helper's values, in position order: [`TokenRequest`]'s, then its own.
     pub fn js_values(self) -> Vec<&'static str> {
@@ -262,6 +282,8 @@ pub fn js_module() -> String {
     list!("completeCallback() and completeRedirect() (boundary::CallbackPage).", CallbackPage);
     list!("The wasm's helper(number, a, b) (boundary::Helper).", Helper);
     list!("The wasm's tokenRequest(kind, values) and tokenResult(kind, …) (boundary::TokenHelper).", TokenHelper);
+    list!("What tokenRequest() returns for a checked request (boundary::PreparedRequest).", PreparedRequest);
+    list!("What openConnectLink() returns for a link function (boundary::Minting).", Minting);
 
     out.push_str(
         "\n// Each token helper's values, by TOKEN_* kind: TOKEN_REQUEST_BODY_ENCODING, then its own options.\n",

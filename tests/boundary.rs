@@ -47,6 +47,8 @@ fn every_list_is_a_run_of_positions() {
     assert_list(Helper::ALL, Helper::JS_NAMES, 0, Helper::END);
     assert_list(TokenHelper::ALL, TokenHelper::JS_NAMES, 0, TokenHelper::END);
     assert_list(TokenRequest::ALL, TokenRequest::JS_NAMES, 0, TokenRequest::END);
+    assert_list(PreparedRequest::ALL, PreparedRequest::JS_NAMES, 0, PreparedRequest::END);
+    assert_list(Minting::ALL, Minting::JS_NAMES, 0, Minting::END);
     // A flow's own values follow the head; a token helper's follow the body encoding.
     assert_list(Connect::ALL, Connect::JS_NAMES, Head::END, Connect::END);
     assert_list(Authorize::ALL, Authorize::JS_NAMES, Head::END, Authorize::END);

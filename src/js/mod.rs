@@ -36,8 +36,8 @@ use web_sys::{AbortSignal, Window};
 
 use self::convert::{error, opt, s};
 use crate::boundary::{
-    Authorize, CallbackPage, Common, Connect, ConnectLink, ExchangeCodeValues, Head, Helper, RefreshTokenValues,
-    RevokeTokenValues, TokenHelper, TokenRequest,
+    Authorize, CallbackPage, Common, Connect, ConnectLink, ExchangeCodeValues, Head, Helper, Minting, PreparedRequest,
+    RefreshTokenValues, RevokeTokenValues, TokenHelper, TokenRequest,
 };
 use crate::browser::callback_page::start_callback;
 use crate::browser::driver::Running;
@@ -251,10 +251,10 @@ fn pkce_or_default(pkce: Option<bool>) -> bool {
 }
 
 /// `openConnectLink(link, options)` (docs/flows.md#connect-link). `values`: the head, then
-/// [`ConnectLink`], `link` `undefined` for a link function. With a
-/// link string it returns `undefined`; with a link function it returns `[redirectUri,
-/// minted]`: the entry calls the app's function with `redirectUri` inside the click, then
-/// `minted(url)`, or `minted(undefined, true)` when the function failed.
+/// [`ConnectLink`], `link` `undefined` for a link function. With a link string it returns
+/// `undefined`; with a link function it returns [`Minting`]: the entry calls the app's
+/// function with the redirect URI inside the click, then `minted(url)`, or
+/// `minted(undefined, true)` when the function failed.
 #[wasm_bindgen(js_name = openConnectLink, skip_typescript)]
 pub fn open_connect_link(values: Array, resolve: Function, reject: Function) -> JsValue {
     let v = Values(values);
@@ -288,8 +288,8 @@ pub fn open_connect_link(values: Array, resolve: Function, reject: Function) -> 
     minting(redirect, Box::new(move |minted| link_minted(&running, minted)))
 }
 
-/// `[redirectUri, minted]` for the entry: it calls the app's link function with
-/// `redirectUri`, then `minted(url)`, or `minted(undefined, true)` when the function failed.
+/// [`Minting`] for the entry: it calls the app's link function with the redirect URI, then
+/// `minted(url)`, or `minted(undefined, true)` when the function failed.
 fn minting(redirect_uri: String, then: Box<dyn FnOnce(Result<String, ConnectError>)>) -> JsValue {
     let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
         then(match url.as_string() {
@@ -298,7 +298,10 @@ fn minting(redirect_uri: String, then: Box<dyn FnOnce(Result<String, ConnectErro
             None => Err(ConnectError::invalid_options("the link function must give a URL string")),
         })
     });
-    js_sys::Array::of2(&s(redirect_uri), &minted).into()
+    let out = Array::new();
+    out.set(Minting::RedirectUri.into(), s(redirect_uri));
+    out.set(Minting::Minted.into(), minted);
+    out.into()
 }
 
 /// `completeRedirect(options)` (docs/flows.md#redirect-mode), for the redirect page in
@@ -352,8 +355,8 @@ pub fn complete_callback(values: Array, resolve: Function, reject: Function) {
     }
 }
 
-/// `tokenRequest(kind, values)`: a token helper's checked request, `[url, body,
-/// contentType, unreachable]`, or its `ConnectError` (docs/flows.md#tokens). `kind` is a
+/// `tokenRequest(kind, values)`: a token helper's checked request ([`PreparedRequest`]), or
+/// its `ConnectError` (docs/flows.md#tokens). `kind` is a
 /// [`TokenHelper`]; `values` are [`TokenRequest`], then the helper's own options
 /// ([`ExchangeCodeValues`], …). The entry sends the request with `fetch` and hands the
 /// answer to `tokenResult`; `unreachable` is the error for a failed `fetch`.
@@ -389,8 +392,13 @@ pub fn token_request(kind: u32, values: Array) -> JsValue {
     });
     match prepared {
         Ok(p) => {
-            let unreachable = error(p.unreachable());
-            Array::of4(&s(p.endpoint), &s(p.body), &s(p.encoding.content_type()), &unreachable).into()
+            let out = Array::new();
+            // First: it reads `p`, whose fields the others move.
+            out.set(PreparedRequest::Unreachable.into(), error(p.unreachable()));
+            out.set(PreparedRequest::Url.into(), s(p.endpoint));
+            out.set(PreparedRequest::Body.into(), s(p.body));
+            out.set(PreparedRequest::ContentType.into(), s(p.encoding.content_type()));
+            out.into()
         }
         Err(e) => error(e),
     }
