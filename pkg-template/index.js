@@ -11,6 +11,65 @@
 // answers) stays in the wasm; this file only moves values (docs/architecture.md#size).
 import * as wasm from './vendo_connect.js';
 import { ConnectError } from '__CONNECT_ERROR__';
+// The positions and numbers the wasm reads, the modes and where popups cannot work: generated
+// from src/boundary.rs (docs/architecture.md#boundary).
+import {
+  AUTHORIZE_APP_STATE,
+  AUTHORIZE_AUTHORIZATION_ENDPOINT,
+  AUTHORIZE_CLIENT_ID,
+  AUTHORIZE_EXTRA_PARAMS,
+  AUTHORIZE_ISSUER,
+  AUTHORIZE_PKCE,
+  AUTHORIZE_REDIRECT_URI,
+  AUTHORIZE_SCOPE,
+  AUTHORIZE_STATE,
+  CALLBACK_PAGE_ACK_TIMEOUT_MS,
+  CALLBACK_PAGE_OPENER_ORIGIN,
+  COMMON_CLOSE_POPUP,
+  COMMON_CLOSED_GRACE_MS,
+  COMMON_DETECT_CLOSE,
+  COMMON_HEIGHT,
+  COMMON_NAME,
+  COMMON_ON_EVENT,
+  COMMON_PLACE,
+  COMMON_SIGNAL,
+  COMMON_TIMEOUT_MS,
+  COMMON_WIDTH,
+  COMMON_WINDOW,
+  CONNECT_APP_KEY,
+  CONNECT_BASE_URL,
+  CONNECT_LINK_APP_STATE,
+  CONNECT_LINK_LINK,
+  CONNECT_LINK_REDIRECT_URI,
+  CONNECT_LINK_STATE,
+  CONNECT_PROVIDER,
+  CONNECT_RETURN_TO,
+  CONNECT_STATE,
+  FLOW_COMMON,
+  FLOW_MODE,
+  FLOW_UNSUPPORTED,
+  HELPER_GENERATE_PKCE,
+  HELPER_GENERATE_STATE,
+  HELPER_PARSE_CALLBACK_URL,
+  HELPER_PARSE_VENDO_MESSAGE,
+  HELPER_PKCE_CHALLENGE,
+  HELPER_SANITIZE_RETURN_TO,
+  HELPER_VALIDATE_REDIRECT_URI,
+  IN_APP_BROWSERS,
+  IOS_STANDALONE,
+  MODE_AUTO,
+  MINTING_MINTED,
+  MINTING_REDIRECT_URI,
+  MODE_POPUP,
+  PREPARED_BODY,
+  PREPARED_CONTENT_TYPE,
+  PREPARED_UNREACHABLE,
+  PREPARED_URL,
+  TOKEN_EXCHANGE_CODE,
+  TOKEN_REFRESH_TOKEN,
+  TOKEN_REVOKE_TOKEN,
+  TOKEN_VALUES,
+} from './boundary.js';
 
 export { ConnectError };
 
@@ -110,19 +169,16 @@ export function initSync(module) {
   return out;
 }
 
-// Where popups cannot work (docs/flows.md#redirect-mode): `redirect::IN_APP_BROWSERS` and
-// `redirect::IOS_STANDALONE`, written in here from src/redirect.rs by scripts/build-pkg.sh,
-// so `mode: 'auto'` can choose inside the click, before the wasm is ready.
-const POPUP_UNSUPPORTED = __POPUP_UNSUPPORTED__;
-
-/** `popupSupport()` → `{ popup, reason }`: whether a popup can work here. Needs no wasm. */
+/**
+ * `popupSupport()` → `{ popup, reason }`: whether a popup can work here (docs/flows.md#redirect-mode).
+ * Needs no wasm: the table is `redirect::IN_APP_BROWSERS`, in boundary.js, so `mode: 'auto'`
+ * can choose inside the click, before the wasm is ready.
+ */
 export function popupSupport() {
   const nav = globalThis.navigator;
   const ua = String(nav?.userAgent ?? '');
   const reason =
-    nav?.standalone === true
-      ? POPUP_UNSUPPORTED.standalone
-      : (POPUP_UNSUPPORTED.inApp.find(([token]) => ua.includes(token))?.[1] ?? null);
+    nav?.standalone === true ? IOS_STANDALONE : (IN_APP_BROWSERS.find(([token]) => ua.includes(token))?.[1] ?? null);
   return { popup: reason === null, reason };
 }
 
@@ -231,35 +287,31 @@ const reading =
     if (wrong) invalid(wrong);
     return out;
   };
-// The common options, in the order the engine reads them (`common_options` in src/js/mod.rs):
-// [timeoutMs, closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent, place]
-const NAME = 6;
-const WINDOW = 7;
-const SIGNAL = 8;
-const PLACE = 10;
+// Each array the wasm reads is filled by position (boundary.js), in the order its options are read.
+/** The common options' array (`boundary::Common`). */
 const common = (o) => {
   const popup = object(read(o, 'popup'), 'popup');
-  return [
-    num(o, 'timeoutMs'),
-    num(o, 'closedGraceMs'),
-    bool(o, 'detectClose'),
-    bool(o, 'closePopup'),
-    num(popup, 'width'),
-    num(popup, 'height'),
-    str(popup, 'name'),
-    check(o, 'window', (w) => typeof w === 'object' && w !== null && w.window === w, 'a Window'),
-    check(o, 'signal', (s) => s instanceof AbortSignal, 'an AbortSignal'),
-    fn(o, 'onEvent'),
-    false,
-  ];
+  const c = [];
+  c[COMMON_TIMEOUT_MS] = num(o, 'timeoutMs');
+  c[COMMON_CLOSED_GRACE_MS] = num(o, 'closedGraceMs');
+  c[COMMON_DETECT_CLOSE] = bool(o, 'detectClose');
+  c[COMMON_CLOSE_POPUP] = bool(o, 'closePopup');
+  c[COMMON_WIDTH] = num(popup, 'width');
+  c[COMMON_HEIGHT] = num(popup, 'height');
+  c[COMMON_NAME] = str(popup, 'name');
+  c[COMMON_WINDOW] = check(o, 'window', (w) => typeof w === 'object' && w !== null && w.window === w, 'a Window');
+  c[COMMON_SIGNAL] = check(o, 'signal', (s) => s instanceof AbortSignal, 'an AbortSignal');
+  c[COMMON_ON_EVENT] = fn(o, 'onEvent');
+  c[COMMON_PLACE] = false;
+  return c;
 };
 const options = (v) => object(v, 'options');
 
 /**
  * A flow: `reader` reads the options (`reading` checks them, throwing before anything
- * opens) and gives `{ mode, common, values }`; `start` (the wasm's export) gets them as one
- * array, `[mode, why popups cannot work here (or null, for mode: 'auto'), common, ...values]`,
- * and `resolve`/`reject`.
+ * opens) and gives `{ mode, common, values }`, `values` at the flow's own positions; `start`
+ * (the wasm's export) gets them as one array, with the head (`boundary::Head`) filled in: the
+ * mode, why popups cannot work here (or null) and the common options; and `resolve`/`reject`.
  * Before the wasm is ready, a flow that will run in a popup opens its window blank now,
  * inside the click, and starts on it once the wasm is ready.
  */
@@ -269,18 +321,21 @@ const flow =
     new Promise((resolve, reject) => {
       const { mode, common, values } = reading(reader)(...given);
       const unsupported = popupSupport().reason;
-      const inPopup = mode === undefined || mode === 'popup' || (mode === 'auto' && !unsupported);
+      const inPopup = mode === undefined || mode === MODE_POPUP || (mode === MODE_AUTO && !unsupported);
       if (!browser) throw new ConnectError('unsupported_environment', 'flows open popups: call them in a browser page');
-      const args = [mode, unsupported, common, ...values];
+      const args = values;
+      args[FLOW_MODE] = mode;
+      args[FLOW_UNSUPPORTED] = unsupported;
+      args[FLOW_COMMON] = common;
       if (loaded) return start(args, resolve, reject);
       if (failure) throw failure;
       let early;
-      if (inPopup && common && common[WINDOW] === undefined && !common[SIGNAL]?.aborted) {
+      if (inPopup && common && common[COMMON_WINDOW] === undefined && !common[COMMON_SIGNAL]?.aborted) {
         // No name given: window.open's own default target, a new window (the engine's default too).
-        early = window.open('about:blank', common[NAME], 'popup=yes') || undefined;
+        early = window.open('about:blank', common[COMMON_NAME], 'popup=yes') || undefined;
         if (early) {
-          common[WINDOW] = early;
-          common[PLACE] = true;
+          common[COMMON_WINDOW] = early;
+          common[COMMON_PLACE] = true;
         }
       }
       init().then(
@@ -300,25 +355,25 @@ const flow =
     });
 
 /**
- * A flow's `read` result: its own `values`, then `mode`, `appState` (for the flows that take
- * one, appended to `values`) and the common options, read in that order.
+ * A flow's `read` result: its own `values` (read first), then `mode`, `appState` (for the
+ * flows that take one, at position `appState`) and the common options, read in that order.
  */
 const flowOptions = (o, values, appState) => {
   const mode = str(o, 'mode');
-  if (appState) values.push(read(o, 'appState'));
+  if (appState !== undefined) values[appState] = read(o, 'appState');
   return { values, mode, common: common(o) };
 };
 
 /** `connect(options)` (docs/flows.md#connect). */
 export const connect = flow((value) => {
   const o = options(value);
-  return flowOptions(o, [
-    str(o, 'baseUrl', 1),
-    str(o, 'provider', 1),
-    str(o, 'appKey'),
-    str(o, 'returnTo'),
-    str(o, 'state'),
-  ]);
+  const v = [];
+  v[CONNECT_BASE_URL] = str(o, 'baseUrl', 1);
+  v[CONNECT_PROVIDER] = str(o, 'provider', 1);
+  v[CONNECT_APP_KEY] = str(o, 'appKey');
+  v[CONNECT_RETURN_TO] = str(o, 'returnTo');
+  v[CONNECT_STATE] = str(o, 'state');
+  return flowOptions(o, v);
 }, wasm.connect);
 
 /** `authorize(options)` (docs/flows.md#authorize). */
@@ -334,25 +389,24 @@ export const authorize = flow((value) => {
             typeof v === 'string' ? [k, v] : bad('extraParams', 'an object whose values are strings'),
           )
         : bad('extraParams', 'an object of strings');
-  return flowOptions(
-    o,
-    [
-      str(o, 'authorizationEndpoint', 1),
-      str(o, 'clientId', 1),
-      str(o, 'redirectUri', 1),
-      strings(o, 'scope'),
-      pairs,
-      str(o, 'issuer'),
-      str(o, 'state'),
-      bool(o, 'pkce'),
-    ],
-    true,
-  );
+  const v = [];
+  v[AUTHORIZE_AUTHORIZATION_ENDPOINT] = str(o, 'authorizationEndpoint', 1);
+  v[AUTHORIZE_CLIENT_ID] = str(o, 'clientId', 1);
+  v[AUTHORIZE_REDIRECT_URI] = str(o, 'redirectUri', 1);
+  v[AUTHORIZE_SCOPE] = strings(o, 'scope');
+  v[AUTHORIZE_EXTRA_PARAMS] = pairs;
+  v[AUTHORIZE_ISSUER] = str(o, 'issuer');
+  v[AUTHORIZE_STATE] = str(o, 'state');
+  v[AUTHORIZE_PKCE] = bool(o, 'pkce');
+  return flowOptions(o, v, AUTHORIZE_APP_STATE);
 }, wasm.authorize);
 
 const callbackPage = (value) => {
   const o = options(value);
-  return { values: [str(o, 'openerOrigin'), num(o, 'ackTimeoutMs')] };
+  const v = [];
+  v[CALLBACK_PAGE_OPENER_ORIGIN] = str(o, 'openerOrigin');
+  v[CALLBACK_PAGE_ACK_TIMEOUT_MS] = num(o, 'ackTimeoutMs');
+  return { values: v };
 };
 
 /** `completeCallback(options)` (docs/flows.md#callback-page): a popup's callback page. */
@@ -375,17 +429,21 @@ export const openConnectLink = flow(
     const o = options(value);
     if (link === undefined) missing = 'link';
     else if (typeof link !== 'function' && typeof link !== 'string') bad('link', 'a URL string or a function');
-    return flowOptions(o, [link, str(o, 'redirectUri'), str(o, 'state')], true);
+    const v = [];
+    v[CONNECT_LINK_LINK] = link;
+    v[CONNECT_LINK_REDIRECT_URI] = str(o, 'redirectUri');
+    v[CONNECT_LINK_STATE] = str(o, 'state');
+    return flowOptions(o, v, CONNECT_LINK_APP_STATE);
   },
   (args, resolve, reject) => {
-    // The link follows the head ([mode, unsupported, common]). The engine reads a link that
-    // is not a string (a function) as absent: it gives the redirect URI to mint for.
-    const link = args[3];
+    // The engine reads a link that is not a string (a function) as absent: it gives the
+    // redirect URI to mint for.
+    const link = args[CONNECT_LINK_LINK];
     let failed = false;
     let failure;
     const mint = wasm.openConnectLink(args, resolve, (e) => reject(failed ? failure : e));
     if (!mint) return;
-    const [redirectUri, minted] = mint;
+    const { [MINTING_REDIRECT_URI]: redirectUri, [MINTING_MINTED]: minted } = mint;
     const fail = (e) => {
       failed = true;
       failure = e;
@@ -407,35 +465,37 @@ const redirectUriOptions = reading((value) =>
   check(options(value), 'allowedHosts', allStrings, 'an array of strings', 1),
 );
 export const validateRedirectUri = helper('validateRedirectUri', (uri, value) =>
-  wasm.helper(5, uri, redirectUriOptions(value)),
+  wasm.helper(HELPER_VALIDATE_REDIRECT_URI, uri, redirectUriOptions(value)),
 );
 
 // Pure helpers (docs/flows.md#helpers): synchronous, so they need the wasm loaded. The wasm
-// has them behind one export, `helper(number, …arguments)`.
-export const generatePkce = helper('generatePkce', () => wasm.helper(0));
-export const pkceChallenge = helper('pkceChallenge', (verifier) => wasm.helper(1, verifier));
-export const generateState = helper('generateState', () => wasm.helper(2));
-export const parseCallbackUrl = helper('parseCallbackUrl', (url) => wasm.helper(4, url));
-export const sanitizeReturnTo = helper('sanitizeReturnTo', (path) => wasm.helper(6, path));
+// has them behind one export, `helper(number, …arguments)` (`boundary::Helper`).
+export const generatePkce = helper('generatePkce', () => wasm.helper(HELPER_GENERATE_PKCE));
+export const pkceChallenge = helper('pkceChallenge', (verifier) => wasm.helper(HELPER_PKCE_CHALLENGE, verifier));
+export const generateState = helper('generateState', () => wasm.helper(HELPER_GENERATE_STATE));
+export const parseCallbackUrl = helper('parseCallbackUrl', (url) => wasm.helper(HELPER_PARSE_CALLBACK_URL, url));
+export const sanitizeReturnTo = helper('sanitizeReturnTo', (path) => wasm.helper(HELPER_SANITIZE_RETURN_TO, path));
 /** The wire message (snake_case fields), an object as posted; a string is `null`, as flows ignore it (docs/wire.md#messages). */
-export const parseVendoMessage = helper('parseVendoMessage', (data) => wasm.helper(3, data));
+export const parseVendoMessage = helper('parseVendoMessage', (data) => wasm.helper(HELPER_PARSE_VENDO_MESSAGE, data));
 
 // Token helpers (docs/flows.md#tokens): the wasm checks the options and builds the body,
-// `fetch` sends it, the wasm judges the answer.
-const TOKEN_FIELDS = [
-  ['tokenEndpoint', 'clientId', 'code', 'codeVerifier', 'redirectUri'],
-  ['tokenEndpoint', 'clientId', 'refreshToken'],
-  ['revocationEndpoint', 'clientId', 'token'],
-];
+// `fetch` sends it, the wasm judges the answer. `kind` is the helper's number (`TOKEN_*`),
+// its values the body encoding, then its own options, all required (`TOKEN_VALUES`).
 const tokenOptions = reading((kind, value) => {
   const o = options(value);
   forbid(o, 'clientSecret', 'secrets stay on servers');
-  return [str(o, 'bodyEncoding'), ...TOKEN_FIELDS[kind].map((k) => str(o, k, 1))];
+  const [encoding, ...required] = TOKEN_VALUES[kind];
+  return [str(o, encoding), ...required.map((k) => str(o, k, 1))];
 });
 const token = (kind) => async (value) => {
   const values = tokenOptions(kind, value);
   await init();
-  const [url, body, contentType, unreachable] = thrown(wasm.tokenRequest(kind, values));
+  const {
+    [PREPARED_URL]: url,
+    [PREPARED_BODY]: body,
+    [PREPARED_CONTENT_TYPE]: contentType,
+    [PREPARED_UNREACHABLE]: unreachable,
+  } = thrown(wasm.tokenRequest(kind, values));
   let status;
   let json;
   try {
@@ -458,8 +518,8 @@ const token = (kind) => async (value) => {
 };
 
 /** `exchangeCode(options)`. */
-export const exchangeCode = token(0);
+export const exchangeCode = token(TOKEN_EXCHANGE_CODE);
 /** `refreshToken(options)`. */
-export const refreshToken = token(1);
+export const refreshToken = token(TOKEN_REFRESH_TOKEN);
 /** `revokeToken(options)`. */
-export const revokeToken = token(2);
+export const revokeToken = token(TOKEN_REVOKE_TOKEN);

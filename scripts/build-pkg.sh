@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make pkg`: the npm package in pkg/: the release wasm (the crate as a cdylib with the `js`
 # feature), wasm-bindgen's --target web glue, wasm-opt -Oz, and one minified ES module
-# (pkg-template/index.js + the glue + the ConnectError class, bundled by esbuild) so a page
-# fetches one script and the wasm: no extra round trips. pkg-template/ adds the types,
+# (pkg-template/index.js with its generated boundary.js, the glue and the ConnectError class,
+# bundled by esbuild) so a page fetches one script and the wasm: no extra round trips. pkg-template/ adds the types,
 # package.json, README and LICENSE. target/size/named.wasm keeps the function names for
 # `make size`'s breakdown.
 set -euo pipefail
@@ -39,19 +39,11 @@ node scripts/minify-glue.mjs "$gen/names.json" pkg/vendo_connect_bg.wasm "$gen/v
 
 snippet=$(cd "$gen" && find snippets -name connect-error.js | head -n 1)
 [ -n "$snippet" ] || { echo "build-pkg: the ConnectError snippet is missing" >&2; exit 1; }
-# Where popups cannot work: the one table, src/redirect.rs, written into the entry so that
-# `mode: 'auto'` chooses inside the click, before the wasm is ready.
-unsupported=$(node -e '
-  const src = require("fs").readFileSync("src/redirect.rs", "utf8");
-  const table = src.split("pub const IN_APP_BROWSERS")[1].split("];")[0];
-  const inApp = [...table.matchAll(/\("([^"]+)", "([^"]+)"\)/g)].map((m) => [m[1], m[2]]);
-  const standalone = src.match(/pub const IOS_STANDALONE: &str = "([^"]+)";/)[1];
-  const count = +table.match(/\[\(&str, &str\); (\d+)\]/)[1];
-  if (inApp.length !== count) throw new Error(`read ${inApp.length} of ${count} in-app browsers`);
-  console.log(JSON.stringify({ inApp, standalone }));')
-sed "s#__CONNECT_ERROR__#./$snippet#" pkg-template/index.js | UNSUPPORTED="$unsupported" node -e '
-  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
-    process.stdout.write(s.replace("__POPUP_UNSUPPORTED__", () => process.env.UNSUPPORTED)));' > "$gen/index.js"
+# boundary.js (the positions the wasm reads, the modes, where popups cannot work) is generated
+# from src/boundary.rs and committed; tests/boundary.rs holds it to the Rust lists. esbuild
+# inlines its constants into index.js.
+sed "s#__CONNECT_ERROR__#./$snippet#" pkg-template/index.js > "$gen/index.js"
+cp pkg-template/boundary.js "$gen/boundary.js"
 esbuild "$gen/index.js" --bundle --format=esm --minify --legal-comments=none --log-level=warning \
   --external:./vendo_connect_wasm.js --outfile=pkg/index.js
 # The wasm's copy as a JS module, base64 (docs/architecture.md#loading): index.js imports it

@@ -6,7 +6,7 @@
 //! repeated); unknown parameters are ignored. Errors never echo the code.
 
 use crate::ascii::split_at_str;
-use crate::error::ConnectError;
+use crate::error::{ConnectError, ErrorCode};
 use crate::query::{named_values, Refused};
 
 /// A parsed callback.
@@ -78,19 +78,9 @@ impl Callback {
     }
 }
 
-/// The `error` codes of a connect-link callback (docs/errors.md#vocobase-codes), all of them known
-/// [`crate::ErrorCode`]s.
-pub const CONNECT_LINK_ERRORS: [&str; 9] = [
-    "oauth_denied",
-    "customer_archived",
-    "invalid_state",
-    "tool_not_found",
-    "tool_not_available",
-    "provider_mismatch",
-    "connection_failed",
-    "token_smoke_test_failed",
-    "invalid_hmac",
-];
+/// The `error` codes of a connect-link callback (docs/errors.md#vocobase-codes): the
+/// connect-link group of [`ErrorCode`], declared there.
+pub const CONNECT_LINK_ERRORS: &[&str] = ErrorCode::CONNECT_LINK;
 
 const KNOWN: [&str; 10] =
     ["code", "state", "iss", "error", "error_description", "error_uri", "status", "tool", "connection_id", "vc_state"];
@@ -225,7 +215,7 @@ mod tests {
                 vc_state: Some("V".into()),
             })
         );
-        for e in CONNECT_LINK_ERRORS {
+        for &e in CONNECT_LINK_ERRORS {
             let cb = parse_callback_query(&format!("status=error&error={e}")).unwrap();
             assert_eq!(cb, Callback::ConnectLink(ConnectLinkResponse::Error { error: e.into(), vc_state: None }));
         }
@@ -244,13 +234,13 @@ mod tests {
             "error=",
             "status=ok&tool=&connection_id=c",
         ] {
-            assert_eq!(parse_callback_query(q).unwrap_err().code, ErrorCode::InvalidResponse, "{q}");
+            assert_eq!(*parse_callback_query(q).unwrap_err().code(), ErrorCode::InvalidResponse, "{q}");
         }
     }
 
     #[test]
     fn connect_link_codes_are_known_codes() {
-        for code in CONNECT_LINK_ERRORS {
+        for &code in CONNECT_LINK_ERRORS {
             assert!(!matches!(ErrorCode::from_wire(code), ErrorCode::Other(_)), "{code}");
         }
     }
@@ -265,7 +255,7 @@ mod tests {
             "status=ok&tool=t&connection_id=c&vc_state=a&vc_state=b",
         ] {
             let e = parse_callback_query(q).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidResponse, "{q}");
+            assert_eq!(*e.code(), ErrorCode::InvalidResponse, "{q}");
             assert!(!e.to_string().contains("secret"), "{e}");
         }
         // Unknown parameters may repeat.

@@ -473,7 +473,7 @@ mod tests {
 
     fn code(actions: &[Action]) -> Option<&str> {
         actions.iter().find_map(|a| match a {
-            Action::Reject(e) => Some(e.code.as_str()),
+            Action::Reject(e) => Some(e.code().as_str()),
             _ => None,
         })
     }

@@ -102,7 +102,7 @@ mod tests {
         assert!(PopupOptions::default().validate().is_ok());
         for (w, h, name) in [(0, 1, "x"), (1, 10_001, "x"), (500, 650, ""), (500, 650, "a\u{7}")] {
             let p = PopupOptions { width: w, height: h, name: name.into() };
-            assert_eq!(p.validate().unwrap_err().code, crate::ErrorCode::InvalidOptions, "{p:?}");
+            assert_eq!(*p.validate().unwrap_err().code(), crate::ErrorCode::InvalidOptions, "{p:?}");
         }
         assert!(PopupOptions { name: "n".repeat(257), ..Default::default() }.validate().is_err());
     }

@@ -144,15 +144,15 @@ mod tests {
     fn a_connect_link_without_state_reaches_only_an_opener() {
         assert_eq!(plan(None, "status=ok&tool=t", true).unwrap().state, "");
         let e = plan(None, "status=ok&tool=t", false).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidOptions);
+        assert_eq!(e.code(), &ErrorCode::InvalidOptions);
     }
 
     #[test]
     fn a_repeated_state_or_a_bad_opener_origin_is_refused() {
-        assert_eq!(plan(None, "state=A&state=B", true).unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(plan(None, "state=A&state=B", true).unwrap_err().code(), &ErrorCode::InvalidResponse);
         for bad in ["*", "https://app.example/path", "app.example", "https://app.example/"] {
             let e = plan(Some(bad), "state=S", true).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidOptions, "{bad}");
+            assert_eq!(e.code(), &ErrorCode::InvalidOptions, "{bad}");
         }
     }
 

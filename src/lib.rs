@@ -5,8 +5,8 @@
 //!   ([`random`]), URL checks ([`url`], [`validate`]), request builders ([`request`],
 //!   [`query`]), message and callback parsing ([`message`], [`callback`]), token bodies
 //!   ([`token`]), popup placement ([`geometry`]), the sans-IO flow state machine ([`flow`]),
-//!   what each flow accepts as its answer ([`protocol`]) and same-tab redirect mode
-//!   ([`redirect`]);
+//!   what each flow accepts as its answer ([`protocol`]), same-tab redirect mode
+//!   ([`redirect`]) and the named positions the npm entry and the wasm exchange ([`boundary`]);
 //! - a thin **browser layer** (`wasm32` only), `vendo_connect::browser`, that opens
 //!   popups, listens, and feeds the state machine events. The npm package's JS skin sits
 //!   on top of it behind the `js` cargo feature, which only the npm build turns on: a Rust
@@ -46,7 +46,7 @@
 //!         spawn_local_scoped_with_cancellation(async move {
 //!             match flow.await {
 //!                 Ok(c) => set_status.set(format!("connected {}", c.connection_id)),
-//!                 Err(e) => set_status.set(format!("failed: {}", e.code)),
+//!                 Err(e) => set_status.set(format!("failed: {}", e.code())),
 //!             }
 //!         });
 //!     };
@@ -76,7 +76,7 @@
 //!             wasm_bindgen_futures::spawn_local(async move {
 //!                 match flow.await {
 //!                     Ok(c) => status.set(format!("connected {}", c.connection_id)),
-//!                     Err(e) => status.set(format!("failed: {}", e.code)),
+//!                     Err(e) => status.set(format!("failed: {}", e.code())),
 //!                 }
 //!             });
 //!         })
@@ -92,6 +92,7 @@
 #![deny(missing_debug_implementations)]
 
 mod ascii;
+pub mod boundary;
 pub mod callback;
 pub mod error;
 pub mod flow;

@@ -110,7 +110,7 @@ mod tests {
         for bad in ['+', '/', '=', ' ', '%', 'é', '\n', '!'] {
             let v = format!("{}{bad}", "a".repeat(43));
             let e = pkce_challenge(&v).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidOptions);
+            assert_eq!(*e.code(), ErrorCode::InvalidOptions);
             assert!(!e.to_string().contains(&v), "the error never echoes the verifier");
         }
     }

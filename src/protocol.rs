@@ -6,7 +6,7 @@
 //! and a well-formed answer that breaks a rule (wrong `iss`, wrong kind) rejects.
 
 use crate::callback::{parse_callback_query, AuthorizationResponse, Callback, ConnectLinkResponse};
-use crate::error::{ConnectError, ErrorCode};
+use crate::error::{ConnectError, ErrorCode, ErrorInfo};
 use crate::flow::{Ack, Protocol, Verdict};
 use crate::message::{parse_callback_envelope, parse_vendo_message, MessageData, VendoMessage};
 use crate::pkce::CodeVerifier;
@@ -47,10 +47,12 @@ impl Protocol for VendoProtocol {
                 if failure.state.as_deref().is_some_and(|s| s != self.state) {
                     return Verdict::Ignore("state does not match");
                 }
-                let mut e = ConnectError::new(ErrorCode::from_wire(&failure.code));
-                e.detail = failure.detail;
-                e.provider = Some(self.provider.clone());
-                Verdict::Settle { result: Err(e), ack: None }
+                let e = ErrorInfo {
+                    code: ErrorCode::from_wire(&failure.code),
+                    detail: failure.detail,
+                    provider: Some(self.provider.clone()),
+                };
+                Verdict::Settle { result: Err(e.into()), ack: None }
             }
         }
     }
@@ -132,9 +134,7 @@ pub fn conclude_authorization(
             iss,
         })),
         AuthorizationResponse::Error { error, error_description, .. } => {
-            let mut e = ConnectError::new(ErrorCode::from_wire(&error));
-            e.detail = error_description;
-            Err(e)
+            Err(ErrorInfo { code: ErrorCode::from_wire(&error), detail: error_description, provider: None }.into())
         }
     }
 }
@@ -235,9 +235,9 @@ mod tests {
         for code in ["oauth_state_invalid", "composio_not_active", "access_denied", "brand_new_code"] {
             let data = json!({ "type": "vendo:oauth:error", "code": code, "detail": "d" });
             let Verdict::Settle { result: Err(e), ack: None } = vendo().judge(&data) else { panic!("rejects") };
-            assert_eq!(e.code.as_str(), code);
-            assert_eq!(e.detail.as_deref(), Some("d"));
-            assert_eq!(e.provider.as_deref(), Some("notion"));
+            assert_eq!(e.code().as_str(), code);
+            assert_eq!(e.detail(), Some("d"));
+            assert_eq!(e.provider(), Some("notion"));
         }
     }
 
@@ -284,7 +284,7 @@ mod tests {
         let mut p = oauth(Some("https://as.example"));
         for q in ["code=abc&state=S&iss=https%3A%2F%2Fevil.example", "code=abc&state=S"] {
             let Verdict::Settle { result: Err(e), .. } = p.judge(&envelope("S", q)) else { panic!("rejects {q}") };
-            assert_eq!(e.code, ErrorCode::InvalidResponse, "{q}");
+            assert_eq!(*e.code(), ErrorCode::InvalidResponse, "{q}");
         }
         // Without an expected issuer, iss is reported but not checked.
         assert!(matches!(
@@ -298,23 +298,23 @@ mod tests {
         let mut p = oauth(None);
         assert_eq!(p.judge(&envelope("T", "code=abc&state=T")), Verdict::Ignore("state does not match"));
         let Verdict::Settle { result: Err(e), .. } = p.judge(&envelope("S", "code=abc&state=T")) else { panic!() };
-        assert_eq!(e.code, ErrorCode::InvalidResponse);
+        assert_eq!(*e.code(), ErrorCode::InvalidResponse);
         let Verdict::Settle { result: Err(e), .. } = p.judge(&envelope("S", "code=abc")) else { panic!() };
-        assert_eq!(e.code, ErrorCode::InvalidResponse);
+        assert_eq!(*e.code(), ErrorCode::InvalidResponse);
     }
 
     #[test]
     fn authorization_error_response_rejects_with_its_code() {
         let v = oauth(None).judge(&envelope("S", "error=access_denied&error_description=User+said+no&state=S"));
         let Verdict::Settle { result: Err(e), .. } = v else { panic!() };
-        assert_eq!(e.code, ErrorCode::AccessDenied);
-        assert_eq!(e.detail.as_deref(), Some("User said no"));
+        assert_eq!(*e.code(), ErrorCode::AccessDenied);
+        assert_eq!(e.detail(), Some("User said no"));
     }
 
     #[test]
     fn duplicate_parameters_reject() {
         let v = oauth(None).judge(&envelope("S", "code=a&code=b&state=S"));
-        assert!(matches!(v, Verdict::Settle { result: Err(e), .. } if e.code == ErrorCode::InvalidResponse));
+        assert!(matches!(v, Verdict::Settle { result: Err(e), .. } if *e.code() == ErrorCode::InvalidResponse));
     }
 
     #[test]
@@ -323,10 +323,10 @@ mod tests {
         let ok = p.judge(&envelope("V", "status=ok&tool=google_sheets&connection_id=conn_1&vc_state=V"));
         let Verdict::Settle { result: Ok(Outcome::ConnectLink(l)), .. } = ok else { panic!() };
         assert_eq!(l, LinkedTool { tool: "google_sheets".into(), connection_id: "conn_1".into() });
-        for code in crate::callback::CONNECT_LINK_ERRORS {
+        for &code in crate::callback::CONNECT_LINK_ERRORS {
             let v = p.judge(&envelope("V", &format!("status=error&error={code}&vc_state=V")));
             let Verdict::Settle { result: Err(e), .. } = v else { panic!() };
-            assert_eq!(e.code.as_str(), code);
+            assert_eq!(e.code().as_str(), code);
         }
         // An OAuth response is the wrong kind for a connect link.
         let v = p.judge(&envelope("V", "code=x&state=V&vc_state=V"));

@@ -30,18 +30,23 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// The JS spellings, in declaration order (`index.d.ts` is tested against them).
+    /// The JS spellings, in declaration order (`index.d.ts` and `pkg-template/boundary.js` are
+    /// tested against them).
     pub const JS_VALUES: [&'static str; 3] = ["popup", "redirect", "auto"];
     /// Every mode, in the order of [`Mode::JS_VALUES`].
     pub const ALL: [Mode; 3] = [Mode::Popup, Mode::Redirect, Mode::Auto];
 
+    /// The JS spelling: the value of the `mode` option.
+    pub fn as_str(self) -> &'static str {
+        Self::JS_VALUES[self as usize]
+    }
+
     /// Parses the JS option; absent is [`Mode::Popup`].
     pub fn parse(mode: Option<&str>) -> Result<Mode, ConnectError> {
         let Some(mode) = mode else { return Ok(Mode::Popup) };
-        Self::JS_VALUES
-            .iter()
-            .zip(Self::ALL)
-            .find_map(|(name, m)| (*name == mode).then_some(m))
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == mode)
             .ok_or_else(|| ConnectError::must_be("mode", "'popup', 'redirect' or 'auto'"))
     }
 
@@ -310,7 +315,7 @@ mod tests {
         assert_eq!(Mode::parse(Some("redirect")).unwrap(), Mode::Redirect);
         assert_eq!(Mode::parse(Some("auto")).unwrap(), Mode::Auto);
         for bad in ["", "Redirect", "tab", "same-tab"] {
-            assert_eq!(Mode::parse(Some(bad)).unwrap_err().code, ErrorCode::InvalidOptions, "{bad}");
+            assert_eq!(*Mode::parse(Some(bad)).unwrap_err().code(), ErrorCode::InvalidOptions, "{bad}");
         }
         assert_eq!(Mode::default(), Mode::Popup);
     }
@@ -326,10 +331,10 @@ mod tests {
     #[test]
     fn connect_has_no_same_tab_mode() {
         let e = Mode::Redirect.for_popup_only_flow(None).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidOptions);
-        assert!(e.detail.as_deref().unwrap().contains("window.opener"));
+        assert_eq!(*e.code(), ErrorCode::InvalidOptions);
+        assert!(e.detail().unwrap().contains("window.opener"));
         let e = Mode::Auto.for_popup_only_flow(Some("Instagram's in-app browser")).unwrap_err();
-        assert_eq!((&e.code, e.detail.as_deref()), (&ErrorCode::PopupUnsupported, Some("Instagram's in-app browser")));
+        assert_eq!((e.code(), e.detail()), (&ErrorCode::PopupUnsupported, Some("Instagram's in-app browser")));
         assert!(Mode::Auto.for_popup_only_flow(None).is_ok());
         assert!(Mode::Popup.for_popup_only_flow(Some("x")).is_ok(), "popup mode is the caller's choice");
     }
@@ -403,10 +408,10 @@ mod tests {
         assert_eq!(response_state("code=c&state=S").unwrap(), Response::Bound("S".into()));
         assert_eq!(response_state("status=ok&tool=t&connection_id=c&vc_state=V").unwrap(), Response::Bound("V".into()));
         assert_eq!(response_state("error=access_denied").unwrap(), Response::Bound(String::new()));
-        assert_eq!(response_state("code=c&state=S&state=T").unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(*response_state("code=c&state=S&state=T").unwrap_err().code(), ErrorCode::InvalidResponse);
         assert_eq!(response_state("code=a&code=b&state=S").unwrap(), Response::Bound("S".into()));
-        assert_eq!(response_state("x=1&x=2&%FF=1").unwrap_err().code, ErrorCode::InvalidResponse);
-        assert_eq!(response_state("code=%FF").unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(*response_state("x=1&x=2&%FF=1").unwrap_err().code(), ErrorCode::InvalidResponse);
+        assert_eq!(*response_state("code=%FF").unwrap_err().code(), ErrorCode::InvalidResponse);
     }
 
     #[test]
@@ -430,7 +435,7 @@ mod tests {
             Outcome::ConnectLink(LinkedTool { tool: "gs".into(), connection_id: "c1".into() })
         );
         let e = finish("status=error&error=oauth_denied&vc_state=S", Some(record(RecordFlow::ConnectLink)), 1.0);
-        assert_eq!(e.unwrap_err().code, ErrorCode::OauthDenied);
+        assert_eq!(*e.unwrap_err().code(), ErrorCode::OauthDenied);
     }
 
     #[test]
@@ -453,10 +458,10 @@ mod tests {
         ];
         for (query, rec, now, code) in cases {
             let e = finish(query, rec, now).unwrap_err();
-            assert_eq!(e.code, code, "{query}");
+            assert_eq!(*e.code(), code, "{query}");
             assert!(!e.to_string().contains(&"v".repeat(43)) && !e.to_string().contains("abc"), "{e}");
         }
         let denied = finish("error=access_denied&error_description=no&state=S", auth(), 1.0).unwrap_err();
-        assert_eq!((&denied.code, denied.detail.as_deref()), (&ErrorCode::AccessDenied, Some("no")));
+        assert_eq!((denied.code(), denied.detail()), (&ErrorCode::AccessDenied, Some("no")));
     }
 }

@@ -263,7 +263,7 @@ mod tests {
         assert!(build("https://as.example/auth?client_secret", &[]).is_err());
         assert!(build("https://u@as.example/auth", &[]).is_err());
         let e = build("https://as.example/auth?redirect_uri=x", &[]).unwrap_err();
-        assert_eq!(e.code, crate::error::ErrorCode::InvalidOptions);
+        assert_eq!(*e.code(), crate::error::ErrorCode::InvalidOptions);
         let ok = build("http://localhost:9/auth?", &[]).unwrap();
         assert!(ok.starts_with("http://localhost:9/auth?response_type=code&client_id=client+id&"), "{ok}");
     }

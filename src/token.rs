@@ -7,7 +7,7 @@
 use std::fmt;
 
 use crate::ascii::{decimal, hex_digit, push_decimal, split_at_str};
-use crate::error::{ConnectError, ErrorCode};
+use crate::error::{ConnectError, ErrorCode, ErrorInfo};
 use crate::message::{Field, MessageData};
 use crate::validate::validate_endpoint;
 
@@ -220,11 +220,11 @@ fn oauth_error(body: &dyn MessageData) -> Option<ConnectError> {
     if code.is_empty() {
         return None;
     }
-    let mut e = ConnectError::new(ErrorCode::from_wire(&code));
-    if let Field::Str(d) = body.field("error_description") {
-        e.detail = Some(d);
-    }
-    Some(e)
+    let detail = match body.field("error_description") {
+        Field::Str(d) => Some(d),
+        _ => None,
+    };
+    Some(ErrorInfo { code: ErrorCode::from_wire(&code), detail, provider: None }.into())
 }
 
 fn string_field(body: &dyn MessageData, key: &str) -> Result<Option<String>, ConnectError> {
@@ -468,14 +468,14 @@ mod tests {
         assert!(call.body.contains("code_verifier=v"), "{}", call.body);
         let json = ExchangeCode { body_encoding: BodyEncoding::Json, ..exchange() }.call().unwrap();
         assert!(json.body.starts_with('{'), "{}", json.body);
-        assert_eq!(call.unreachable().code, ErrorCode::NetworkError);
+        assert_eq!(call.unreachable().code(), &ErrorCode::NetworkError);
         assert!(!format!("{call:?}").contains("code_verifier=v"), "Debug shows no secret: {call:?}");
-        assert_eq!(call.unreachable().detail.as_deref(), Some("token_endpoint could not be reached"));
+        assert_eq!(call.unreachable().detail(), Some("token_endpoint could not be reached"));
     }
 
     #[test]
     fn a_missing_option_is_named_before_the_endpoint_is_checked() {
-        let missing = |o: ExchangeCode| o.call().unwrap_err().detail.clone().unwrap_or_default();
+        let missing = |o: ExchangeCode| o.call().unwrap_err().detail().unwrap_or_default().to_owned();
         assert_eq!(
             missing(ExchangeCode { code_verifier: String::new(), token_endpoint: "x".into(), ..exchange() }),
             "code_verifier is required"
@@ -486,20 +486,20 @@ mod tests {
             client_id: "app".into(),
             ..Default::default()
         };
-        assert_eq!(refresh.call().unwrap_err().detail.as_deref(), Some("refresh_token is required"));
+        assert_eq!(refresh.call().unwrap_err().detail(), Some("refresh_token is required"));
         let revoke = RevokeToken {
             revocation_endpoint: "https://auth.example/revoke".into(),
             client_id: "app".into(),
             ..Default::default()
         };
-        assert_eq!(revoke.call().unwrap_err().detail.as_deref(), Some("token is required"));
+        assert_eq!(revoke.call().unwrap_err().detail(), Some("token is required"));
     }
 
     #[test]
     fn an_endpoint_must_be_https_and_is_named() {
         let e = ExchangeCode { token_endpoint: "http://auth.example/token".into(), ..exchange() }.call().unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidOptions);
-        assert!(e.detail.as_deref().unwrap_or_default().starts_with("token_endpoint"), "{e:?}");
+        assert_eq!(e.code(), &ErrorCode::InvalidOptions);
+        assert!(e.detail().unwrap_or_default().starts_with("token_endpoint"), "{e:?}");
         let e = RevokeToken {
             revocation_endpoint: "not a url".into(),
             client_id: "app".into(),
@@ -508,7 +508,7 @@ mod tests {
         }
         .call()
         .unwrap_err();
-        assert!(e.detail.as_deref().unwrap_or_default().starts_with("revocation_endpoint"), "{e:?}");
+        assert!(e.detail().unwrap_or_default().starts_with("revocation_endpoint"), "{e:?}");
     }
     use serde_json::Value;
 
@@ -562,10 +562,10 @@ mod tests {
     fn oauth_errors_become_their_code() {
         let e = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"code expired"}"#, 0.0)
             .unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidGrant);
-        assert_eq!(e.detail.as_deref(), Some("code expired"));
+        assert_eq!(*e.code(), ErrorCode::InvalidGrant);
+        assert_eq!(e.detail(), Some("code expired"));
         let e = parse_token_response(401, r#"{"error":"vendor_specific"}"#, 0.0).unwrap_err();
-        assert_eq!(e.code.as_str(), "vendor_specific");
+        assert_eq!(e.code().as_str(), "vendor_specific");
     }
 
     #[test]
@@ -582,7 +582,7 @@ mod tests {
             (502, ""),
         ] {
             let e = parse_token_response(status, body, 0.0).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidResponse, "{body}");
+            assert_eq!(*e.code(), ErrorCode::InvalidResponse, "{body}");
             assert!(!e.to_string().contains("SECRET"));
         }
     }
@@ -654,18 +654,18 @@ mod tests {
     #[test]
     fn an_error_body_wins_whatever_the_status() {
         let e = parse_token_response(200, r#"{"error":"access_denied","access_token":"SECRET"}"#, 0.0).unwrap_err();
-        assert_eq!(e.code, ErrorCode::AccessDenied);
-        assert_eq!(e.detail, None);
+        assert_eq!(*e.code(), ErrorCode::AccessDenied);
+        assert_eq!(e.detail(), None);
         let e = parse_token_response(422, r#"{"error":5}"#, 0.0).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidResponse);
+        assert_eq!(*e.code(), ErrorCode::InvalidResponse);
         for bad in ["NaN", "Infinity", "-0.5", "1e400", ""] {
             let body = format!(r#"{{"access_token":"SECRET","token_type":"Bearer","expires_in":"{bad}"}}"#);
             let e = parse_token_response(200, &body, 0.0).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidResponse, "{bad}");
+            assert_eq!(*e.code(), ErrorCode::InvalidResponse, "{bad}");
             assert!(!e.to_string().contains("SECRET"));
         }
         let e = parse_token_response(200, r#"{"access_token":"x","token_type":"Bearer","expires_in":1e400}"#, 0.0);
-        assert_eq!(e.unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(*e.unwrap_err().code(), ErrorCode::InvalidResponse);
     }
 
     #[test]
@@ -683,9 +683,9 @@ mod tests {
     #[test]
     fn status_appears_in_the_detail() {
         let e = parse_token_response(503, "{}", 0.0).unwrap_err();
-        assert_eq!(e.detail.as_deref(), Some("the token endpoint answered 503"));
+        assert_eq!(e.detail(), Some("the token endpoint answered 503"));
         let e = parse_token_response(0, "<html>", 0.0).unwrap_err();
-        assert_eq!(e.detail.as_deref(), Some("the token endpoint answered 0 without a JSON object"));
+        assert_eq!(e.detail(), Some("the token endpoint answered 0 without a JSON object"));
     }
 
     #[test]
@@ -693,14 +693,14 @@ mod tests {
         assert!(parse_revoke_response(200, "").is_ok());
         assert!(parse_revoke_response(200, "{}").is_ok());
         assert_eq!(
-            parse_revoke_response(400, r#"{"error":"unsupported_token_type"}"#).unwrap_err().code,
+            *parse_revoke_response(400, r#"{"error":"unsupported_token_type"}"#).unwrap_err().code(),
             ErrorCode::UnsupportedTokenType
         );
-        assert_eq!(parse_revoke_response(503, "busy").unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(*parse_revoke_response(503, "busy").unwrap_err().code(), ErrorCode::InvalidResponse);
         assert!(parse_revoke_response(204, r#"{"error":"invalid_request"}"#).is_ok());
         let e = parse_revoke_response(400, r#"{"error":"invalid_client","error_description":"no"}"#).unwrap_err();
-        assert_eq!((&e.code, e.detail.as_deref()), (&ErrorCode::InvalidClient, Some("no")));
-        assert_eq!(parse_revoke_response(0, "").unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!((e.code(), e.detail()), (&ErrorCode::InvalidClient, Some("no")));
+        assert_eq!(*parse_revoke_response(0, "").unwrap_err().code(), ErrorCode::InvalidResponse);
     }
 
     #[test]
@@ -710,7 +710,7 @@ mod tests {
         assert_eq!(BodyEncoding::parse(Some("form")).unwrap().content_type(), "application/x-www-form-urlencoded");
         assert_eq!(BodyEncoding::default(), BodyEncoding::Form);
         for bad in ["xml", "JSON", "", " form"] {
-            assert_eq!(BodyEncoding::parse(Some(bad)).unwrap_err().code, ErrorCode::InvalidOptions);
+            assert_eq!(*BodyEncoding::parse(Some(bad)).unwrap_err().code(), ErrorCode::InvalidOptions);
         }
     }
 

@@ -213,12 +213,15 @@ pub const OPTION_NAMES: &[(&str, &str)] = &[
 /// An error detail as the JS API shows it: a leading Rust option name (details start with
 /// the option they are about) spelled as in JS. Wire names later in the text stay.
 pub fn js_detail(detail: &str) -> String {
-    let end = detail.bytes().position(|b| !(b.is_ascii_alphanumeric() || b == b'_')).unwrap_or(detail.len());
-    let (head, rest) = (detail.get(..end).unwrap_or(""), detail.get(end..).unwrap_or(""));
-    match OPTION_NAMES.iter().find(|(rust, _)| *rust == head) {
-        Some((_, js)) => [js, rest].concat(),
-        None => detail.to_owned(),
-    }
+    let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    OPTION_NAMES
+        .iter()
+        .find_map(|(rust, js)| {
+            let rest = detail.strip_prefix(rust)?;
+            // The whole leading name: `state` is not the start of `state_key`.
+            (!rest.bytes().next().is_some_and(name_byte)).then(|| [js, rest].concat())
+        })
+        .unwrap_or_else(|| detail.to_owned())
 }
 
 /// An origin option (`openerOrigin`), serialised as browsers serialise origins:
@@ -304,6 +307,9 @@ mod tests {
         );
         assert_eq!(js_detail("the popup was closed"), "the popup was closed");
         assert_eq!(js_detail(""), "");
+        assert_eq!(js_detail("base_url"), "baseUrl", "a name alone");
+        assert_eq!(js_detail("app_state_key is odd"), "app_state_key is odd", "only a whole leading name");
+        assert_eq!(js_detail("é base_url"), "é base_url");
         for (rust, js) in OPTION_NAMES {
             assert_eq!(js_detail(&[rust, " is required"].concat()), [js, " is required"].concat());
             assert!(rust.contains('_') && !js.contains('_'), "{rust} / {js}");
@@ -316,7 +322,7 @@ mod tests {
             assert_eq!(state_or_fresh(Some(ok)).unwrap(), ok);
         }
         for bad in ["", "a b", "é", "a\n", &"x".repeat(1025)] {
-            assert_eq!(state_or_fresh(Some(bad)).unwrap_err().code, crate::ErrorCode::InvalidOptions, "{bad:?}");
+            assert_eq!(*state_or_fresh(Some(bad)).unwrap_err().code(), crate::ErrorCode::InvalidOptions, "{bad:?}");
         }
         assert_eq!(state_or_fresh(None).unwrap().len(), 43);
     }
@@ -429,8 +435,8 @@ mod tests {
         assert!(validate_return_to(&format!("/{}", "a".repeat(2048))).is_err());
         assert!(validate_return_to(&format!("/{}", "a".repeat(2047))).is_ok());
         let e = validate_return_to("//evil.com").unwrap_err();
-        assert_eq!(e.code, crate::error::ErrorCode::InvalidOptions);
-        assert!(e.detail.is_some());
+        assert_eq!(*e.code(), crate::error::ErrorCode::InvalidOptions);
+        assert!(e.detail().is_some());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The published TypeScript declarations (`pkg-template/index.d.ts`) hold the same lists as
 //! the Rust code: every error code, every flow event kind and every result field. Each list
-//! has one source in Rust; this test fails when the hand-written `.d.ts` drifts from it.
+//! has one source in Rust; this test fails when the hand-written `.d.ts` drifts from it,
+//! in membership or in order (two names swapped on either side fail).
 #![cfg(not(target_arch = "wasm32"))]
 
 use vendo_connect::flow::FlowEventKind;
@@ -65,16 +66,19 @@ fn properties(ts: &str) -> Vec<String> {
     names
 }
 
+/// Each group of `ErrorCode` is the union type `index.d.ts` declares it as, code for code in
+/// order, and `ConnectErrorCode` is the groups' union.
 #[test]
 fn error_codes_match() {
-    let mut declared: Vec<String> = ["SdkErrorCode", "VendoErrorCode", "ConnectLinkErrorCode", "OAuthErrorCode"]
-        .iter()
-        .flat_map(|t| literals(declaration("type", t)))
-        .collect();
-    let mut known: Vec<String> = ErrorCode::KNOWN.iter().map(|s| s.to_string()).collect();
-    declared.sort();
-    known.sort();
-    assert_eq!(declared, known, "index.d.ts error code unions vs ErrorCode::KNOWN");
+    for (union, codes) in ErrorCode::GROUPS {
+        assert_eq!(literals(declaration("type", union)), *codes, "index.d.ts type {union} vs ErrorCode's group");
+    }
+    let grouped: Vec<&str> = ErrorCode::GROUPS.iter().flat_map(|(_, codes)| codes.iter().copied()).collect();
+    assert_eq!(grouped, ErrorCode::KNOWN, "the groups, in order, are every known code");
+    let all = declaration("type", "ConnectErrorCode");
+    let unions: Vec<&str> = all.split(['|', '=']).map(str::trim).filter(|t| t.ends_with("ErrorCode")).collect();
+    let groups: Vec<&str> = ErrorCode::GROUPS.iter().map(|(union, _)| *union).collect();
+    assert_eq!(unions, groups, "ConnectErrorCode is the union of the groups");
 }
 
 #[test]
@@ -86,6 +90,8 @@ fn flow_event_kinds_match() {
     assert_eq!(declared, known, "FlowEvent['kind'] vs FlowEventKind::ALL");
 }
 
+/// Each result's fields, in order: the JS objects are built in this order (src/js/convert.rs),
+/// and `index.d.ts` declares them in it.
 #[test]
 fn result_fields_match() {
     for (name, fields) in [
@@ -94,11 +100,7 @@ fn result_fields_match() {
         ("LinkedTool", &LinkedTool::JS_FIELDS[..]),
         ("TokenResponse", &TokenResponse::JS_FIELDS[..]),
     ] {
-        let mut declared = properties(declaration("interface", name));
-        let mut known: Vec<String> = fields.iter().map(|s| s.to_string()).collect();
-        declared.sort();
-        known.sort();
-        assert_eq!(declared, known, "interface {name} vs {name}::JS_FIELDS");
+        assert_eq!(properties(declaration("interface", name)), fields, "interface {name} vs {name}::JS_FIELDS");
     }
 }
 
@@ -111,11 +113,7 @@ fn modes_and_redirect_results_match() {
     {
         let d = declaration("interface", name);
         let body = &d[d.find('{').unwrap()..];
-        let mut declared = properties(body);
-        declared.sort();
-        let mut known: Vec<String> = RedirectResult::JS_FIELDS.iter().map(|s| s.to_string()).collect();
-        known.sort();
-        assert_eq!(declared, known, "interface {name} adds RedirectResult::JS_FIELDS");
+        assert_eq!(properties(body), RedirectResult::JS_FIELDS, "interface {name} adds RedirectResult::JS_FIELDS");
         assert!(d.contains(&format!("flow: '{}'", flow.as_str())), "{name}: flow is '{}'", flow.as_str());
     }
 }

@@ -122,7 +122,7 @@ async fn the_popup_opens_before_connect_returns_at_the_authorize_url() {
         String::from(js_sys::encode_uri_component(&origin()))
     );
     assert_eq!(url, expected);
-    assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
+    assert_eq!(*flow.await.unwrap_err().code(), ErrorCode::Timeout);
 }
 
 #[wasm_bindgen_test]
@@ -175,9 +175,9 @@ async fn messages_from_another_window_or_with_another_state_are_ignored() {
         "opener.postMessage({ type: 'vendo:oauth:error', code: 'access_denied', detail: 'no' }, location.origin);",
     );
     let err = flow.await.expect_err("rejects with the real error");
-    assert_eq!(err.code, ErrorCode::AccessDenied);
-    assert_eq!(err.detail.as_deref(), Some("no"));
-    assert_eq!(err.provider.as_deref(), Some("notion"));
+    assert_eq!(*err.code(), ErrorCode::AccessDenied);
+    assert_eq!(err.detail(), Some("no"));
+    assert_eq!(err.provider(), Some("notion"));
     let ignored: Vec<String> = events
         .borrow()
         .iter()
@@ -199,7 +199,7 @@ async fn person_closing_the_popup_rejects_after_the_grace_period() {
     TimeoutFuture::new(500).await; // the poll has seen the popup on a page (PAGE_SEEN_MS)
     run_in(popup.as_ref(), "window.close();");
     let err = flow.await.expect_err("popup_closed");
-    assert_eq!(err.code, ErrorCode::PopupClosed);
+    assert_eq!(*err.code(), ErrorCode::PopupClosed);
 }
 
 /// docs/decisions.md#coop: closed before its first page was seen, a `connect()` popup can
@@ -208,7 +208,7 @@ async fn person_closing_the_popup_rejects_after_the_grace_period() {
 async fn a_connect_popup_closed_before_its_first_page_is_opener_lost() {
     let flow = connect(options("notion"));
     last_popup().unchecked_ref::<Window>().close().unwrap();
-    assert_eq!(flow.await.unwrap_err().code, ErrorCode::OpenerLost);
+    assert_eq!(*flow.await.unwrap_err().code(), ErrorCode::OpenerLost);
 }
 
 /// docs/decisions.md#coop: an `authorize()` popup (it has a channel) closed before its first
@@ -261,7 +261,7 @@ async fn abort_signal_rejects_and_closes_the_popup() {
     o.common.signal = Some(controller.signal());
     let flow = connect(o);
     controller.abort();
-    assert_eq!(flow.await.unwrap_err().code, ErrorCode::Aborted);
+    assert_eq!(*flow.await.unwrap_err().code(), ErrorCode::Aborted);
     TimeoutFuture::new(800).await; // a popup younger than MIN_POPUP_AGE_MS is closed at that age
     assert!(popup.closed().unwrap());
 }
@@ -292,7 +292,7 @@ async fn dropping_the_future_ends_the_flow_closes_the_popup_and_leaves_nothing_b
     assert_eq!(events.borrow().len(), count, "no listener or timer of the dropped flow is still running");
     let mut next = options("notion");
     next.common.timeout_ms = 50.0;
-    assert_eq!(connect(next).await.unwrap_err().code, ErrorCode::Timeout);
+    assert_eq!(*connect(next).await.unwrap_err().code(), ErrorCode::Timeout);
 }
 
 #[wasm_bindgen_test]
@@ -304,7 +304,7 @@ async fn a_settled_future_dropped_later_changes_nothing() {
     drop(flow); // settled with `timeout` already: dropping it is not an abort
     let mut o = options("notion");
     o.common.timeout_ms = 30.0;
-    assert_eq!(connect(o).await.unwrap_err().code, ErrorCode::Timeout);
+    assert_eq!(*connect(o).await.unwrap_err().code(), ErrorCode::Timeout);
 }
 
 #[wasm_bindgen_test]
@@ -315,7 +315,7 @@ async fn an_aborted_signal_opens_nothing() {
     controller.abort();
     let mut o = options("notion");
     o.common.signal = Some(controller.signal());
-    assert_eq!(connect(o).await.unwrap_err().code, ErrorCode::Aborted);
+    assert_eq!(*connect(o).await.unwrap_err().code(), ErrorCode::Aborted);
     assert_eq!(opens(), before);
 }
 
@@ -326,10 +326,10 @@ async fn a_new_flow_supersedes_the_pending_one() {
     let mut o = options("slack");
     o.common.timeout_ms = 100.0;
     let second = connect(o);
-    assert_eq!(first.await.unwrap_err().code, ErrorCode::Superseded);
+    assert_eq!(*first.await.unwrap_err().code(), ErrorCode::Superseded);
     TimeoutFuture::new(800).await;
     assert!(first_popup.closed().unwrap());
-    assert_eq!(second.await.unwrap_err().code, ErrorCode::Timeout);
+    assert_eq!(*second.await.unwrap_err().code(), ErrorCode::Timeout);
 }
 
 #[wasm_bindgen_test]
@@ -339,7 +339,7 @@ async fn close_popup_false_leaves_it_open() {
     o.common.timeout_ms = 50.0;
     o.common.close_popup = false;
     let flow = connect(o);
-    assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
+    assert_eq!(*flow.await.unwrap_err().code(), ErrorCode::Timeout);
     assert!(!popup.closed().unwrap());
     popup.close().unwrap();
 }
@@ -353,7 +353,7 @@ async fn detect_close_false_never_reports_popup_closed() {
     let flow = connect(o);
     let popup = last_popup();
     popup.unchecked_ref::<Window>().close().unwrap();
-    assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
+    assert_eq!(*flow.await.unwrap_err().code(), ErrorCode::Timeout);
 }
 
 #[wasm_bindgen_test]
@@ -370,7 +370,7 @@ async fn invalid_options_reject_before_any_window_opens() {
         ConnectOptions { common: CommonOptions { timeout_ms: -1.0, ..Default::default() }, ..options("notion") },
     ];
     for o in cases {
-        assert_eq!(connect(o).await.unwrap_err().code, ErrorCode::InvalidOptions);
+        assert_eq!(*connect(o).await.unwrap_err().code(), ErrorCode::InvalidOptions);
     }
     assert_eq!(opens(), before);
 }
@@ -381,7 +381,7 @@ async fn a_closed_window_option_is_popup_blocked() {
     w.close().unwrap();
     let mut o = options("notion");
     o.common.window = Some(w);
-    assert_eq!(connect(o).await.unwrap_err().code, ErrorCode::PopupBlocked);
+    assert_eq!(*connect(o).await.unwrap_err().code(), ErrorCode::PopupBlocked);
 }
 
 #[wasm_bindgen_test]
@@ -418,7 +418,7 @@ async fn popup_is_centred_sized_and_named_as_asked() {
     let screen = w.screen().unwrap();
     let max_left = screen.avail_width().unwrap() as f64 - 420.0;
     assert!(left == expect_left || left == 0.0 || left == max_left.max(0.0), "{features} vs {expect_left}");
-    assert_eq!(flow.await.unwrap_err().code, ErrorCode::Timeout);
+    assert_eq!(*flow.await.unwrap_err().code(), ErrorCode::Timeout);
 }
 
 #[wasm_bindgen_test]
@@ -427,7 +427,7 @@ async fn a_blocked_popup_rejects_at_once_whatever_window_open_returns() {
         run_in(window().as_ref(), &format!("window.__realOpen = window.open; window.open = () => {fake};"));
         let flow = connect(options("notion"));
         run_in(window().as_ref(), "window.open = window.__realOpen;");
-        assert_eq!(flow.await.unwrap_err().code, ErrorCode::PopupBlocked, "{fake}");
+        assert_eq!(*flow.await.unwrap_err().code(), ErrorCode::PopupBlocked, "{fake}");
     }
 }
 

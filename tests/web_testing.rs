@@ -59,14 +59,14 @@ async fn a_minted_link_string_ends_with_the_scripted_error_after_noise() {
     let noisy = Modifiers { noise: true, after_ms: 100 };
     testing::next_connect_link_with(LinkOutcome::Error { code: "connection_failed".into() }, noisy).unwrap();
     let e = open_connect_link(LinkSource::Url(link), link_options()).await.unwrap_err();
-    assert_eq!(e.code.as_str(), "connection_failed");
+    assert_eq!(e.code().as_str(), "connection_failed");
 }
 
 #[wasm_bindgen_test]
 async fn a_link_popup_the_person_closes_ends_in_popup_closed() {
     testing::next_connect_link(LinkOutcome::CloseAfterMs(1000)).unwrap();
     let e = open_connect_link(minting("slack"), link_options()).await.unwrap_err();
-    assert_eq!(e.code.as_str(), "popup_closed");
+    assert_eq!(e.code().as_str(), "popup_closed");
 }
 
 #[wasm_bindgen_test]
@@ -79,7 +79,7 @@ async fn a_connect_popup_the_person_closes_ends_in_popup_closed_not_opener_lost(
         ..Default::default()
     };
     let e = connect(options).await.unwrap_err();
-    assert_eq!(e.code.as_str(), "popup_closed");
+    assert_eq!(e.code().as_str(), "popup_closed");
 }
 
 fn authorize_options() -> AuthorizeOptions {
@@ -114,11 +114,11 @@ async fn authorize_gives_a_code_the_token_endpoint_exchanges_once_with_its_verif
     let tokens = exchange_code(&exchange(&a)).await.unwrap();
     assert_eq!(tokens.token_type, "Bearer");
     // A replayed code, and a wrong verifier, are refused as a real server refuses them.
-    assert_eq!(exchange_code(&exchange(&a)).await.unwrap_err().code.as_str(), "invalid_grant");
+    assert_eq!(exchange_code(&exchange(&a)).await.unwrap_err().code().as_str(), "invalid_grant");
     testing::next_authorize(AuthorizeOutcome::Done).unwrap();
     let b = authorize(authorize_options()).await.unwrap();
     let wrong = ExchangeCode { code_verifier: "x".repeat(43), ..exchange(&b) };
-    assert_eq!(exchange_code(&wrong).await.unwrap_err().code.as_str(), "invalid_grant");
+    assert_eq!(exchange_code(&wrong).await.unwrap_err().code().as_str(), "invalid_grant");
 }
 
 #[wasm_bindgen_test]
@@ -136,10 +136,10 @@ async fn refresh_tokens_rotate_and_a_scripted_token_error_is_the_answer() {
     let second = refresh_token(&refresh(&first)).await.unwrap().refresh_token.unwrap();
     assert_ne!(first, second);
     // Each refresh token works once.
-    assert_eq!(refresh_token(&refresh(&first)).await.unwrap_err().code.as_str(), "invalid_grant");
+    assert_eq!(refresh_token(&refresh(&first)).await.unwrap_err().code().as_str(), "invalid_grant");
     let scripted = TokenOutcome::Error { code: "temporarily_unavailable".into(), detail: None, status: 503 };
     testing::next_token(scripted).unwrap();
-    assert_eq!(refresh_token(&refresh(&second)).await.unwrap_err().code.as_str(), "temporarily_unavailable");
+    assert_eq!(refresh_token(&refresh(&second)).await.unwrap_err().code().as_str(), "temporarily_unavailable");
 }
 
 #[wasm_bindgen_test]
@@ -148,5 +148,5 @@ async fn authorize_ends_with_the_scripted_oauth_error() {
     let error = AuthorizeOutcome::Error { code: "temporarily_unavailable".into(), detail: Some("try later".into()) };
     testing::next_authorize(error).unwrap();
     let e = authorize(authorize_options()).await.unwrap_err();
-    assert_eq!((e.code.as_str(), e.detail.as_deref()), ("temporarily_unavailable", Some("try later")));
+    assert_eq!((e.code().as_str(), e.detail()), ("temporarily_unavailable", Some("try later")));
 }

@@ -290,7 +290,7 @@ impl Running {
                 self.emit(FlowEventKind::Resolved, None);
             }
             Action::Reject(e) => {
-                let code = e.code.as_str().to_owned();
+                let code = e.code().as_str().to_owned();
                 self.settle(Err(e));
                 self.emit(FlowEventKind::Rejected, Some(code));
             }

@@ -190,7 +190,7 @@ pub struct ConnectOptions {
 /// wasm_bindgen_futures::spawn_local(async move {
 ///     match flow.await {
 ///         Ok(c) => web_sys::console::log_1(&c.connection_id.into()),
-///         Err(e) => web_sys::console::warn_1(&e.code.as_str().into()),
+///         Err(e) => web_sys::console::warn_1(&e.code().as_str().into()),
 ///     }
 /// });
 /// ```
@@ -374,7 +374,7 @@ fn prepare_authorize(o: AuthorizeOptions) -> Result<PreparedAuthorize, ConnectEr
 /// if popup_support().popup {
 ///     let _flow = authorize(options);
 /// } else if let Err(e) = authorize_redirect(options, Some(r#"{"returnTo":"/settings"}"#.into())) {
-///     web_sys::console::warn_1(&e.code.as_str().into());
+///     web_sys::console::warn_1(&e.code().as_str().into());
 /// }
 /// ```
 pub fn authorize_redirect(options: AuthorizeOptions, app_state: Option<String>) -> Result<(), ConnectError> {

@@ -129,7 +129,7 @@ pub(crate) fn start_complete_redirect(options: CallbackOptions, done: OnRedirect
             let done: OnDone = Box::new(move |handed| {
                 done(match handed {
                     Ok(out) if out.acknowledged => Ok(None),
-                    Err(e) if e.code != ErrorCode::InvalidOptions => Err(e),
+                    Err(e) if *e.code() != ErrorCode::InvalidOptions => Err(e),
                     _ => Err(no_pending_flow()),
                 })
             });
@@ -150,7 +150,7 @@ pub(crate) fn start_complete_redirect(options: CallbackOptions, done: OnRedirect
 ///     match vendo_connect::browser::complete_redirect(Default::default()).await {
 ///         Ok(Some(done)) => { /* exchange the code; restore `done.app_state` */ }
 ///         Ok(None) => {}
-///         Err(e) => web_sys::console::warn_1(&e.code.as_str().into()),
+///         Err(e) => web_sys::console::warn_1(&e.code().as_str().into()),
 ///     }
 /// });
 /// ```

@@ -1,11 +1,13 @@
 //! Rust results to plain JS data (docs/results.md: camelCase, `null` for absent values,
-//! numbers for times) and `ConnectError` to the JS `Error` subclass. The field names come
-//! from the result types' `JS_FIELDS` lists, which a test holds against `index.d.ts`.
+//! numbers for times) and `ConnectError` to the JS `Error` subclass. Each result is taken
+//! apart field by field (a field added to its struct does not compile here until it is
+//! given a JS name) and built by name with `object!`. The tests below hold each object's
+//! keys, in order, to the result type's `JS_FIELDS`, which `tests/contract.rs` holds to
+//! `index.d.ts`.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::browser::js_data::object;
 use crate::callback::{AuthorizationResponse, Callback, ConnectLinkResponse};
 use crate::error::ConnectError;
 use crate::flow::FlowEvent;
@@ -26,8 +28,8 @@ extern "C" {
 
 /// A `ConnectError` instance for `e`.
 pub fn error(e: ConnectError) -> JsValue {
-    let detail = e.detail.as_deref().map(crate::validate::js_detail);
-    JsConnectError::new(e.code.as_str(), detail.as_deref(), e.provider.as_deref()).into()
+    let detail = e.detail().map(crate::validate::js_detail);
+    JsConnectError::new(e.code().as_str(), detail.as_deref(), e.provider()).into()
 }
 
 /// A JS string or `null`.
@@ -58,48 +60,60 @@ pub fn outcome(o: Outcome) -> JsValue {
 /// `completeRedirect()`'s result (docs/results.md#redirect-result): the flow's result with
 /// `flow` (`"authorize"` or `"connectLink"`) and `appState` (the app's value, or `null`).
 pub fn redirect_result(r: RedirectResult) -> JsValue {
-    let [flow, app_state] = RedirectResult::JS_FIELDS;
-    let kind = r.flow().as_str();
-    let value = outcome(r.outcome);
-    let state = r.app_state.and_then(|text| js_sys::JSON::parse(&text).ok()).unwrap_or(JsValue::NULL);
-    let _ = Reflect::set(&value, &s(flow), &s(kind));
-    let _ = Reflect::set(&value, &s(app_state), &state);
+    let flow = r.flow().as_str();
+    let RedirectResult { outcome: result, app_state } = r;
+    let value = outcome(result);
+    let app_state = app_state.and_then(|text| js_sys::JSON::parse(&text).ok()).unwrap_or(JsValue::NULL);
+    let _ = Reflect::set(&value, &s("flow"), &s(flow));
+    let _ = Reflect::set(&value, &s("appState"), &app_state);
     value
 }
 
 /// `authorize()`'s result (docs/results.md#authorization).
 fn authorization(a: Authorization) -> JsValue {
-    let verifier = opt(a.code_verifier.as_ref().map(|v| v.secret()));
-    object(&Authorization::JS_FIELDS, &[s(a.code), s(a.state), verifier, s(a.redirect_uri), opt(a.iss)])
+    let Authorization { code, state, code_verifier, redirect_uri, iss } = a;
+    object! {
+        "code" => s(code),
+        "state" => s(state),
+        "codeVerifier" => opt(code_verifier.as_ref().map(|v| v.secret())),
+        "redirectUri" => s(redirect_uri),
+        "iss" => opt(iss),
+    }
 }
 
 /// `connect()`'s result (docs/results.md#connection).
 fn connection(c: Connection) -> JsValue {
-    let values =
-        [s(c.provider), s(c.connection_id), opt(c.external_id), opt(c.display_name), opt(c.return_url), s(c.state)];
-    object(&Connection::JS_FIELDS, &values)
+    let Connection { provider, connection_id, external_id, display_name, return_url, state } = c;
+    object! {
+        "provider" => s(provider),
+        "connectionId" => s(connection_id),
+        "externalId" => opt(external_id),
+        "displayName" => opt(display_name),
+        "returnUrl" => opt(return_url),
+        "state" => s(state),
+    }
 }
 
 /// `openConnectLink()`'s result (docs/results.md#linked-tool).
 fn linked(l: LinkedTool) -> JsValue {
-    object(&LinkedTool::JS_FIELDS, &[s(l.tool), s(l.connection_id)])
+    let LinkedTool { tool, connection_id } = l;
+    object! { "tool" => s(tool), "connectionId" => s(connection_id) }
 }
 
 /// A token response (docs/results.md#tokens); `extra` keeps unknown fields as JSON values.
 pub fn tokens(t: TokenResponse) -> JsValue {
+    let TokenResponse { access_token, token_type, expires_in, expires_at, refresh_token, scope, id_token, extra } = t;
     let num = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from_f64);
-    let extra = js_sys::JSON::parse(&t.extra).unwrap_or_else(|_| Object::new().into());
-    let values = [
-        s(t.access_token),
-        s(t.token_type),
-        num(t.expires_in),
-        num(t.expires_at),
-        opt(t.refresh_token.as_deref()),
-        opt(t.scope.as_deref()),
-        opt(t.id_token.as_deref()),
-        extra,
-    ];
-    object(&TokenResponse::JS_FIELDS, &values)
+    object! {
+        "accessToken" => s(access_token),
+        "tokenType" => s(token_type),
+        "expiresIn" => num(expires_in),
+        "expiresAt" => num(expires_at),
+        "refreshToken" => opt(refresh_token),
+        "scope" => opt(scope),
+        "idToken" => opt(id_token),
+        "extra" => js_sys::JSON::parse(&extra).unwrap_or_else(|_| Object::new().into()),
+    }
 }
 
 /// `parseVendoMessage()`'s result: the message with camelCase fields.
@@ -158,5 +172,65 @@ pub fn callback(c: Callback) -> JsValue {
         Callback::ConnectLink(ConnectLinkResponse::Error { error, vc_state }) => {
             object! { "type" => s("connect_link_error"), "error" => s(error), "vcState" => opt(vc_state) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pkce::CodeVerifier;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// The object's own keys, in order.
+    fn keys(o: &JsValue) -> Vec<String> {
+        Object::keys(o.unchecked_ref::<Object>()).iter().map(|k| k.as_string().unwrap()).collect()
+    }
+
+    fn connection_result() -> Connection {
+        Connection {
+            provider: "notion".into(),
+            connection_id: "c".into(),
+            external_id: None,
+            display_name: Some("Acme".into()),
+            return_url: None,
+            state: "s".into(),
+        }
+    }
+
+    fn authorization_result() -> Authorization {
+        Authorization {
+            code: "code".into(),
+            state: "s".into(),
+            code_verifier: Some(CodeVerifier::new("v".repeat(43)).unwrap()),
+            redirect_uri: "https://app.example/cb".into(),
+            iss: None,
+        }
+    }
+
+    /// Each result object has its documented fields (`JS_FIELDS`, held to `index.d.ts` by
+    /// tests/contract.rs), in that order, and no other.
+    #[wasm_bindgen_test]
+    fn each_result_has_its_documented_fields_in_order() {
+        assert_eq!(keys(&connection(connection_result())), Connection::JS_FIELDS);
+        assert_eq!(keys(&authorization(authorization_result())), Authorization::JS_FIELDS);
+        assert_eq!(keys(&linked(LinkedTool { tool: "t".into(), connection_id: "c".into() })), LinkedTool::JS_FIELDS);
+        let t = TokenResponse {
+            access_token: "a".into(),
+            token_type: "Bearer".into(),
+            expires_in: Some(60.0),
+            expires_at: None,
+            refresh_token: None,
+            scope: None,
+            id_token: None,
+            extra: "{}".into(),
+        };
+        assert_eq!(keys(&tokens(t)), TokenResponse::JS_FIELDS);
+
+        let r = RedirectResult { outcome: Outcome::Authorization(authorization_result()), app_state: None };
+        let added: Vec<&str> = Authorization::JS_FIELDS.iter().chain(&RedirectResult::JS_FIELDS).copied().collect();
+        assert_eq!(keys(&redirect_result(r)), added, "completeRedirect() adds its fields after the flow's");
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! The package's entry (`pkg-template/index.js`) reads the JS option objects and checks
 //! their *types* (JS conventions: camelCase, `null`/`undefined` for absent); it passes the
-//! values here in order, in one array per call. Every *value* rule and every default lives
+//! values here in one array per call, each at its named position ([`crate::boundary`]). Every *value* rule and every default lives
 //! in the Rust API these functions call, so Rust and JS callers get the same rules and
 //! details. The wasm side is synchronous: the entry creates each Promise and passes its
 //! `resolve`/`reject`, awaits the app's link function, and sends token requests with
@@ -35,6 +35,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Window};
 
 use self::convert::{error, opt, s};
+use crate::boundary::{
+    Authorize, CallbackPage, Common, Connect, ConnectLink, ExchangeCodeValues, Head, Helper, Minting, PreparedRequest,
+    RefreshTokenValues, RevokeTokenValues, TokenHelper, TokenRequest,
+};
 use crate::browser::callback_page::start_callback;
 use crate::browser::driver::Running;
 use crate::browser::flows::{
@@ -51,91 +55,81 @@ use crate::results::Outcome;
 use crate::token::{parse_revoke_response, parse_token_response, BodyEncoding};
 use crate::validate::{sanitize_return_to, validate_redirect_uri};
 
-/// The entry's array of a call's values, read in order. For a flow it is `[mode,
-/// unsupported, common, …the flow's own values]`: `unsupported` is why popups cannot work
-/// here (the entry's `popupSupport()`), `common` the array [`common_options`] reads.
-struct Values {
-    array: Array,
-    next: u32,
-}
+/// The entry's array of a call's values, read by position ([`crate::boundary`]). A flow's
+/// starts with its [`Head`]: the mode, why popups cannot work here (the entry's
+/// `popupSupport()`) and the array [`common_options`] reads; the flow's own values follow.
+struct Values(Array);
 
 impl Values {
-    fn new(array: Array) -> Self {
-        Values { array, next: 0 }
+    /// The value at a position.
+    fn any(&self, at: impl Into<u32>) -> JsValue {
+        self.0.get(at.into())
     }
 
-    /// The next value.
-    fn any(&mut self) -> JsValue {
-        self.next += 1;
-        self.array.get(self.next - 1)
+    /// The value at a position if it is a string.
+    fn text(&self, at: impl Into<u32>) -> Option<String> {
+        self.any(at).as_string()
     }
 
-    /// The next value if it is a string.
-    fn text(&mut self) -> Option<String> {
-        self.any().as_string()
+    /// A string the Rust API requires: absent reads as `""`, which its checks refuse with
+    /// the option's name.
+    fn required(&self, at: impl Into<u32>) -> String {
+        self.text(at).unwrap_or_default()
     }
 
-    /// The next value, a string the Rust API requires: absent reads as `""`, which its
-    /// checks refuse with the option's name.
-    fn required(&mut self) -> String {
-        self.next += 1;
-        string_at(&self.array, self.next - 1)
-    }
-
-    /// The next value, an array of strings.
-    fn strings(&mut self) -> Vec<String> {
-        strings(&self.any().unchecked_into())
+    /// An array of strings.
+    fn strings(&self, at: impl Into<u32>) -> Vec<String> {
+        strings(&self.any(at).unchecked_into())
     }
 
     /// A flow's head: its mode, why popups cannot work here, and its common options.
-    fn head(&mut self) -> (Result<Mode, ConnectError>, Option<String>, CommonOptions) {
-        let mode = Mode::parse(self.text().as_deref());
-        let unsupported = self.text();
-        (mode, unsupported, common_options(&self.any().unchecked_into()))
+    fn head(&self) -> (Result<Mode, ConnectError>, Option<String>, CommonOptions) {
+        let mode = Mode::parse(self.text(Head::Mode).as_deref());
+        (mode, self.text(Head::Unsupported), common_options(&self.any(Head::Common).unchecked_into()))
     }
 }
 
-/// The common options (docs/options.md#common) from the entry's array `[timeoutMs,
-/// closedGraceMs, detectClose, closePopup, width, height, name, window, signal, onEvent,
-/// place]`, types already checked there; absent values (`undefined`) take the Rust
-/// defaults. A popup size that is not a whole number reads as 0, which
-/// `PopupOptions::validate` refuses. `place` marks a `window` the entry opened blank in the
-/// click before the wasm loaded: it is sized and placed as a popup of ours would be.
+/// The common options (docs/options.md#common) from the entry's array ([`Common`]), types
+/// already checked there; absent values (`undefined`) take the Rust defaults. A popup size
+/// that is not a whole number reads as 0, which `PopupOptions::validate` refuses. `place`
+/// marks a `window` the entry opened blank in the click before the wasm loaded: it is sized
+/// and placed as a popup of ours would be.
 fn common_options(a: &Array) -> CommonOptions {
     let mut o = CommonOptions::default();
-    let some = |i| Some(a.get(i)).filter(|v| !v.is_undefined());
+    let at = |slot: Common| a.get(slot as u32);
+    let some = |slot| Some(at(slot)).filter(|v| !v.is_undefined());
     let size = |n: f64| if n.fract() == 0.0 && (0.0..=4e9).contains(&n) { n as u32 } else { 0 };
-    if let Some(n) = a.get(0).as_f64() {
+    if let Some(n) = at(Common::TimeoutMs).as_f64() {
         o.timeout_ms = n;
     }
-    if let Some(n) = a.get(1).as_f64() {
+    if let Some(n) = at(Common::ClosedGraceMs).as_f64() {
         o.closed_grace_ms = n;
     }
-    if let Some(b) = a.get(2).as_bool() {
+    if let Some(b) = at(Common::DetectClose).as_bool() {
         o.detect_close = b;
     }
-    if let Some(b) = a.get(3).as_bool() {
+    if let Some(b) = at(Common::ClosePopup).as_bool() {
         o.close_popup = b;
     }
-    if let Some(n) = a.get(4).as_f64() {
+    if let Some(n) = at(Common::Width).as_f64() {
         o.popup.width = size(n);
     }
-    if let Some(n) = a.get(5).as_f64() {
+    if let Some(n) = at(Common::Height).as_f64() {
         o.popup.height = size(n);
     }
-    if let Some(name) = a.get(6).as_string() {
+    if let Some(name) = at(Common::Name).as_string() {
         o.popup.name = name;
     }
-    o.window = some(7).map(JsCast::unchecked_into::<Window>);
-    o.signal = some(8).map(JsCast::unchecked_into::<AbortSignal>);
-    o.on_event = some(9).map(|f| -> browser::EventHook {
+    o.window = some(Common::Window).map(JsCast::unchecked_into::<Window>);
+    o.signal = some(Common::Signal).map(JsCast::unchecked_into::<AbortSignal>);
+    o.on_event = some(Common::OnEvent).map(|f| -> browser::EventHook {
         let f: Function = f.unchecked_into();
         Rc::new(move |e| {
             // A throwing hook must not break the flow.
             let _ = f.call1(&JsValue::NULL, &convert::flow_event(e));
         })
     });
-    if a.get(10).as_bool() == Some(true) {
+    if at(Common::Place).as_bool() == Some(true) {
         if let (Some(page), Some(w)) = (browser::window(), o.window.as_ref()) {
             if o.popup.validate().is_ok() {
                 browser::popup::place(&page, w, &o.popup);
@@ -171,17 +165,17 @@ fn run_flow(started: Result<Rc<Running>, ConnectError>, resolve: Function, rejec
 }
 
 /// `connect(options)` (docs/flows.md#connect); the entry wraps it in a Promise. `values`:
-/// the head, then `[baseUrl, provider, appKey, returnTo, state]`.
+/// the head, then [`Connect`].
 #[wasm_bindgen(js_name = connect, skip_typescript)]
 pub fn connect(values: Array, resolve: Function, reject: Function) {
-    let mut v = Values::new(values);
+    let v = Values(values);
     let (mode, unsupported, common) = v.head();
     let o = ConnectOptions {
-        base_url: v.required(),
-        provider: v.required(),
-        app_key: v.text(),
-        return_to: v.text(),
-        state: v.text(),
+        base_url: v.required(Connect::BaseUrl),
+        provider: v.required(Connect::Provider),
+        app_key: v.text(Connect::AppKey),
+        return_to: v.text(Connect::ReturnTo),
+        state: v.text(Connect::State),
         common,
     };
     let allowed = mode.and_then(|m| m.for_popup_only_flow(unsupported.as_deref()));
@@ -219,25 +213,24 @@ fn settle_leaving(left: Result<(), ConnectError>, resolve: &Function, reject: &F
     settle(left.map(|()| JsValue::NULL), resolve, reject);
 }
 
-/// `authorize(options)` (docs/flows.md#authorize). `values`: the head, then
-/// `[authorizationEndpoint, clientId, redirectUri, scope, extraParams, issuer, state, pkce,
-/// appState]`; `scope` is an array of strings, `extraParams` one of name, value, name, value, ….
+/// `authorize(options)` (docs/flows.md#authorize). `values`: the head, then [`Authorize`];
+/// `scope` is an array of strings, `extraParams` one of name, value, name, value, ….
 #[wasm_bindgen(js_name = authorize, skip_typescript)]
 pub fn authorize(values: Array, resolve: Function, reject: Function) {
-    let mut v = Values::new(values);
+    let v = Values(values);
     let (mode, unsupported, common) = v.head();
     let o = AuthorizeOptions {
-        authorization_endpoint: v.required(),
-        client_id: v.required(),
-        redirect_uri: v.required(),
-        scope: v.strings(),
-        extra_params: pairs(v.any().unchecked_into()),
-        issuer: v.text(),
-        state: v.text(),
-        pkce: pkce_or_default(v.any().as_bool()),
+        authorization_endpoint: v.required(Authorize::AuthorizationEndpoint),
+        client_id: v.required(Authorize::ClientId),
+        redirect_uri: v.required(Authorize::RedirectUri),
+        scope: v.strings(Authorize::Scope),
+        extra_params: pairs(v.any(Authorize::ExtraParams).unchecked_into()),
+        issuer: v.text(Authorize::Issuer),
+        state: v.text(Authorize::State),
+        pkce: pkce_or_default(v.any(Authorize::Pkce).as_bool()),
         common,
     };
-    let app_state = v.any();
+    let app_state = v.any(Authorize::AppState);
     match same_tab(mode, unsupported) {
         Ok(false) => drop(run_flow(start_authorize(o), resolve, reject)),
         redirect => {
@@ -258,17 +251,21 @@ fn pkce_or_default(pkce: Option<bool>) -> bool {
 }
 
 /// `openConnectLink(link, options)` (docs/flows.md#connect-link). `values`: the head, then
-/// `[link, redirectUri, state, appState]`, `link` `undefined` for a link function. With a
-/// link string it returns `undefined`; with a link function it returns `[redirectUri,
-/// minted]`: the entry calls the app's function with `redirectUri` inside the click, then
-/// `minted(url)`, or `minted(undefined, true)` when the function failed.
+/// [`ConnectLink`], `link` `undefined` for a link function. With a link string it returns
+/// `undefined`; with a link function it returns [`Minting`]: the entry calls the app's
+/// function with the redirect URI inside the click, then `minted(url)`, or
+/// `minted(undefined, true)` when the function failed.
 #[wasm_bindgen(js_name = openConnectLink, skip_typescript)]
 pub fn open_connect_link(values: Array, resolve: Function, reject: Function) -> JsValue {
-    let mut v = Values::new(values);
+    let v = Values(values);
     let (mode, unsupported, common) = v.head();
-    let link = v.text();
-    let o = ConnectLinkOptions { redirect_uri: v.text(), state: v.text(), common };
-    let app_state = v.any();
+    let link = v.text(ConnectLink::Link);
+    let o = ConnectLinkOptions {
+        redirect_uri: v.text(ConnectLink::RedirectUri),
+        state: v.text(ConnectLink::State),
+        common,
+    };
+    let app_state = v.any(ConnectLink::AppState);
     match same_tab(mode, unsupported) {
         Ok(false) => {}
         redirect => {
@@ -291,8 +288,8 @@ pub fn open_connect_link(values: Array, resolve: Function, reject: Function) -> 
     minting(redirect, Box::new(move |minted| link_minted(&running, minted)))
 }
 
-/// `[redirectUri, minted]` for the entry: it calls the app's link function with
-/// `redirectUri`, then `minted(url)`, or `minted(undefined, true)` when the function failed.
+/// [`Minting`] for the entry: it calls the app's link function with the redirect URI, then
+/// `minted(url)`, or `minted(undefined, true)` when the function failed.
 fn minting(redirect_uri: String, then: Box<dyn FnOnce(Result<String, ConnectError>)>) -> JsValue {
     let minted = Closure::once_into_js(move |url: JsValue, failed: bool| {
         then(match url.as_string() {
@@ -301,7 +298,10 @@ fn minting(redirect_uri: String, then: Box<dyn FnOnce(Result<String, ConnectErro
             None => Err(ConnectError::invalid_options("the link function must give a URL string")),
         })
     });
-    js_sys::Array::of2(&s(redirect_uri), &minted).into()
+    let out = Array::new();
+    out.set(Minting::RedirectUri.into(), s(redirect_uri));
+    out.set(Minting::Minted.into(), minted);
+    out.into()
 }
 
 /// `completeRedirect(options)` (docs/flows.md#redirect-mode), for the redirect page in
@@ -322,11 +322,12 @@ pub fn complete_redirect(values: Array, resolve: Function, reject: Function) {
 }
 
 /// The callback page's options, checked, from the flow head (unused: the page runs where
-/// it is) and `[openerOrigin, ackTimeoutMs]`.
+/// it is) and [`CallbackPage`].
 fn callback_options(values: Array) -> Result<browser::CallbackOptions, ConnectError> {
-    let mut v = Values { array: values, next: 3 };
-    let mut options = browser::CallbackOptions { opener_origin: v.text(), ..Default::default() };
-    if let Some(ms) = v.any().as_f64() {
+    let v = Values(values);
+    let mut options =
+        browser::CallbackOptions { opener_origin: v.text(CallbackPage::OpenerOrigin), ..Default::default() };
+    if let Some(ms) = v.any(CallbackPage::AckTimeoutMs).as_f64() {
         if !(0.0..=60_000.0).contains(&ms) {
             return Err(ConnectError::must_be("ack_timeout_ms", "0 to 60000"));
         }
@@ -354,58 +355,66 @@ pub fn complete_callback(values: Array, resolve: Function, reject: Function) {
     }
 }
 
-/// The token helpers, by number: `exchangeCode`, `refreshToken`, `revokeToken`.
-const EXCHANGE: u8 = 0;
-const REFRESH: u8 = 1;
-
-/// `tokenRequest(kind, values)`: a token helper's checked request, `[url, body,
-/// contentType, unreachable]`, or its `ConnectError` (docs/flows.md#tokens). `values` are
-/// `bodyEncoding`, then the helper's string options in the order of its Rust struct. The
-/// entry sends the request with `fetch` and hands the answer to `tokenResult`;
-/// `unreachable` is the error for a failed `fetch`.
+/// `tokenRequest(kind, values)`: a token helper's checked request ([`PreparedRequest`]), or
+/// its `ConnectError` (docs/flows.md#tokens). `kind` is a
+/// [`TokenHelper`]; `values` are [`TokenRequest`], then the helper's own options
+/// ([`ExchangeCodeValues`], …). The entry sends the request with `fetch` and hands the
+/// answer to `tokenResult`; `unreachable` is the error for a failed `fetch`.
 #[wasm_bindgen(js_name = tokenRequest, skip_typescript)]
-pub fn token_request(kind: u8, values: Array) -> JsValue {
-    let mut v = Values::new(values);
-    let body_encoding = BodyEncoding::parse(v.text().as_deref());
-    let mut next = || v.required();
-    let prepared = body_encoding.and_then(|body_encoding| {
-        let (endpoint, client_id) = (next(), next());
-        match kind {
-            EXCHANGE => browser::ExchangeCode {
-                token_endpoint: endpoint,
-                client_id,
-                code: next(),
-                code_verifier: next(),
-                redirect_uri: next(),
-                body_encoding,
-            }
-            .call(),
-            REFRESH => {
-                browser::RefreshToken { token_endpoint: endpoint, client_id, refresh_token: next(), body_encoding }
-                    .call()
-            }
-            _ => browser::RevokeToken { revocation_endpoint: endpoint, client_id, token: next(), body_encoding }.call(),
+pub fn token_request(kind: u32, values: Array) -> JsValue {
+    let v = Values(values);
+    let body_encoding = BodyEncoding::parse(v.text(TokenRequest::BodyEncoding).as_deref());
+    let prepared = body_encoding.and_then(|body_encoding| match TokenHelper::from_position(kind) {
+        Some(TokenHelper::ExchangeCode) => browser::ExchangeCode {
+            token_endpoint: v.required(ExchangeCodeValues::TokenEndpoint),
+            client_id: v.required(ExchangeCodeValues::ClientId),
+            code: v.required(ExchangeCodeValues::Code),
+            code_verifier: v.required(ExchangeCodeValues::CodeVerifier),
+            redirect_uri: v.required(ExchangeCodeValues::RedirectUri),
+            body_encoding,
         }
+        .call(),
+        Some(TokenHelper::RefreshToken) => browser::RefreshToken {
+            token_endpoint: v.required(RefreshTokenValues::TokenEndpoint),
+            client_id: v.required(RefreshTokenValues::ClientId),
+            refresh_token: v.required(RefreshTokenValues::RefreshToken),
+            body_encoding,
+        }
+        .call(),
+        Some(TokenHelper::RevokeToken) => browser::RevokeToken {
+            revocation_endpoint: v.required(RevokeTokenValues::RevocationEndpoint),
+            client_id: v.required(RevokeTokenValues::ClientId),
+            token: v.required(RevokeTokenValues::Token),
+            body_encoding,
+        }
+        .call(),
+        None => Err(ConnectError::invalid_options("the token helper is unknown")),
     });
     match prepared {
         Ok(p) => {
-            let unreachable = error(p.unreachable());
-            Array::of4(&s(p.endpoint), &s(p.body), &s(p.encoding.content_type()), &unreachable).into()
+            let out = Array::new();
+            // First: it reads `p`, whose fields the others move.
+            out.set(PreparedRequest::Unreachable.into(), error(p.unreachable()));
+            out.set(PreparedRequest::Url.into(), s(p.endpoint));
+            out.set(PreparedRequest::Body.into(), s(p.body));
+            out.set(PreparedRequest::ContentType.into(), s(p.encoding.content_type()));
+            out.into()
         }
         Err(e) => error(e),
     }
 }
 
 /// `tokenResult(kind, status, json)`: judges a token endpoint's answer (`json` is
-/// `undefined` when the body was not JSON): the tokens, `undefined` for a revocation, or the
-/// `ConnectError`.
+/// `undefined` when the body was not JSON): `undefined` for a revocation (RFC 7009 §2.2),
+/// else the tokens (RFC 6749 §5.1); or the `ConnectError`.
 #[wasm_bindgen(js_name = tokenResult, skip_typescript)]
-pub fn token_result(kind: u8, status: u16, json: JsValue) -> JsValue {
+pub fn token_result(kind: u32, status: u16, json: JsValue) -> JsValue {
     let body = json_body(&json);
     let body = body.as_ref().map(|b| b as _);
-    match kind {
-        EXCHANGE | REFRESH => parse_token_response(status, body, js_sys::Date::now()).map(convert::tokens),
-        _ => parse_revoke_response(status, body).map(|()| JsValue::UNDEFINED),
+    if TokenHelper::from_position(kind) == Some(TokenHelper::RevokeToken) {
+        parse_revoke_response(status, body).map(|()| JsValue::UNDEFINED)
+    } else {
+        parse_token_response(status, body, js_sys::Date::now()).map(convert::tokens)
     }
     .unwrap_or_else(error)
 }
@@ -414,18 +423,19 @@ pub fn token_result(kind: u8, status: u16, json: JsValue) -> JsValue {
 // Pure helpers (docs/flows.md#helpers). Synchronous; where docs/flows.md#helpers says they
 // throw, they return the `ConnectError` and the entry throws it.
 
-/// The pure helpers behind one export, by their number here; `a` and `b` are the helper's
-/// arguments.
+/// The pure helpers behind one export, by their number ([`Helper`]); `a` and `b` are the
+/// helper's arguments.
 #[wasm_bindgen(js_name = helper, skip_typescript)]
-pub fn helper(number: u8, a: JsValue, b: JsValue) -> JsValue {
-    match number {
-        0 => generate_pkce(),
-        1 => pkce_challenge_js(a),
-        2 => generate_state(),
-        3 => parse_vendo_message(a),
-        4 => parse_callback_url(a),
-        5 => validate_redirect_uri_js(a, b.unchecked_into()),
-        _ => sanitize_return_to_js(a),
+pub fn helper(number: u32, a: JsValue, b: JsValue) -> JsValue {
+    match Helper::from_position(number) {
+        Some(Helper::GeneratePkce) => generate_pkce(),
+        Some(Helper::PkceChallenge) => pkce_challenge_js(a),
+        Some(Helper::GenerateState) => generate_state(),
+        Some(Helper::ParseVendoMessage) => parse_vendo_message(a),
+        Some(Helper::ParseCallbackUrl) => parse_callback_url(a),
+        Some(Helper::ValidateRedirectUri) => validate_redirect_uri_js(a, b.unchecked_into()),
+        Some(Helper::SanitizeReturnTo) => sanitize_return_to_js(a),
+        None => JsValue::UNDEFINED,
     }
 }
 
@@ -507,41 +517,54 @@ mod tests {
         assert_eq!(BodyEncoding::default(), BodyEncoding::Form);
     }
 
-    /// The entry's arrays are read in order: absent values are `None` (a required string
+    /// An array filled by position, as the entry fills it.
+    fn filled(at: &[(u32, JsValue)]) -> Array {
+        let a = Array::new();
+        for (position, value) in at {
+            a.set(*position, value.clone());
+        }
+        a
+    }
+
+    /// The entry's arrays are read by position: absent values are `None` (a required string
     /// reads as `""`, which the Rust API refuses with the option's name), and so is a value
     /// of another type.
     #[wasm_bindgen_test]
-    fn values_are_read_in_the_order_the_entry_writes_them() {
-        let a = Array::of5(
-            &"redirect".into(),
-            &"an in-app browser".into(),
-            &Array::new(),
-            &JsValue::UNDEFINED,
-            &3.0.into(),
-        );
-        a.push(&Array::of2(&"a".into(), &"b".into()));
-        let mut v = Values::new(a);
+    fn values_are_read_at_the_positions_the_entry_writes_them() {
+        let v = Values(filled(&[
+            (Head::Mode.into(), "redirect".into()),
+            (Head::Unsupported.into(), "an in-app browser".into()),
+            (Head::Common.into(), Array::new().into()),
+            (Authorize::ClientId.into(), 3.0.into()),
+            (Authorize::Scope.into(), Array::of2(&"a".into(), &"b".into()).into()),
+        ]));
         let (mode, unsupported, common) = v.head();
         assert_eq!(mode.unwrap(), Mode::Redirect);
         assert_eq!(unsupported.as_deref(), Some("an in-app browser"));
         assert_eq!(common.timeout_ms, CommonOptions::default().timeout_ms);
-        assert_eq!(v.required(), "");
-        assert_eq!(v.text(), None, "a number is not a string");
-        assert_eq!(v.strings(), ["a", "b"]);
-        assert!(v.any().is_undefined(), "past the end");
+        assert_eq!(v.required(Authorize::AuthorizationEndpoint), "");
+        assert_eq!(v.text(Authorize::ClientId), None, "a number is not a string");
+        assert_eq!(v.strings(Authorize::Scope), ["a", "b"]);
+        assert!(v.any(Authorize::AppState).is_undefined(), "past the end");
         let flat = Array::of4(&"n1".into(), &"v1".into(), &"n2".into(), &"v2".into());
         assert_eq!(pairs(flat), [("n1".into(), "v1".into()), ("n2".into(), "v2".into())]);
 
-        let mut bad_mode = Values::new(Array::of3(&"sideways".into(), &JsValue::UNDEFINED, &Array::new()));
-        assert_eq!(bad_mode.head().0.unwrap_err().code, ErrorCode::InvalidOptions);
+        let bad_mode =
+            Values(filled(&[(Head::Mode.into(), "sideways".into()), (Head::Common.into(), Array::new().into())]));
+        assert_eq!(*bad_mode.head().0.unwrap_err().code(), ErrorCode::InvalidOptions);
     }
 
     #[wasm_bindgen_test]
     fn given_js_options_override_the_defaults() {
-        let a = Array::of5(&5.0.into(), &0.0.into(), &false.into(), &false.into(), &320.0.into());
-        a.push(&240.5.into());
-        a.push(&"named".into());
-        let c = common_options(&a);
+        let c = common_options(&filled(&[
+            (Common::TimeoutMs.into(), 5.0.into()),
+            (Common::ClosedGraceMs.into(), 0.0.into()),
+            (Common::DetectClose.into(), false.into()),
+            (Common::ClosePopup.into(), false.into()),
+            (Common::Width.into(), 320.0.into()),
+            (Common::Height.into(), 240.5.into()),
+            (Common::Name.into(), "named".into()),
+        ]));
         assert_eq!((c.timeout_ms, c.closed_grace_ms, c.detect_close, c.close_popup), (5.0, 0.0, false, false));
         assert_eq!((c.popup.width, c.popup.height, c.popup.name.as_str()), (320, 0, "named"), "240.5 reads as 0");
         assert!(c.popup.validate().is_err(), "a fractional size is refused where the rule lives");

@@ -163,7 +163,7 @@ fn ConnectNotion() -> impl IntoView {
                     ("connection_id", connection.connection_id),
                     ("display_name", connection.display_name.unwrap_or_default()),
                 ])),
-                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail.as_deref())),
+                Err(e) => set_status.set(Status::failed(e.code().as_str(), e.detail())),
             }
         });
     };
@@ -194,7 +194,7 @@ fn ConnectDenied() -> impl IntoView {
         spawn_local_scoped_with_cancellation(async move {
             match flow.await {
                 Ok(connection) => set_status.set(Status::Done(vec![("connection_id", connection.connection_id)])),
-                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail.as_deref())),
+                Err(e) => set_status.set(Status::failed(e.code().as_str(), e.detail())),
             }
         });
     };
@@ -247,7 +247,7 @@ fn PendingConnect(on_unmount: WriteSignal<u32>) -> impl IntoView {
         spawn_local_scoped_with_cancellation(async move {
             match flow.await {
                 Ok(connection) => set_status.set(Status::Done(vec![("connection_id", connection.connection_id)])),
-                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail.as_deref())),
+                Err(e) => set_status.set(Status::failed(e.code().as_str(), e.detail())),
             }
         });
     };
@@ -281,7 +281,7 @@ fn SignIn() -> impl IntoView {
         spawn_local_scoped_with_cancellation(async move {
             let authorization = match flow.await {
                 Ok(a) => a,
-                Err(e) => return set_status.set(Status::failed(e.code.as_str(), e.detail.as_deref())),
+                Err(e) => return set_status.set(Status::failed(e.code().as_str(), e.detail())),
             };
             let iss = authorization.iss.clone().unwrap_or_default();
             let tokens = exchange_code(&ExchangeCode {
@@ -302,7 +302,7 @@ fn SignIn() -> impl IntoView {
                     ("expires_in", t.expires_in.map(|s| s.to_string()).unwrap_or_default()),
                     ("iss", iss),
                 ])),
-                Err(e) => set_status.set(Status::failed(e.code.as_str(), e.detail.as_deref())),
+                Err(e) => set_status.set(Status::failed(e.code().as_str(), e.detail())),
             }
         });
     };
@@ -323,7 +323,7 @@ fn CallbackPage() -> impl IntoView {
     spawn_local(async move {
         match complete_callback(CallbackOptions::default()).await {
             Ok(_) => set_status.set("Signed in. This window will close.".into()),
-            Err(e) => set_status.set(format!("Could not finish: {}", e.code.as_str())),
+            Err(e) => set_status.set(format!("Could not finish: {}", e.code().as_str())),
         }
     });
     view! { <p id="callback-status">{status}</p> }
