@@ -40,7 +40,7 @@ node scripts/minify-glue.mjs "$gen/names.json" pkg/vendo_connect_bg.wasm "$gen/v
 snippet=$(cd "$gen" && find snippets -name connect-error.js | head -n 1)
 [ -n "$snippet" ] || { echo "build-pkg: the ConnectError snippet is missing" >&2; exit 1; }
 # boundary.js (the positions the wasm reads, the modes, where popups cannot work) is generated
-# from src/boundary.rs and committed; tests/boundary.rs holds it to the Rust lists. esbuild
+# from src/boundary.rs and committed; the test in src/boundary.rs holds it to the Rust lists. esbuild
 # inlines its constants into index.js.
 sed "s#__CONNECT_ERROR__#./$snippet#" pkg-template/index.js > "$gen/index.js"
 cp pkg-template/boundary.js "$gen/boundary.js"

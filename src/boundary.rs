@@ -6,12 +6,10 @@
 //! here, whose discriminant is its position: the skin reads `values[Connect::BaseUrl]`, never
 //! `values[3]`. The entry reads the same positions, the modes and the in-app browser table
 //! from `pkg-template/boundary.js`, which [`js_module`] writes from these lists; a test
-//! (`tests/boundary.rs`) fails when the committed file differs, so the two sides cannot
-//! disagree in order. `UPDATE_BOUNDARY=1 cargo test --test boundary` rewrites it.
+//! (the test below) fails when the committed file differs, so the two sides cannot
+//! disagree in order. `UPDATE_BOUNDARY=1 cargo test --lib boundary` rewrites it.
 //!
 //! Not an API for apps: the arrays are private to the entry, and may change in any release.
-
-use crate::redirect::{Mode, IN_APP_BROWSERS, IOS_STANDALONE};
 
 /// An ordered list of named positions: each variant's discriminant is its position.
 macro_rules! positions {
@@ -228,87 +226,191 @@ impl TokenHelper {
     }
 }
 
-/// The positions of a list as JS constants: `export const {PREFIX}_{NAME} = {position};`.
-fn js_positions<P: Copy + Into<u32>>(out: &mut String, doc: &str, all: &[P], names: &[&str], prefix: &str) {
-    out.push_str(&format!("\n// {doc}\n"));
-    for (p, name) in all.iter().zip(names) {
-        out.push_str(&format!("export const {prefix}_{} = {};\n", screaming(name), (*p).into()));
-    }
-}
+/// `pkg-template/boundary.js`, which `index.js` imports, is generated from the lists above and
+/// must be the text [`js_module`] writes now (docs/architecture.md#boundary). A change to either
+/// side alone (a new option, two names swapped) fails here. To regenerate it:
+/// `UPDATE_BOUNDARY=1 cargo test --lib boundary`.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::redirect::{Mode, IN_APP_BROWSERS, IOS_STANDALONE};
 
-/// `timeoutMs` → `TIMEOUT_MS`.
-fn screaming(camel: &str) -> String {
-    let mut out = String::new();
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
+    /// The positions of a list as JS constants: `export const {PREFIX}_{NAME} = {position};`.
+    fn js_positions<P: Copy + Into<u32>>(out: &mut String, doc: &str, all: &[P], names: &[&str], prefix: &str) {
+        out.push_str(&format!("\n// {doc}\n"));
+        for (p, name) in all.iter().zip(names) {
+            out.push_str(&format!("export const {prefix}_{} = {};\n", screaming(name), (*p).into()));
         }
-        out.push(c.to_ascii_uppercase());
-    }
-    out
-}
-
-/// A JS string literal as Biome formats it: single quotes, or double quotes for a string
-/// that holds a single quote (none of ours holds both, or a backslash).
-fn js_string(s: &str) -> String {
-    if s.contains('\'') {
-        format!("\"{s}\"")
-    } else {
-        format!("'{s}'")
-    }
-}
-
-/// The text of `pkg-template/boundary.js`: every list above as JS constants, the modes
-/// ([`Mode`]) and where popups cannot work ([`IN_APP_BROWSERS`], [`IOS_STANDALONE`]), so the
-/// entry's `popupSupport()` and `mode: 'auto'` answer inside the click, before the wasm is
-/// ready.
-pub fn js_module() -> String {
-    let mut out = String::from(
-        "// Generated from src/boundary.rs by `UPDATE_BOUNDARY=1 cargo test --test boundary`: do not edit.\n\
-         // The positions of the arrays pkg-template/index.js passes to the wasm, its helper and token\n\
-         // helper numbers, the modes and where popups cannot work (docs/architecture.md#boundary).\n\
-         // esbuild inlines the numbers and strings where index.js uses them.\n",
-    );
-    macro_rules! list {
-        ($doc:literal, $list:ident) => {
-            js_positions(&mut out, $doc, $list::ALL, $list::JS_NAMES, $list::JS_PREFIX)
-        };
-    }
-    list!("Every flow's array starts with its head (boundary::Head); its own values follow.", Head);
-    list!("The common options' array, at FLOW_COMMON (boundary::Common).", Common);
-    list!("connect() (boundary::Connect).", Connect);
-    list!("authorize() (boundary::Authorize).", Authorize);
-    list!("openConnectLink() (boundary::ConnectLink).", ConnectLink);
-    list!("completeCallback() and completeRedirect() (boundary::CallbackPage).", CallbackPage);
-    list!("The wasm's helper(number, a, b) (boundary::Helper).", Helper);
-    list!("The wasm's tokenRequest(kind, values) and tokenResult(kind, …) (boundary::TokenHelper).", TokenHelper);
-    list!("What tokenRequest() returns for a checked request (boundary::PreparedRequest).", PreparedRequest);
-    list!("What openConnectLink() returns for a link function (boundary::Minting).", Minting);
-
-    out.push_str(
-        "\n// Each token helper's values, by TOKEN_* kind: TOKEN_REQUEST_BODY_ENCODING, then its own options.\n",
-    );
-    out.push_str("export const TOKEN_VALUES = [\n");
-    for kind in TokenHelper::ALL {
-        let names: Vec<String> = kind.js_values().iter().map(|n| js_string(n)).collect();
-        out.push_str(&format!("  [{}],\n", names.join(", ")));
-    }
-    out.push_str("];\n");
-
-    out.push_str("\n// The `mode` option's values (redirect::Mode).\n");
-    for mode in Mode::ALL {
-        out.push_str(&format!("export const MODE_{} = {};\n", screaming(mode.as_str()), js_string(mode.as_str())));
     }
 
-    out.push_str(
-        "\n// Where popups cannot work (docs/flows.md#redirect-mode): user-agent tokens of in-app browsers\n\
-         // and the reason for each (redirect::IN_APP_BROWSERS), and an iOS home-screen web app's reason.\n",
-    );
-    out.push_str("export const IN_APP_BROWSERS = [\n");
-    for (token, why) in IN_APP_BROWSERS {
-        out.push_str(&format!("  [{}, {}],\n", js_string(token), js_string(why)));
+    /// `timeoutMs` → `TIMEOUT_MS`.
+    fn screaming(camel: &str) -> String {
+        let mut out = String::new();
+        for c in camel.chars() {
+            if c.is_ascii_uppercase() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_uppercase());
+        }
+        out
     }
-    out.push_str("];\n");
-    out.push_str(&format!("export const IOS_STANDALONE = {};\n", js_string(IOS_STANDALONE)));
-    out
+
+    /// A JS string literal as Biome formats it: single quotes, or double quotes for a string
+    /// that holds a single quote (none of ours holds both, or a backslash).
+    fn js_string(s: &str) -> String {
+        if s.contains('\'') {
+            format!("\"{s}\"")
+        } else {
+            format!("'{s}'")
+        }
+    }
+
+    /// The text of `pkg-template/boundary.js`: every list above as JS constants, the modes
+    /// ([`Mode`]) and where popups cannot work ([`IN_APP_BROWSERS`], [`IOS_STANDALONE`]), so the
+    /// entry's `popupSupport()` and `mode: 'auto'` answer inside the click, before the wasm is
+    /// ready.
+    pub fn js_module() -> String {
+        let mut out = String::from(
+            "// Generated from src/boundary.rs by `UPDATE_BOUNDARY=1 cargo test --lib boundary`: do not edit.\n\
+             // The positions of the arrays pkg-template/index.js passes to the wasm, its helper and token\n\
+             // helper numbers, the modes and where popups cannot work (docs/architecture.md#boundary).\n\
+             // esbuild inlines the numbers and strings where index.js uses them.\n",
+        );
+        macro_rules! list {
+            ($doc:literal, $list:ident) => {
+                js_positions(&mut out, $doc, $list::ALL, $list::JS_NAMES, $list::JS_PREFIX)
+            };
+        }
+        list!("Every flow's array starts with its head (boundary::Head); its own values follow.", Head);
+        list!("The common options' array, at FLOW_COMMON (boundary::Common).", Common);
+        list!("connect() (boundary::Connect).", Connect);
+        list!("authorize() (boundary::Authorize).", Authorize);
+        list!("openConnectLink() (boundary::ConnectLink).", ConnectLink);
+        list!("completeCallback() and completeRedirect() (boundary::CallbackPage).", CallbackPage);
+        list!("The wasm's helper(number, a, b) (boundary::Helper).", Helper);
+        list!("The wasm's tokenRequest(kind, values) and tokenResult(kind, …) (boundary::TokenHelper).", TokenHelper);
+        list!("What tokenRequest() returns for a checked request (boundary::PreparedRequest).", PreparedRequest);
+        list!("What openConnectLink() returns for a link function (boundary::Minting).", Minting);
+
+        out.push_str(
+            "\n// Each token helper's values, by TOKEN_* kind: TOKEN_REQUEST_BODY_ENCODING, then its own options.\n",
+        );
+        out.push_str("export const TOKEN_VALUES = [\n");
+        for kind in TokenHelper::ALL {
+            let names: Vec<String> = kind.js_values().iter().map(|n| js_string(n)).collect();
+            out.push_str(&format!("  [{}],\n", names.join(", ")));
+        }
+        out.push_str("];\n");
+
+        out.push_str("\n// The `mode` option's values (redirect::Mode).\n");
+        for mode in Mode::ALL {
+            out.push_str(&format!("export const MODE_{} = {};\n", screaming(mode.as_str()), js_string(mode.as_str())));
+        }
+
+        out.push_str(
+            "\n// Where popups cannot work (docs/flows.md#redirect-mode): user-agent tokens of in-app browsers\n\
+             // and the reason for each (redirect::IN_APP_BROWSERS), and an iOS home-screen web app's reason.\n",
+        );
+        out.push_str("export const IN_APP_BROWSERS = [\n");
+        for (token, why) in IN_APP_BROWSERS {
+            out.push_str(&format!("  [{}, {}],\n", js_string(token), js_string(why)));
+        }
+        out.push_str("];\n");
+        out.push_str(&format!("export const IOS_STANDALONE = {};\n", js_string(IOS_STANDALONE)));
+        out
+    }
+
+    const GENERATED: &str = "pkg-template/boundary.js";
+
+    #[test]
+    fn the_generated_js_constants_are_current() {
+        let now = js_module();
+        if std::env::var_os("UPDATE_BOUNDARY").is_some() {
+            std::fs::write(GENERATED, &now).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(GENERATED).unwrap_or_default();
+        if committed != now {
+            let first = committed.lines().zip(now.lines()).position(|(a, b)| a != b);
+            let line = first.map_or(committed.lines().count().min(now.lines().count()), |i| i) + 1;
+            panic!(
+                "{GENERATED} is not what src/boundary.rs generates (first difference at line {line}):\n  \
+                 committed: {:?}\n  generated: {:?}\nRun `UPDATE_BOUNDARY=1 cargo test --lib boundary` and commit the file.",
+                committed.lines().nth(line - 1).unwrap_or(""),
+                now.lines().nth(line - 1).unwrap_or(""),
+            );
+        }
+    }
+
+    /// Each list's positions, from `first`, one after another, and its names distinct.
+    fn assert_list<P: Copy + Into<u32> + std::fmt::Debug>(all: &[P], names: &[&str], first: u32, end: u32) {
+        let positions: Vec<u32> = all.iter().map(|p| (*p).into()).collect();
+        let expected: Vec<u32> = (first..end).collect();
+        assert_eq!(positions, expected, "{all:?}");
+        assert_eq!(names.len(), all.len());
+        for (i, name) in names.iter().enumerate() {
+            assert!(!names[..i].contains(name), "{name} is twice in {all:?}");
+        }
+    }
+
+    #[test]
+    fn every_list_is_a_run_of_positions() {
+        assert_list(Head::ALL, Head::JS_NAMES, 0, Head::END);
+        assert_list(Common::ALL, Common::JS_NAMES, 0, Common::END);
+        assert_list(Helper::ALL, Helper::JS_NAMES, 0, Helper::END);
+        assert_list(TokenHelper::ALL, TokenHelper::JS_NAMES, 0, TokenHelper::END);
+        assert_list(TokenRequest::ALL, TokenRequest::JS_NAMES, 0, TokenRequest::END);
+        assert_list(PreparedRequest::ALL, PreparedRequest::JS_NAMES, 0, PreparedRequest::END);
+        assert_list(Minting::ALL, Minting::JS_NAMES, 0, Minting::END);
+        // A flow's own values follow the head; a token helper's follow the body encoding.
+        assert_list(Connect::ALL, Connect::JS_NAMES, Head::END, Connect::END);
+        assert_list(Authorize::ALL, Authorize::JS_NAMES, Head::END, Authorize::END);
+        assert_list(ConnectLink::ALL, ConnectLink::JS_NAMES, Head::END, ConnectLink::END);
+        assert_list(CallbackPage::ALL, CallbackPage::JS_NAMES, Head::END, CallbackPage::END);
+        assert_list(ExchangeCodeValues::ALL, ExchangeCodeValues::JS_NAMES, TokenRequest::END, ExchangeCodeValues::END);
+        assert_list(RefreshTokenValues::ALL, RefreshTokenValues::JS_NAMES, TokenRequest::END, RefreshTokenValues::END);
+        assert_list(RevokeTokenValues::ALL, RevokeTokenValues::JS_NAMES, TokenRequest::END, RevokeTokenValues::END);
+    }
+
+    #[test]
+    fn positions_and_names_agree() {
+        assert_eq!(Connect::BaseUrl as u32, 3);
+        assert_eq!(Connect::from_position(3), Some(Connect::BaseUrl));
+        assert_eq!(Connect::from_position(2), None, "the head's positions are not connect()'s");
+        assert_eq!(Helper::from_position(Helper::END), None);
+        assert_eq!(Common::Place.js_name(), "place");
+        assert_eq!(Authorize::AppState.js_name(), "appState");
+        assert_eq!(
+            TokenHelper::RevokeToken.js_values(),
+            ["bodyEncoding", "revocationEndpoint", "clientId", "token"],
+            "the body encoding, then the helper's own options"
+        );
+    }
+
+    /// The option names the entry passes are the package's option names (`index.d.ts`), so a
+    /// list here cannot name an option the API does not have.
+    #[test]
+    fn every_option_position_is_a_declared_option() {
+        let dts = include_str!("../pkg-template/index.d.ts");
+        let declared = |name: &str| dts.contains(&format!(" {name}?:")) || dts.contains(&format!(" {name}:"));
+        let internal = ["mode", "unsupported", "common", "place", "link"];
+        let mut names: Vec<&str> = [
+            Head::JS_NAMES,
+            Common::JS_NAMES,
+            Connect::JS_NAMES,
+            Authorize::JS_NAMES,
+            ConnectLink::JS_NAMES,
+            CallbackPage::JS_NAMES,
+        ]
+        .concat();
+        for kind in TokenHelper::ALL {
+            names.extend(kind.js_values());
+        }
+        for name in names.into_iter().filter(|n| !internal.contains(n)) {
+            assert!(declared(name), "{name} is not an option in index.d.ts");
+        }
+        for helper in Helper::JS_NAMES.iter().chain(TokenHelper::JS_NAMES) {
+            assert!(dts.contains(&format!("export function {helper}(")), "{helper} is not exported by index.d.ts");
+        }
+    }
 }

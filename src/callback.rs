@@ -6,7 +6,7 @@
 //! repeated); unknown parameters are ignored. Errors never echo the code.
 
 use crate::ascii::split_at_str;
-use crate::error::{ConnectError, ErrorCode};
+use crate::error::ConnectError;
 use crate::query::{named_values, Refused};
 
 /// A parsed callback.
@@ -77,10 +77,6 @@ impl Callback {
         }
     }
 }
-
-/// The `error` codes of a connect-link callback (docs/errors.md#vocobase-codes): the
-/// connect-link group of [`ErrorCode`], declared there.
-pub const CONNECT_LINK_ERRORS: &[&str] = ErrorCode::CONNECT_LINK;
 
 const KNOWN: [&str; 10] =
     ["code", "state", "iss", "error", "error_description", "error_uri", "status", "tool", "connection_id", "vc_state"];
@@ -215,7 +211,7 @@ mod tests {
                 vc_state: Some("V".into()),
             })
         );
-        for &e in CONNECT_LINK_ERRORS {
+        for &e in ErrorCode::CONNECT_LINK {
             let cb = parse_callback_query(&format!("status=error&error={e}")).unwrap();
             assert_eq!(cb, Callback::ConnectLink(ConnectLinkResponse::Error { error: e.into(), vc_state: None }));
         }
@@ -240,7 +236,7 @@ mod tests {
 
     #[test]
     fn connect_link_codes_are_known_codes() {
-        for &code in CONNECT_LINK_ERRORS {
+        for &code in ErrorCode::CONNECT_LINK {
             assert!(!matches!(ErrorCode::from_wire(code), ErrorCode::Other(_)), "{code}");
         }
     }

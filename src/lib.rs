@@ -1,12 +1,15 @@
 //! vendo-connect: "connect your account" popup flows for the browser (docs/README.md).
 //!
 //! The crate is two layers (docs/architecture.md):
-//! - a **pure core** that compiles and is tested natively: PKCE ([`pkce`]), state
-//!   ([`random`]), URL checks ([`url`], [`validate`]), request builders ([`request`],
-//!   [`query`]), message and callback parsing ([`message`], [`callback`]), token bodies
-//!   ([`token`]), popup placement ([`geometry`]), the sans-IO flow state machine ([`flow`]),
-//!   what each flow accepts as its answer ([`protocol`]), same-tab redirect mode
-//!   ([`redirect`]) and the named positions the npm entry and the wasm exchange ([`boundary`]);
+//! - a **pure core** that compiles and is tested natively (private modules under `src/`, one
+//!   rule each: PKCE, state, URL checks, request builders, message and callback parsing,
+//!   token calls, popup placement, the sans-IO flow state machine, what each flow accepts, the
+//!   callback page's hand-off, same-tab redirect mode). Its API is what this page re-exports:
+//!   the results ([`Connection`], [`Authorization`], [`LinkedTool`]), [`ConnectError`] and
+//!   [`ErrorCode`], and the pure helpers the npm package has too ([`Pkce`],
+//!   [`generate_state`], [`parse_callback_url`], [`parse_vendo_message`],
+//!   [`validate_redirect_uri`], [`sanitize_return_to`], the token calls [`ExchangeCode`],
+//!   [`RefreshToken`], [`RevokeToken`]);
 //! - a thin **browser layer** (`wasm32` only), `vendo_connect::browser`, that opens
 //!   popups, listens, and feeds the state machine events. The npm package's JS skin sits
 //!   on top of it behind the `js` cargo feature, which only the npm build turns on: a Rust
@@ -90,25 +93,32 @@
 //! only to your own server).
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
+// The core's modules are private: the API is what this file re-exports (below) and
+// `browser` (docs/architecture.md#api). Natively the browser layer is not compiled, so code
+// only it uses reads as dead there: dead code is judged on wasm32 (clippy in `make test`).
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod ascii;
-pub mod boundary;
-pub mod callback;
-pub mod error;
-pub mod flow;
-pub mod geometry;
-pub mod handoff;
-pub mod message;
-pub mod pkce;
-pub mod protocol;
-pub mod query;
-pub mod random;
-pub mod redirect;
-pub mod request;
-pub mod results;
-pub mod token;
-pub mod url;
-pub mod validate;
+mod boundary;
+mod callback;
+mod error;
+mod flow;
+mod geometry;
+mod handoff;
+mod message;
+mod pkce;
+mod protocol;
+mod query;
+mod random;
+mod redirect;
+mod request;
+mod results;
+mod token;
+mod url;
+mod validate;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod contract;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
@@ -124,4 +134,18 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
     // SAFETY: the npm build is single-threaded (no `atomics` target feature, checked above).
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
+pub use callback::{parse_callback_query, parse_callback_url, AuthorizationResponse, Callback, ConnectLinkResponse};
 pub use error::{ConnectError, ErrorCode, ErrorInfo};
+pub use flow::FlowEventKind;
+pub use geometry::PopupOptions;
+pub use handoff::{CallbackOptions, CallbackOutcome, Delivery};
+pub use message::{parse_vendo_message, Field, MessageData, VendoAck, VendoDone, VendoFailure, VendoMessage};
+pub use pkce::{pkce_challenge, CodeVerifier, Pkce};
+pub use random::generate_state;
+pub use redirect::{Mode, RedirectResult};
+pub use results::{Authorization, Connection, LinkedTool, Outcome};
+pub use token::{
+    parse_revoke_response, parse_token_response, BodyEncoding, ExchangeCode, RefreshToken, RevokeToken, TokenCall,
+    TokenResponse,
+};
+pub use validate::{sanitize_return_to, validate_redirect_uri, RedirectUriRule};

@@ -323,7 +323,7 @@ mod tests {
         let ok = p.judge(&envelope("V", "status=ok&tool=google_sheets&connection_id=conn_1&vc_state=V"));
         let Verdict::Settle { result: Ok(Outcome::ConnectLink(l)), .. } = ok else { panic!() };
         assert_eq!(l, LinkedTool { tool: "google_sheets".into(), connection_id: "conn_1".into() });
-        for &code in crate::callback::CONNECT_LINK_ERRORS {
+        for &code in crate::error::ErrorCode::CONNECT_LINK {
             let v = p.judge(&envelope("V", &format!("status=error&error={code}&vc_state=V")));
             let Verdict::Settle { result: Err(e), .. } = v else { panic!() };
             assert_eq!(e.code().as_str(), code);

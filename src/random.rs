@@ -38,14 +38,14 @@ pub fn generate_state() -> Result<String, ConnectError> {
     token43()
 }
 
-/// Whether `s` is a non-empty string of base64url characters (`[A-Za-z0-9_-]`).
-pub fn is_url_safe_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    /// Whether `s` is a non-empty string of base64url characters (`[A-Za-z0-9_-]`).
+    fn is_url_safe_token(s: &str) -> bool {
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
     use proptest::prelude::*;

@@ -25,7 +25,8 @@ pub enum Mode {
     Popup,
     /// This tab navigates away and the result comes back to the redirect page.
     Redirect,
-    /// Redirect where popups are known not to work ([`popup_unsupported_reason`]), else popup.
+    /// Redirect where popups are known not to work (in-app browsers, an iOS home-screen web
+    /// app: `browser::popup_support`), else popup.
     Auto,
 }
 

@@ -116,7 +116,8 @@ fn safe_when_decoded(path: &str) -> bool {
     false
 }
 
-/// The path when [`validate_return_to`] accepts it, else `None`.
+/// The path when it is a valid `returnTo` (a same-origin path: docs/options.md#connect), else
+/// `None`.
 pub fn sanitize_return_to(path: &str) -> Option<String> {
     validate_return_to(path).ok().map(|_| path.to_owned())
 }

@@ -444,5 +444,5 @@ fn popup_support_reads_the_navigator() {
     define.call0(&JsValue::NULL).unwrap();
     let ios = popup_support();
     Function::new_no_args("delete Navigator.prototype.standalone").call0(&JsValue::NULL).unwrap();
-    assert_eq!((ios.popup, ios.reason), (false, Some(vendo_connect::redirect::IOS_STANDALONE)));
+    assert_eq!((ios.popup, ios.reason), (false, Some("an iOS home-screen web app")));
 }

@@ -94,7 +94,7 @@ fn authorize_options() -> AuthorizeOptions {
     }
 }
 
-fn exchange(a: &vendo_connect::results::Authorization) -> ExchangeCode {
+fn exchange(a: &vendo_connect::Authorization) -> ExchangeCode {
     ExchangeCode {
         token_endpoint: format!("{}/token", server().issuer),
         client_id: CLIENT_ID.into(),

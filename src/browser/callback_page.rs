@@ -9,7 +9,7 @@
 //!    neither an ack nor an opener it leaves a short message for the person.
 //!
 //! The page never sees a code verifier: only the opener holds it. What to do at each step
-//! is decided by the pure [`crate::handoff`]; this file carries it out.
+//! is decided by the pure `src/handoff.rs`; this file carries it out.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;

@@ -1,5 +1,5 @@
-//! One running flow: feeds browser events into the pure [`Flow`] and carries out its
-//! [`Action`]s (docs/flows.md#engine). Compiled once for every protocol.
+//! One running flow: feeds browser events into the pure `Flow` (`src/flow.rs`) and carries out its
+//! `Action`s (docs/flows.md#engine). Compiled once for every protocol.
 //!
 //! Everything the browser holds for the flow (the `message` listeners, the channel, the
 //! abort listener, the poll timer) lives in RAII guards that are dropped on every exit

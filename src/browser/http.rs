@@ -1,6 +1,6 @@
 //! Token endpoint calls for public clients with the browser's `fetch` (docs/flows.md#tokens;
 //! RFC 6749 §4.1.3, §6; RFC 7009 §2). Options are checked, bodies built and responses judged
-//! by [`crate::token`] (`ExchangeCode::call`, …), the response body parsed with
+//! by `src/token.rs` (`ExchangeCode::call`, …), the response body parsed with
 //! `JSON.parse`; this module only moves bytes. Tokens travel in request bodies, never in URLs or logs.
 //!
 //! `fetch` through `web-sys` rather than `gloo-net`: one POST needs none of its builder,

@@ -1,5 +1,5 @@
 //! The thin browser layer (`wasm32` only): it opens popups, listens, and feeds the pure
-//! [`crate::flow`] state machine, then carries out its decisions (docs/flows.md#engine).
+//! `src/flow.rs` state machine, then carries out its decisions (docs/flows.md#engine).
 //!
 //! - [`popup`]: `window.open`, synchronously, centred and clamped.
 //! - [`driver`]: one running flow (compiled once for every protocol), its RAII listeners

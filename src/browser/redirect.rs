@@ -1,7 +1,7 @@
 //! Same-tab redirect mode in the browser (docs/flows.md#redirect-mode): where popups cannot
 //! work, the pending record in `sessionStorage`, leaving the tab, and finishing on the
 //! redirect page. What is decided (the mode, the record, the verdict) is
-//! [`crate::redirect`]'s; this module only reads and writes the browser.
+//! `src/redirect.rs`'s; this module only reads and writes the browser.
 
 use std::rc::Rc;
 

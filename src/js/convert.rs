@@ -2,7 +2,7 @@
 //! numbers for times) and `ConnectError` to the JS `Error` subclass. Each result is taken
 //! apart field by field (a field added to its struct does not compile here until it is
 //! given a JS name) and built by name with `object!`. The tests below hold each object's
-//! keys, in order, to the result type's `JS_FIELDS`, which `tests/contract.rs` holds to
+//! keys, in order, to the result type's `JS_FIELDS`, which `src/contract.rs` holds to
 //! `index.d.ts`.
 
 use js_sys::{Object, Reflect};
@@ -211,7 +211,7 @@ mod tests {
     }
 
     /// Each result object has its documented fields (`JS_FIELDS`, held to `index.d.ts` by
-    /// tests/contract.rs), in that order, and no other.
+    /// src/contract.rs), in that order, and no other.
     #[wasm_bindgen_test]
     fn each_result_has_its_documented_fields_in_order() {
         assert_eq!(keys(&connection(connection_result())), Connection::JS_FIELDS);

@@ -2,13 +2,13 @@
 //! the Rust code: every error code, every flow event kind and every result field. Each list
 //! has one source in Rust; this test fails when the hand-written `.d.ts` drifts from it,
 //! in membership or in order (two names swapped on either side fail).
-#![cfg(not(target_arch = "wasm32"))]
+//! (Tests only: these read the crate's own lists, which are not public API.)
 
-use vendo_connect::flow::FlowEventKind;
-use vendo_connect::redirect::{Mode, RecordFlow, RedirectResult};
-use vendo_connect::results::{Authorization, Connection, LinkedTool};
-use vendo_connect::token::TokenResponse;
-use vendo_connect::ErrorCode;
+use crate::error::ErrorCode;
+use crate::flow::FlowEventKind;
+use crate::redirect::{Mode, RecordFlow, RedirectResult};
+use crate::results::{Authorization, Connection, LinkedTool};
+use crate::token::TokenResponse;
 
 const DTS: &str = include_str!("../pkg-template/index.d.ts");
 
@@ -120,7 +120,7 @@ fn modes_and_redirect_results_match() {
 
 #[test]
 fn every_js_option_name_is_declared() {
-    for (rust, js) in vendo_connect::validate::OPTION_NAMES {
+    for (rust, js) in crate::validate::OPTION_NAMES {
         assert!(
             DTS.contains(&format!(" {js}?:")) || DTS.contains(&format!(" {js}:")),
             "{js} ({rust}) is not in index.d.ts"
