@@ -209,13 +209,16 @@ function appCallbackPage(state, query, noise, waitMs) {
   setTimeout(finish, waitMs);
 }
 
-/** A frame of an opaque origin (`"null"`) in the popup that posts `payload` to the opener: noise. */
-function foreignNoise(payload) {
+/**
+ * A frame of an opaque origin (`"null"`) in the popup that posts `payload` to the opener, at
+ * the opener's origin `target` (never `"*"`): noise.
+ */
+function foreignNoise(payload, target) {
   const frame = document.createElement('iframe');
   frame.hidden = true;
   frame.sandbox = 'allow-scripts';
   const json = JSON.stringify(payload).replace(/</g, '\\u003c');
-  frame.srcdoc = `<script>parent.opener && parent.opener.postMessage(${json}, '*');</script>`;
+  frame.srcdoc = `<script>parent.opener && parent.opener.postMessage(${json}, ${JSON.stringify(target)});</script>`;
   document.body.append(frame);
 }
 
@@ -301,7 +304,7 @@ export function installPageFakes(options = {}) {
       const heard = (e) => e.origin === 'null' && e.data?.type === noise.type && answer();
       addEventListener('message', heard);
       later(answer, NOISE_WAIT_MS);
-      inPopup(popup, foreignNoise, noise);
+      inPopup(popup, foreignNoise, noise, location.origin);
     }, ms);
   /** The app's callback page for `redirectUri` with `params` added, as a popup's answer. */
   const callbackAnswer = (redirectUri, params, state, noise, forged) => (popup, ms) => {
