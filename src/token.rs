@@ -9,7 +9,7 @@ use std::fmt;
 use crate::ascii::{decimal, hex_digit, push_decimal, split_at_str};
 use crate::error::{ConnectError, ErrorCode, ErrorInfo};
 use crate::message::{Field, MessageData};
-use crate::validate::validate_endpoint;
+use crate::validate::{required, validate_endpoint};
 
 /// How request bodies are encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -349,14 +349,6 @@ pub struct RevokeToken {
     pub token: String,
     /// `form` or `json`.
     pub body_encoding: BodyEncoding,
-}
-
-/// `name` must not be empty: a missing option is named as missing, before any format check.
-fn required(value: &str, name: &str) -> Result<(), ConnectError> {
-    if value.is_empty() {
-        return Err(ConnectError::invalid_options([name, " is required"].concat()));
-    }
-    Ok(())
 }
 
 /// One token endpoint call, its options checked and its body built: what the browser layer

@@ -244,6 +244,15 @@ pub fn validate_origin(origin: &str, field: &str) -> Result<String, ConnectError
     }
 }
 
+/// `value` must not be empty: a missing option is named as missing (`client_id is required`),
+/// before any format check (docs/decisions.md#unknown-options).
+pub fn required(value: &str, name: &str) -> Result<(), ConnectError> {
+    if value.is_empty() {
+        return Err(ConnectError::invalid_options([name, " is required"].concat()));
+    }
+    Ok(())
+}
+
 /// A caller-supplied `state`: 1–1024 printable ASCII characters (it is percent-encoded on
 /// the wire and compared exactly on the way back; docs/decisions.md#state).
 pub fn validate_state(state: &str) -> Result<(), ConnectError> {

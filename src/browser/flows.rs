@@ -26,7 +26,8 @@ use crate::request::{authorization_url, vendo_authorize_url, with_query_param, A
 use crate::results::{Authorization, Connection, LinkedTool};
 use crate::url::HttpUrl;
 use crate::validate::{
-    state_or_fresh, validate_base_url, validate_endpoint, validate_provider_slug, validate_return_to, validate_state,
+    required, state_or_fresh, validate_base_url, validate_endpoint, validate_provider_slug, validate_return_to,
+    validate_state,
 };
 
 /// Options every flow takes (docs/options.md#common). `Default` gives the documented
@@ -325,9 +326,7 @@ struct PreparedAuthorize {
 fn prepare_authorize(o: AuthorizeOptions) -> Result<PreparedAuthorize, ConnectError> {
     o.common.validate()?;
     let endpoint = validate_endpoint(&o.authorization_endpoint, "authorization_endpoint")?;
-    if o.client_id.is_empty() {
-        return Err(ConnectError::invalid_options("client_id is required"));
-    }
+    required(&o.client_id, "client_id")?;
     let window = browser_window()?;
     let origin = own_origin(&window)?;
     let redirect = validate_endpoint(&o.redirect_uri, "redirect_uri")?;
