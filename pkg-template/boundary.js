@@ -1,4 +1,4 @@
-// Generated from src/boundary.rs by `UPDATE_BOUNDARY=1 cargo test --lib boundary`: do not edit.
+// Generated from npm/src/boundary.rs by `UPDATE_BOUNDARY=1 cargo test -p vendo-connect-npm boundary`: do not edit.
 // The positions of the arrays pkg-template/index.js passes to the wasm, its helper and token
 // helper numbers, the modes and where popups cannot work (docs/architecture.md#boundary).
 // esbuild inlines the numbers and strings where index.js uses them.

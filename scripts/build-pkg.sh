@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make pkg`: the npm package in pkg/: the release wasm (the crate as a cdylib with the `js`
-# feature), wasm-bindgen's --target web glue, wasm-opt -Oz, and one minified ES module
+# `make pkg`: the npm package in pkg/: the release wasm (the `npm/` crate: the JS skin over
+# the core, docs/architecture.md#crates), wasm-bindgen's --target web glue, wasm-opt -Oz, and one minified ES module
 # (pkg-template/index.js with its generated boundary.js, the glue and the ConnectError class,
 # bundled by esbuild) so a page fetches one script and the wasm: no extra round trips. pkg-template/ adds the types,
 # package.json, README and LICENSE. target/size/named.wasm keeps the function names for
@@ -9,28 +9,32 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-# The crate is an rlib for Rust users; only this build makes it a cdylib with the JS skin.
-# It also builds std from source (`-Zbuild-std`, the rust-src of this same stable
+# The npm crate is the cdylib; Rust users depend on the core crate, an rlib. This build
+# also builds std from source (`-Zbuild-std`, the rust-src of this same stable
 # toolchain) with `panic = immediate-abort`: a panic is a trap, so no panic messages,
 # locations or formatting code reach the wasm (-2.3 KB gzipped). Both are unstable
 # options, allowed here by RUSTC_BOOTSTRAP for this one build of the npm artifact; Rust
 # users' builds of the crate are plain stable (docs/decisions.md#size).
 # Without the reference-types target feature, wasm-bindgen keeps JS values in its JS-side
 # heap instead of an externref table: 0.9 KB gzipped less, wasm and glue together.
+# The skin and the core are two crates but one program: `-Zcross-crate-inline-threshold=always`
+# lets the skin inline the core's functions as it did when they were one crate (without it
+# the split costs 229 B gzipped; with it, 36 B; docs/decisions.md#size).
 export RUSTC_BOOTSTRAP=1
-export RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=-reference-types"
-cargo rustc --quiet --release --target wasm32-unknown-unknown --lib --crate-type cdylib --features js \
-  -Zbuild-std=std,panic_abort
+export RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=-reference-types -Zcross-crate-inline-threshold=always"
+cargo build --quiet --release --target wasm32-unknown-unknown -p vendo-connect-npm --lib -Zbuild-std=std,panic_abort
 
 gen=target/pkg-gen
 rm -rf "$gen" pkg
 mkdir -p "$gen" pkg target/size
 wasm-bindgen --target web --omit-default-module-path --encode-into always --keep-debug --out-dir "$gen" --out-name vendo_connect \
-  target/wasm32-unknown-unknown/release/vendo_connect.wasm
+  target/wasm32-unknown-unknown/release/vendo_connect_npm.wasm
+# `--flatten --rereloop` between two -Oz runs rebuilds each function's control flow with
+# Binaryen's Relooper: 190 B gzipped less (docs/decisions.md#size).
 features=(--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-multivalue)
-wasm-opt -Oz --low-memory-unused --converge "${features[@]}" --debuginfo "$gen/vendo_connect_bg.wasm" -o target/size/named.wasm
-wasm-opt -Oz --low-memory-unused --converge "${features[@]}" --strip-debug --strip-producers --strip-target-features "$gen/vendo_connect_bg.wasm" \
+wasm-opt -Oz --flatten --rereloop -Oz --low-memory-unused --converge "${features[@]}" --debuginfo "$gen/vendo_connect_bg.wasm" -o target/size/named.wasm
+wasm-opt -Oz --flatten --rereloop -Oz --low-memory-unused --converge "${features[@]}" --strip-debug --strip-producers --strip-target-features "$gen/vendo_connect_bg.wasm" \
   -o "$gen/opt.wasm"
 # Short import and export names in the wasm and, to match, in the glue.
 wasm-opt --minify-imports-and-exports-and-modules "${features[@]}" "$gen/opt.wasm" \
@@ -40,7 +44,7 @@ node scripts/minify-glue.mjs "$gen/names.json" pkg/vendo_connect_bg.wasm "$gen/v
 snippet=$(cd "$gen" && find snippets -name connect-error.js | head -n 1)
 [ -n "$snippet" ] || { echo "build-pkg: the ConnectError snippet is missing" >&2; exit 1; }
 # boundary.js (the positions the wasm reads, the modes, where popups cannot work) is generated
-# from src/boundary.rs and committed; the test in src/boundary.rs holds it to the Rust lists. esbuild
+# from npm/src/boundary.rs and committed; the test in npm/src/boundary.rs holds it to the Rust lists. esbuild
 # inlines its constants into index.js.
 sed "s#__CONNECT_ERROR__#./$snippet#" pkg-template/index.js > "$gen/index.js"
 cp pkg-template/boundary.js "$gen/boundary.js"

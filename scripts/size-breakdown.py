@@ -30,13 +30,16 @@ for row in rows:
     if head == "vendo_connect":
         parts = plain.split("::")
         parts = [re.split(r"[<>{(]", p)[0] for p in parts]
-        key = "vendo_connect::" + "::".join(parts[1:3] if parts[1] in ("browser", "js") else parts[1:2])
+        key = "vendo_connect::" + "::".join(parts[1:3] if parts[1] == "browser" else parts[1:2])
+    elif head == "vendo_connect_npm":
+        parts = [re.split(r"[<>{(]", p)[0] for p in plain.split("::")]
+        key = "vendo_connect_npm::" + parts[1]
     elif name.startswith("data segment"):
         key = "data (strings, tables)"
     elif re.match(r"^(import|export|type|table|elem|global|memory|code|custom)\b", name):
         key = "wasm sections (imports, exports, types)"
     elif head in exports:
-        key = "vendo_connect::js exports (+ inlined flow starts)"
+        key = "vendo_connect_npm exports (+ inlined flow starts)"
     elif head in ("core", "alloc", "std", "__rustc", "str", "char", "T", "D", "usize", "u8", "u16", "u32", "f64", "i64", "memcmp", "memcpy", "memset"):
         key = "std (core, alloc)"
     else:

@@ -76,8 +76,16 @@ docs() {
 
 # The gates first: rustfmt, clippy (native and wasm32, warnings denied) and Biome.
 run lint count_line 1200 bash scripts/lint.sh
-run native count_rust 900 cargo test --all-targets --features serde
-run wasm count_rust 1200 wasm-pack test --headless --chrome --mode no-install -- --features js,testing
+run native count_rust 900 cargo test --workspace --all-targets --features serde
+# The core's browser layer and Rust test kit, then the npm crate's skin (one Chromium each).
+wasm_suites() {
+  local status=0
+  wasm-pack test --headless --chrome --mode no-install -- --features testing || status=1
+  wasm-pack test --headless --chrome --mode no-install npm || status=1
+  return "$status"
+}
+export -f wasm_suites
+run wasm count_rust 1200 bash -c wasm_suites
 # The Leptos example's component test, its flow scripted with vendo_connect::testing.
 run leptos count_rust 1200 bash -c 'cd examples/leptos && wasm-pack test --headless --chrome --mode no-install'
 export -f docs

@@ -90,7 +90,7 @@ fn flow_event_kinds_match() {
     assert_eq!(declared, known, "FlowEvent['kind'] vs FlowEventKind::ALL");
 }
 
-/// Each result's fields, in order: the JS objects are built in this order (src/js/convert.rs),
+/// Each result's fields, in order: the JS objects are built in this order (npm/src/convert.rs),
 /// and `index.d.ts` declares them in it.
 #[test]
 fn result_fields_match() {

@@ -36,7 +36,7 @@ pub enum Delivery {
 impl Delivery {
     /// Whether the page closes when its wait for the ack ends: when acknowledged, or when
     /// its opener was told (an opener that did not ack still has the result). A channel
-    /// envelope nobody acknowledged leaves the page open with [`ORPHAN_MESSAGE`].
+    /// envelope nobody acknowledged leaves the page open with `ORPHAN_MESSAGE`.
     pub fn closes_page(self, acknowledged: bool) -> bool {
         acknowledged || self == Delivery::Opener
     }

@@ -12,8 +12,8 @@
 //!   [`RefreshToken`], [`RevokeToken`]);
 //! - a thin **browser layer** (`wasm32` only), `vendo_connect::browser`, that opens
 //!   popups, listens, and feeds the state machine events. The npm package's JS skin sits
-//!   on top of it behind the `js` cargo feature, which only the npm build turns on: a Rust
-//!   app links none of it.
+//!   on top of it in a crate of its own (`npm/` in the repository, with the npm build's
+//!   allocator): a Rust app links none of it, and this crate sets no allocator.
 //!
 //! # Rust frontends
 //!
@@ -99,7 +99,6 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod ascii;
-mod boundary;
 mod callback;
 mod error;
 mod flow;
@@ -122,17 +121,12 @@ mod contract;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
-#[cfg(all(target_arch = "wasm32", feature = "js"))]
-mod js;
 #[cfg(all(target_arch = "wasm32", feature = "testing"))]
 pub mod testing;
 
-/// The npm build's allocator (docs/decisions.md#dependencies); Rust apps keep their own.
-#[cfg(all(target_arch = "wasm32", feature = "js", not(target_feature = "atomics")))]
-#[global_allocator]
-static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
-    // SAFETY: the npm build is single-threaded (no `atomics` target feature, checked above).
-    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+#[doc(hidden)]
+#[path = "skin.rs"]
+pub mod __skin;
 
 pub use callback::{parse_callback_query, parse_callback_url, AuthorizationResponse, Callback, ConnectLinkResponse};
 pub use error::{ConnectError, ErrorCode, ErrorInfo};

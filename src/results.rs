@@ -53,7 +53,7 @@ impl FlowResult for LinkedTool {
 
 impl Connection {
     /// The JS result's fields, in order (docs/results.md#connection). `index.d.ts`
-    /// (src/contract.rs) and the object the JS skin builds (src/js/convert.rs) are tested
+    /// (src/contract.rs) and the object the JS skin builds (npm/src/convert.rs) are tested
     /// against this list.
     pub const JS_FIELDS: [&'static str; 6] =
         ["provider", "connectionId", "externalId", "displayName", "returnUrl", "state"];

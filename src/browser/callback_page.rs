@@ -60,7 +60,7 @@ struct Waiting {
 
 /// [`complete_callback`] with a completion callback instead of a future (the JS skin's
 /// promise settles from it, so the npm build needs no async executor).
-pub(crate) fn start_callback(options: CallbackOptions, done: OnDone) {
+pub fn start_callback(options: CallbackOptions, done: OnDone) {
     let taken = super::window()
         .ok_or_else(|| ConnectError::invalid_options("no window"))
         .and_then(|window| take_response(&window).map(|(query, origin)| (window, query, origin)));

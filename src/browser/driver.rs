@@ -8,6 +8,7 @@
 //! it settles ends the flow as an abort would.
 
 use std::cell::{Cell, RefCell};
+use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -56,8 +57,8 @@ enum FutureState {
     Running(Rc<Running>),
 }
 
-impl<T> std::fmt::Debug for FlowFuture<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<T> fmt::Debug for FlowFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match &self.state {
             FutureState::Failed(_) => "failed",
             FutureState::Running(_) => "running",
@@ -122,7 +123,7 @@ struct Guards {
 
 /// Who hears of the result: the Rust future (result kept, waker woken) or a callback
 /// (the JS skin's resolve/reject, so the npm build needs no async executor).
-pub(crate) type OnSettle = Box<dyn FnOnce(Settled)>;
+pub type OnSettle = Box<dyn FnOnce(Settled)>;
 
 struct Driver {
     flow: Flow,
@@ -136,7 +137,13 @@ struct Driver {
 }
 
 /// A running flow, shared by its listeners and its future.
-pub(crate) struct Running(RefCell<Driver>);
+pub struct Running(RefCell<Driver>);
+
+impl fmt::Debug for Running {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Running").field("settled", &self.is_settled()).finish_non_exhaustive()
+    }
+}
 
 thread_local! {
     static PENDING: Cell<Weak<Running>> = const { Cell::new(Weak::new()) };
@@ -197,8 +204,7 @@ impl Running {
     }
 
     /// Hands the result to `f` instead of a future (the JS skin).
-    #[cfg(feature = "js")]
-    pub(crate) fn on_settle(&self, f: OnSettle) {
+    pub fn on_settle(&self, f: OnSettle) {
         if let Ok(mut d) = self.0.try_borrow_mut() {
             d.on_settle = Some(f);
         }

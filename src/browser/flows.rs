@@ -199,7 +199,9 @@ pub fn connect(options: ConnectOptions) -> FlowFuture<Connection> {
     settle_start(start_connect(&options))
 }
 
-pub(crate) fn start_connect(o: &ConnectOptions) -> Result<Rc<Running>, ConnectError> {
+/// Checks the options and opens the popup, now: the running flow, for [`connect`] or a
+/// caller that takes the result by callback (`Running::on_settle`, the npm skin).
+pub fn start_connect(o: &ConnectOptions) -> Result<Rc<Running>, ConnectError> {
     o.common.validate()?;
     let base = validate_base_url(&o.base_url)?;
     validate_provider_slug(&o.provider)?;
@@ -303,7 +305,9 @@ pub fn authorize(options: AuthorizeOptions) -> FlowFuture<Authorization> {
     settle_start(start_authorize(options))
 }
 
-pub(crate) fn start_authorize(o: AuthorizeOptions) -> Result<Rc<Running>, ConnectError> {
+/// Checks the options and opens the popup, now: the running flow, for [`authorize`] or a
+/// caller that takes the result by callback (`Running::on_settle`, the npm skin).
+pub fn start_authorize(o: AuthorizeOptions) -> Result<Rc<Running>, ConnectError> {
     let p = prepare_authorize(o)?;
     // The callback page posts from the redirect URI's origin, exactly. When that is this
     // page's own origin the `BroadcastChannel` fallback works too (docs/flows.md#callback-page).
@@ -472,10 +476,7 @@ pub fn open_connect_link(link: LinkSource, options: ConnectLinkOptions) -> FlowF
 
 /// Starts a connect-link flow: with `url`, a link minted already; without, a blank popup
 /// that [`link_minted`] navigates later, and the redirect URI (with `vc_state`) to mint for.
-pub(crate) fn start_link(
-    url: Option<String>,
-    o: &ConnectLinkOptions,
-) -> Result<(Rc<Running>, Option<String>), ConnectError> {
+pub fn start_link(url: Option<String>, o: &ConnectLinkOptions) -> Result<(Rc<Running>, Option<String>), ConnectError> {
     let p = prepare_link(url, o)?;
     let origin = own_origin(&p.window)?;
     let first_url = p.link.unwrap_or_else(|| "about:blank".to_owned());
@@ -520,7 +521,8 @@ fn prepare_link(url: Option<String>, o: &ConnectLinkOptions) -> Result<PreparedL
 }
 
 /// A same-tab connect link waiting for its link function (docs/flows.md#redirect-mode).
-pub(crate) struct PendingLink {
+#[derive(Debug)]
+pub struct PendingLink {
     window: Window,
     record: PendingRedirect,
 }
@@ -529,7 +531,7 @@ pub(crate) struct PendingLink {
 /// (`Ok(None)`); without, hands back what to mint for (the redirect URI with `vc_state`)
 /// and the flow to [`link_redirect_minted`]. A link string needs `state`: its callback must
 /// carry a `vc_state` to find the record by.
-pub(crate) fn start_link_redirect(
+pub fn start_link_redirect(
     url: Option<String>,
     o: &ConnectLinkOptions,
     app_state: Option<String>,
@@ -575,17 +577,14 @@ pub async fn open_connect_link_redirect(
 }
 
 /// The link function gave its link (or failed): store the record and leave the tab.
-pub(crate) fn link_redirect_minted(
-    pending: PendingLink,
-    minted: Result<String, ConnectError>,
-) -> Result<(), ConnectError> {
+pub fn link_redirect_minted(pending: PendingLink, minted: Result<String, ConnectError>) -> Result<(), ConnectError> {
     let link = minted?;
     validate_endpoint(&link, "link")?;
     redirect::leave(&pending.window, &pending.record, &link)
 }
 
 /// The minted link arrived (or minting failed): navigate the blank popup, or end the flow.
-pub(crate) fn link_minted(running: &Running, minted: Result<String, ConnectError>) {
+pub fn link_minted(running: &Running, minted: Result<String, ConnectError>) {
     let minted = minted.and_then(|link| validate_endpoint(&link, "link").map(|_| link));
     if running.is_settled() {
         return;

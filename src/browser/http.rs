@@ -36,7 +36,7 @@ async fn post(p: TokenCall) -> Result<(u16, JsValue), ConnectError> {
 }
 
 /// A JSON body as message data; `None` when the body was not JSON.
-pub(crate) fn json_body(json: &JsValue) -> Option<JsData<'_>> {
+pub fn json_body(json: &JsValue) -> Option<JsData<'_>> {
     Some(JsData(json)).filter(|_| !json.is_undefined())
 }
 

@@ -22,7 +22,7 @@ pub(crate) fn prop(target: &JsValue, key: &str) -> JsValue {
 
 /// A plain object from names and the values in the same order: the messages the SDK posts,
 /// and (in the JS skin) every result object.
-pub(crate) fn object(names: &[&str], values: &[JsValue]) -> JsValue {
+pub fn object(names: &[&str], values: &[JsValue]) -> JsValue {
     let o = js_sys::Object::new();
     for (k, v) in names.iter().zip(values) {
         let _ = Reflect::set(&o, &JsValue::from_str(k), v);

@@ -56,7 +56,7 @@ pub fn open(window: &Window, url: &str, opts: &PopupOptions) -> Result<Window, C
 }
 
 /// Sizes and places a window opened blank before the wasm loaded (the JS entry opens it in
-/// the click), as [`open`] would have: centred on the opener, clamped to the screen.
+/// the click), as `open` would have: centred on the opener, clamped to the screen.
 pub fn place(window: &Window, w: &Window, opts: &PopupOptions) {
     let rect = popup_rect(opener_rect(window), screen_rect(window), opts.width, opts.height);
     let _ = w.resize_to(rect.width as i32, rect.height as i32);

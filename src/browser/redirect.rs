@@ -90,13 +90,13 @@ pub(crate) type OnRedirectDone = Box<dyn FnOnce(Result<Option<RedirectResult>, C
 /// 2. Otherwise the response is stripped from the address bar first.
 /// 3. The record filed under the response's state is taken out of `sessionStorage`
 ///    (usable once), the expired records of abandoned flows are swept, and
-///    [`crate::redirect::finish`] judges the response.
+///    `redirect::finish` judges the response.
 /// 4. With no record, the page is either a popup's callback page or a response nobody here
 ///    waits for. It is handed to the opener as `completeCallback` does; if a popup flow
 ///    acknowledges it, there is nothing for this page to do (`None`, and the window
 ///    closes). If nobody does, it is `invalid_state`: a replay, a reload of the unstripped
 ///    URL, a tampered state, or a flow this tab never started.
-pub(crate) fn start_complete_redirect(options: CallbackOptions, done: OnRedirectDone) {
+pub fn start_complete_redirect(options: CallbackOptions, done: OnRedirectDone) {
     let Some(window) = super::window() else {
         return done(Err(ConnectError::invalid_options("no window")));
     };

@@ -1,13 +1,13 @@
 //! The boundary between the npm package's JS entry (`pkg-template/index.js`) and the wasm's
-//! JS skin (`src/js/`), named once (docs/architecture.md#boundary).
+//! JS skin (`exports.rs`), named once (docs/architecture.md#boundary).
 //!
 //! The entry passes each call's values to the wasm in one array (docs/architecture.md#size),
 //! and picks a helper or token helper by number. Every position that crosses is a variant
 //! here, whose discriminant is its position: the skin reads `values[Connect::BaseUrl]`, never
 //! `values[3]`. The entry reads the same positions, the modes and the in-app browser table
-//! from `pkg-template/boundary.js`, which [`js_module`] writes from these lists; a test
+//! from `pkg-template/boundary.js`, which `js_module` (in the tests below) writes from these lists; a test
 //! (the test below) fails when the committed file differs, so the two sides cannot
-//! disagree in order. `UPDATE_BOUNDARY=1 cargo test --lib boundary` rewrites it.
+//! disagree in order. `UPDATE_BOUNDARY=1 cargo test -p vendo-connect-npm boundary` rewrites it.
 //!
 //! Not an API for apps: the arrays are private to the entry, and may change in any release.
 
@@ -229,11 +229,12 @@ impl TokenHelper {
 /// `pkg-template/boundary.js`, which `index.js` imports, is generated from the lists above and
 /// must be the text [`js_module`] writes now (docs/architecture.md#boundary). A change to either
 /// side alone (a new option, two names swapped) fails here. To regenerate it:
-/// `UPDATE_BOUNDARY=1 cargo test --lib boundary`.
+/// `UPDATE_BOUNDARY=1 cargo test -p vendo-connect-npm boundary`.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::redirect::{Mode, IN_APP_BROWSERS, IOS_STANDALONE};
+    use vendo_connect::__skin::{IN_APP_BROWSERS, IOS_STANDALONE};
+    use vendo_connect::Mode;
 
     /// The positions of a list as JS constants: `export const {PREFIX}_{NAME} = {position};`.
     fn js_positions<P: Copy + Into<u32>>(out: &mut String, doc: &str, all: &[P], names: &[&str], prefix: &str) {
@@ -271,7 +272,7 @@ mod tests {
     /// ready.
     pub fn js_module() -> String {
         let mut out = String::from(
-            "// Generated from src/boundary.rs by `UPDATE_BOUNDARY=1 cargo test --lib boundary`: do not edit.\n\
+            "// Generated from npm/src/boundary.rs by `UPDATE_BOUNDARY=1 cargo test -p vendo-connect-npm boundary`: do not edit.\n\
              // The positions of the arrays pkg-template/index.js passes to the wasm, its helper and token\n\
              // helper numbers, the modes and where popups cannot work (docs/architecture.md#boundary).\n\
              // esbuild inlines the numbers and strings where index.js uses them.\n",
@@ -320,7 +321,7 @@ mod tests {
         out
     }
 
-    const GENERATED: &str = "pkg-template/boundary.js";
+    const GENERATED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../pkg-template/boundary.js");
 
     #[test]
     fn the_generated_js_constants_are_current() {
@@ -335,7 +336,7 @@ mod tests {
             let line = first.map_or(committed.lines().count().min(now.lines().count()), |i| i) + 1;
             panic!(
                 "{GENERATED} is not what src/boundary.rs generates (first difference at line {line}):\n  \
-                 committed: {:?}\n  generated: {:?}\nRun `UPDATE_BOUNDARY=1 cargo test --lib boundary` and commit the file.",
+                 committed: {:?}\n  generated: {:?}\nRun `UPDATE_BOUNDARY=1 cargo test -p vendo-connect-npm boundary` and commit the file.",
                 committed.lines().nth(line - 1).unwrap_or(""),
                 now.lines().nth(line - 1).unwrap_or(""),
             );
@@ -391,7 +392,7 @@ mod tests {
     /// list here cannot name an option the API does not have.
     #[test]
     fn every_option_position_is_a_declared_option() {
-        let dts = include_str!("../pkg-template/index.d.ts");
+        let dts = include_str!("../../pkg-template/index.d.ts");
         let declared = |name: &str| dts.contains(&format!(" {name}?:")) || dts.contains(&format!(" {name}:"));
         let internal = ["mode", "unsupported", "common", "place", "link"];
         let mut names: Vec<&str> = [

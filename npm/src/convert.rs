@@ -8,15 +8,14 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::callback::{AuthorizationResponse, Callback, ConnectLinkResponse};
-use crate::error::ConnectError;
-use crate::flow::FlowEvent;
-use crate::message::VendoMessage;
-use crate::redirect::RedirectResult;
-use crate::results::{Authorization, Connection, LinkedTool, Outcome};
-use crate::token::TokenResponse;
+use vendo_connect::__skin::{js_detail, TYPE_ACK, TYPE_DONE, TYPE_ERROR};
+use vendo_connect::browser::FlowEvent;
+use vendo_connect::{
+    Authorization, AuthorizationResponse, Callback, ConnectError, ConnectLinkResponse, Connection, LinkedTool, Outcome,
+    RedirectResult, TokenResponse, VendoMessage,
+};
 
-#[wasm_bindgen(module = "/src/js/connect-error.js")]
+#[wasm_bindgen(module = "/src/connect-error.js")]
 extern "C" {
     /// The JS `ConnectError` class (an `Error` subclass).
     #[wasm_bindgen(js_name = ConnectError)]
@@ -28,7 +27,7 @@ extern "C" {
 
 /// A `ConnectError` instance for `e`.
 pub fn error(e: ConnectError) -> JsValue {
-    let detail = e.detail().map(crate::validate::js_detail);
+    let detail = e.detail().map(js_detail);
     JsConnectError::new(e.code().as_str(), detail.as_deref(), e.provider()).into()
 }
 
@@ -121,7 +120,7 @@ pub fn vendo_message(m: VendoMessage) -> JsValue {
     match m {
         VendoMessage::Done(d) => {
             object! {
-                "type" => s(crate::message::TYPE_DONE),
+                "type" => s(TYPE_DONE),
                 "provider" => s(d.provider),
                 "connectionId" => s(d.connection_id),
                 "externalId" => opt(d.external_id),
@@ -132,7 +131,7 @@ pub fn vendo_message(m: VendoMessage) -> JsValue {
         }
         VendoMessage::Error(e) => {
             object! {
-                "type" => s(crate::message::TYPE_ERROR),
+                "type" => s(TYPE_ERROR),
                 "code" => s(e.code),
                 "detail" => opt(e.detail),
                 "provider" => opt(e.provider),
@@ -140,7 +139,7 @@ pub fn vendo_message(m: VendoMessage) -> JsValue {
             }
         }
         VendoMessage::Ack(a) => {
-            object! { "type" => s(crate::message::TYPE_ACK), "connectionId" => s(a.connection_id) }
+            object! { "type" => s(TYPE_ACK), "connectionId" => s(a.connection_id) }
         }
     }
 }
@@ -178,7 +177,7 @@ pub fn callback(c: Callback) -> JsValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pkce::CodeVerifier;
+    use vendo_connect::CodeVerifier;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_test::*;
 

@@ -1,6 +1,6 @@
-//! The JS API (docs/flows.md, docs/options.md), a thin skin over the Rust API, compiled
-//! only with the `js` cargo feature (the npm build). Results become plain objects, errors
-//! `ConnectError` instances.
+//! The JS API (docs/flows.md, docs/options.md): the `#[wasm_bindgen]` exports, a thin skin
+//! over the Rust API. Results become plain objects ([`crate::convert`]), errors `ConnectError`
+//! instances.
 //!
 //! The package's entry (`pkg-template/index.js`) reads the JS option objects and checks
 //! their *types* (JS conventions: camelCase, `null`/`undefined` for absent); it passes the
@@ -16,17 +16,6 @@
 //! and the entry throws it, so no export passes a Rust string or a `Result` through
 //! wasm-bindgen's per-export glue.
 
-/// A plain JS object: `object! { "name" => value, … }`. The names become one static list and
-/// the values an array, which [`crate::browser::js_data::object`] pairs up: smaller at each use than a list
-/// of (name, value) pairs.
-macro_rules! object {
-    ($($name:literal => $value:expr),* $(,)?) => {
-        $crate::browser::js_data::object(&[$($name),*], &[$($value),*])
-    };
-}
-
-mod convert;
-
 use std::rc::Rc;
 
 use js_sys::{Array, Function};
@@ -34,26 +23,21 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Window};
 
-use self::convert::{error, opt, s};
+use vendo_connect::__skin::{
+    authorize_redirect, json_body, link_minted, link_redirect_minted, place, start_authorize, start_callback,
+    start_complete_redirect, start_connect, start_link, start_link_redirect, window, JsData, Running,
+};
+use vendo_connect::browser::{self, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions};
+use vendo_connect::{
+    parse_revoke_response, parse_token_response, pkce_challenge, sanitize_return_to, validate_redirect_uri,
+    BodyEncoding, ConnectError, ErrorCode, Mode, Outcome, Pkce,
+};
+
 use crate::boundary::{
     Authorize, CallbackPage, Common, Connect, ConnectLink, ExchangeCodeValues, Head, Helper, Minting, PreparedRequest,
     RefreshTokenValues, RevokeTokenValues, TokenHelper, TokenRequest,
 };
-use crate::browser::callback_page::start_callback;
-use crate::browser::driver::Running;
-use crate::browser::flows::{
-    authorize_redirect, link_minted, link_redirect_minted, start_authorize, start_connect, start_link,
-    start_link_redirect,
-};
-use crate::browser::http::json_body;
-use crate::browser::redirect::start_complete_redirect;
-use crate::browser::{self, AuthorizeOptions, CommonOptions, ConnectLinkOptions, ConnectOptions};
-use crate::error::{ConnectError, ErrorCode};
-use crate::pkce::{pkce_challenge, Pkce, METHOD};
-use crate::redirect::Mode;
-use crate::results::Outcome;
-use crate::token::{parse_revoke_response, parse_token_response, BodyEncoding};
-use crate::validate::{sanitize_return_to, validate_redirect_uri};
+use crate::convert::{self, error, opt, s};
 
 /// The entry's array of a call's values, read by position ([`crate::boundary`]). A flow's
 /// starts with its [`Head`]: the mode, why popups cannot work here (the entry's
@@ -130,9 +114,9 @@ fn common_options(a: &Array) -> CommonOptions {
         })
     });
     if at(Common::Place).as_bool() == Some(true) {
-        if let (Some(page), Some(w)) = (browser::window(), o.window.as_ref()) {
+        if let (Some(page), Some(w)) = (window(), o.window.as_ref()) {
             if o.popup.validate().is_ok() {
-                browser::popup::place(&page, w, &o.popup);
+                place(&page, w, &o.popup);
             }
         }
     }
@@ -445,7 +429,7 @@ fn generate_pkce() -> JsValue {
         object! {
             "codeVerifier" => JsValue::from_str(p.verifier.secret()),
             "codeChallenge" => s(p.challenge),
-            "codeChallengeMethod" => JsValue::from_str(METHOD),
+            "codeChallengeMethod" => JsValue::from_str(vendo_connect::__skin::PKCE_METHOD),
         }
     })
 }
@@ -458,25 +442,25 @@ fn pkce_challenge_js(verifier: JsValue) -> JsValue {
 
 /// `generateState()`: 256 fresh CSPRNG bits, base64url.
 fn generate_state() -> JsValue {
-    crate::random::generate_state().map_or_else(error, s)
+    vendo_connect::generate_state().map_or_else(error, s)
 }
 
 /// `parseVendoMessage(data)`: the typed message, or `null`. Never throws.
 fn parse_vendo_message(data: JsValue) -> JsValue {
-    crate::message::parse_vendo_message(&browser::js_data::JsData(&data)).map_or(JsValue::NULL, convert::vendo_message)
+    vendo_connect::parse_vendo_message(&JsData(&data)).map_or(JsValue::NULL, convert::vendo_message)
 }
 
 /// `parseCallbackUrl(url)`: the typed callback; throws `invalid_response`.
 fn parse_callback_url(url: JsValue) -> JsValue {
     let url = url.as_string().ok_or_else(|| ConnectError::invalid_response("url must be a string"));
-    url.and_then(|url| crate::callback::parse_callback_url(&url)).map_or_else(error, convert::callback)
+    url.and_then(|url| vendo_connect::parse_callback_url(&url)).map_or_else(error, convert::callback)
 }
 
 /// `validateRedirectUri(uri, { allowedHosts })` → `{ ok, code }`; `code` is `null` when ok.
 fn validate_redirect_uri_js(uri: JsValue, hosts: Array) -> JsValue {
     let hosts = strings(&hosts);
     let verdict = match uri.as_string() {
-        None => Err(crate::validate::RedirectUriRule::InvalidUrl),
+        None => Err(vendo_connect::RedirectUriRule::InvalidUrl),
         Some(uri) => validate_redirect_uri(&uri, &hosts).map(|_| ()),
     };
     match verdict {
@@ -493,7 +477,7 @@ fn sanitize_return_to_js(path: JsValue) -> JsValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::PopupOptions;
+    use vendo_connect::PopupOptions;
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);
