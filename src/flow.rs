@@ -386,6 +386,11 @@ impl Flow {
     }
 }
 
+/// The pauses between further `close()` calls while a popup the flow closed is still open:
+/// a popup in the middle of a cross-origin navigation (a process swap in Chromium) can drop a
+/// `close()`. A short chain (1.2 s in all) that ends by itself; `browser::popup` runs it.
+pub const CLOSE_RETRY_GAPS_MS: [u32; 3] = [150, 350, 700];
+
 /// How long to wait before closing a popup of age `age_ms`: the ack's reading time if one
 /// was sent, and at least until the popup is [`MIN_POPUP_AGE_MS`] old.
 pub fn close_delay(age_ms: f64, acked: bool) -> u32 {
@@ -655,6 +660,14 @@ mod tests {
         assert!(f.handle(Input::Superseded, 0.0).is_empty());
         assert!(f.handle(Input::Tick, 1e12).is_empty());
         assert!(f.handle(Input::PopupClosed, 1e12).is_empty());
+    }
+
+    #[test]
+    fn a_dropped_close_is_retried_a_few_times_then_given_up() {
+        let gaps = CLOSE_RETRY_GAPS_MS;
+        assert!(gaps.windows(2).all(|w| w[0] < w[1]), "each pause longer than the last: {gaps:?}");
+        assert!(gaps[0] >= POLL_MS, "no sooner than the closed poll reads it");
+        assert_eq!(gaps.iter().sum::<u32>(), 1200, "ends by itself, well inside a person's patience");
     }
 
     #[test]

@@ -63,6 +63,13 @@ pub fn channel_name(state: &str) -> String {
     name
 }
 
+/// The channel a popup flow listens on besides the popup itself: only when its callback page
+/// is on the opener's own origin (a `BroadcastChannel` reaches only its own origin) and the
+/// flow has a state to name it by (docs/flows.md#callback-page).
+pub fn flow_channel(callback_origin: &str, opener_origin: &str, state: Option<&str>) -> Option<String> {
+    state.filter(|_| callback_origin == opener_origin).map(channel_name)
+}
+
 /// `type` of a successful Vendo callback.
 pub const TYPE_DONE: &str = "vendo:oauth:done";
 /// `type` of a failed Vendo callback.
@@ -222,6 +229,15 @@ pub fn parse_callback_ack(data: &dyn MessageData) -> Option<String> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flow_listens_on_its_channel_only_for_a_callback_page_of_its_own_origin() {
+        let app = "https://app.example";
+        assert_eq!(flow_channel(app, app, Some("s")), Some("vendo-connect:s".to_owned()));
+        assert_eq!(flow_channel("https://other.example", app, Some("s")), None, "another origin");
+        assert_eq!(flow_channel("https://app.example:8443", app, Some("s")), None, "another port");
+        assert_eq!(flow_channel(app, app, None), None, "a link minted elsewhere has no state");
+    }
     use proptest::prelude::*;
     use serde_json::{json, Value};
 

@@ -270,9 +270,72 @@ pub fn state_or_fresh(given: Option<&str>) -> Result<String, ConnectError> {
     }
 }
 
+/// The largest delay a browser timer honours (2^31 - 1 ms).
+const MAX_MS: f64 = 2_147_483_647.0;
+
+/// The common options' times (docs/options.md#common): `timeout_ms` a positive number of
+/// milliseconds, `closed_grace_ms` a non-negative one, each within a browser timer's range.
+pub fn validate_times(timeout_ms: f64, closed_grace_ms: f64) -> Result<(), ConnectError> {
+    if !(timeout_ms > 0.0 && timeout_ms <= MAX_MS) {
+        return Err(ConnectError::must_be("timeout_ms", "a positive number of milliseconds"));
+    }
+    if !(0.0..=MAX_MS).contains(&closed_grace_ms) {
+        return Err(ConnectError::must_be("closed_grace_ms", "a non-negative number of milliseconds"));
+    }
+    Ok(())
+}
+
+/// `connect()`'s `app_key`, when given: a non-empty string, at most 4096 bytes.
+pub fn validate_app_key(app_key: Option<&str>) -> Result<(), ConnectError> {
+    if app_key.is_some_and(|k| k.is_empty() || k.len() > 4096) {
+        return Err(ConnectError::invalid_options("app_key must be a non-empty string"));
+    }
+    Ok(())
+}
+
+/// `authorize()`'s `issuer`, when given: not empty (an empty one would skip nothing and match
+/// nothing; RFC 9207 §2.4 compares it exactly).
+pub fn validate_issuer(issuer: Option<&str>) -> Result<(), ConnectError> {
+    if issuer == Some("") {
+        return Err(ConnectError::must_be("issuer", "a non-empty string"));
+    }
+    Ok(())
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_common_times_stay_within_a_browser_timer() {
+        assert!(validate_times(300_000.0, 1500.0).is_ok());
+        assert!(validate_times(MAX_MS, 0.0).is_ok(), "the largest timer delay, and no grace");
+        for (timeout, grace, name) in [
+            (0.0, 0.0, "timeout_ms"),
+            (-1.0, 0.0, "timeout_ms"),
+            (f64::NAN, 0.0, "timeout_ms"),
+            (MAX_MS + 1.0, 0.0, "timeout_ms"),
+            (1.0, -1.0, "closed_grace_ms"),
+            (1.0, f64::NAN, "closed_grace_ms"),
+            (1.0, f64::INFINITY, "closed_grace_ms"),
+        ] {
+            let e = validate_times(timeout, grace).unwrap_err();
+            assert_eq!(*e.code(), crate::error::ErrorCode::InvalidOptions);
+            assert!(e.detail().unwrap_or_default().starts_with(name), "{timeout} {grace}: {:?}", e.detail());
+        }
+    }
+
+    #[test]
+    fn an_app_key_and_an_issuer_when_given_are_not_empty() {
+        assert!(validate_app_key(None).is_ok() && validate_app_key(Some("ak_1")).is_ok());
+        assert!(validate_app_key(Some(&"k".repeat(4096))).is_ok());
+        for bad in [String::new(), "k".repeat(4097)] {
+            let e = validate_app_key(Some(&bad)).unwrap_err();
+            assert!(e.detail().unwrap_or_default().starts_with("app_key"), "{:?}", e.detail());
+        }
+        assert!(validate_issuer(None).is_ok() && validate_issuer(Some("https://as.example")).is_ok());
+        assert!(validate_issuer(Some("")).unwrap_err().detail().unwrap_or_default().starts_with("issuer"));
+    }
 
     /// docs/security.md#origins: every origin the SDK computes drops the default port, as
     /// `location.origin` and `event.origin` do, so `:443` never makes two origins differ.

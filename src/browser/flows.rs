@@ -1,8 +1,10 @@
 //! The three flows for Rust callers (docs/flows.md), one engine underneath.
 //!
-//! Each function validates every option, then opens the popup **synchronously, before it
+//! Each function checks every option, then opens the popup **synchronously, before it
 //! returns** (no `await` between the click and `window.open`), and hands back a future
-//! for the result. Call them straight from a click handler.
+//! for the result. Call them straight from a click handler. Every rule it applies is the
+//! core's (`validate`, `request`, `message::flow_channel`); this file puts them in the
+//! documented order and carries them out.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,7 +20,7 @@ use super::redirect;
 use crate::error::{ConnectError, ErrorCode};
 use crate::flow::{FlowConfig, Input, Protocol};
 use crate::geometry::PopupOptions;
-use crate::message::channel_name;
+use crate::message::flow_channel;
 use crate::pkce::CodeVerifier;
 use crate::protocol::{AuthorizationProtocol, ConnectLinkProtocol, VendoProtocol};
 use crate::redirect::{PendingRedirect, RecordFlow};
@@ -26,8 +28,8 @@ use crate::request::{authorization_url, vendo_authorize_url, with_query_param, A
 use crate::results::{Authorization, Connection, LinkedTool};
 use crate::url::HttpUrl;
 use crate::validate::{
-    required, state_or_fresh, validate_base_url, validate_endpoint, validate_provider_slug, validate_return_to,
-    validate_state,
+    required, state_or_fresh, validate_app_key, validate_base_url, validate_endpoint, validate_issuer,
+    validate_provider_slug, validate_return_to, validate_state, validate_times,
 };
 
 /// Options every flow takes (docs/options.md#common). `Default` gives the documented
@@ -82,18 +84,10 @@ impl std::fmt::Debug for CommonOptions {
     }
 }
 
-/// The largest delay a browser timer honours (2^31 - 1 ms).
-const MAX_MS: f64 = 2_147_483_647.0;
-
 impl CommonOptions {
-    /// The one place the common options are checked.
+    /// Checks the common options by the core's rules ([`validate_times`], the popup's own).
     fn validate(&self) -> Result<(), ConnectError> {
-        if !(self.timeout_ms.is_finite() && self.timeout_ms > 0.0 && self.timeout_ms <= MAX_MS) {
-            return Err(ConnectError::must_be("timeout_ms", "a positive number of milliseconds"));
-        }
-        if !(self.closed_grace_ms.is_finite() && self.closed_grace_ms >= 0.0 && self.closed_grace_ms <= MAX_MS) {
-            return Err(ConnectError::must_be("closed_grace_ms", "a non-negative number of milliseconds"));
-        }
+        validate_times(self.timeout_ms, self.closed_grace_ms)?;
         self.popup.validate()
     }
 }
@@ -208,9 +202,7 @@ pub fn start_connect(o: &ConnectOptions) -> Result<Rc<Running>, ConnectError> {
     if let Some(path) = &o.return_to {
         validate_return_to(path)?;
     }
-    if o.app_key.as_deref().is_some_and(|k| k.is_empty() || k.len() > 4096) {
-        return Err(ConnectError::invalid_options("app_key must be a non-empty string"));
-    }
+    validate_app_key(o.app_key.as_deref())?;
     let state = state_or_fresh(o.state.as_deref())?;
     let window = browser_window()?;
     let opener_origin = own_origin(&window)?;
@@ -309,9 +301,8 @@ pub fn authorize(options: AuthorizeOptions) -> FlowFuture<Authorization> {
 /// caller that takes the result by callback (`Running::on_settle`, the npm skin).
 pub fn start_authorize(o: AuthorizeOptions) -> Result<Rc<Running>, ConnectError> {
     let p = prepare_authorize(o)?;
-    // The callback page posts from the redirect URI's origin, exactly. When that is this
-    // page's own origin the `BroadcastChannel` fallback works too (docs/flows.md#callback-page).
-    let channel = (p.callback == p.origin).then(|| channel_name(&p.protocol.state));
+    // The callback page posts from the redirect URI's origin, exactly.
+    let channel = flow_channel(&p.callback, &p.origin, Some(&p.protocol.state));
     let plan =
         Plan { common: &p.common, url: &p.url, protocol: Box::new(p.protocol), expected_origin: p.callback, channel };
     launch(&p.window, plan)
@@ -334,9 +325,7 @@ fn prepare_authorize(o: AuthorizeOptions) -> Result<PreparedAuthorize, ConnectEr
     let window = browser_window()?;
     let origin = own_origin(&window)?;
     let redirect = validate_endpoint(&o.redirect_uri, "redirect_uri")?;
-    if o.issuer.as_deref() == Some("") {
-        return Err(ConnectError::must_be("issuer", "a non-empty string"));
-    }
+    validate_issuer(o.issuer.as_deref())?;
     let state = state_or_fresh(o.state.as_deref())?;
     let verifier = if o.pkce { Some(CodeVerifier::generate()?) } else { None };
     let challenge = verifier.as_ref().map(CodeVerifier::challenge);
@@ -481,7 +470,7 @@ pub fn start_link(url: Option<String>, o: &ConnectLinkOptions) -> Result<(Rc<Run
     let origin = own_origin(&p.window)?;
     let first_url = p.link.unwrap_or_else(|| "about:blank".to_owned());
     let callback = p.redirect.map_or(origin.clone(), |r| r.origin());
-    let channel = p.state.as_deref().filter(|_| callback == origin).map(channel_name);
+    let channel = flow_channel(&callback, &origin, p.state.as_deref());
     let protocol = Box::new(ConnectLinkProtocol { state: p.state });
     let plan = Plan { common: &o.common, url: &first_url, protocol, expected_origin: callback, channel };
     Ok((launch(&p.window, plan)?, p.mint_for))

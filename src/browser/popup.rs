@@ -7,6 +7,7 @@ use web_sys::Window;
 use super::guards::later;
 use super::js_data::prop;
 use crate::error::{ConnectError, ErrorCode};
+use crate::flow::CLOSE_RETRY_GAPS_MS;
 use crate::geometry::{features, popup_rect, PopupOptions, Rect};
 
 fn num(target: &JsValue, key: &str) -> f64 {
@@ -87,12 +88,8 @@ pub fn close(w: &Window) {
     let _ = w.close();
 }
 
-/// The pauses between [`close_surely`]'s further `close()` calls. A popup in the middle
-/// of a cross-origin navigation (a process swap in Chromium) can drop a `close()`.
-const CLOSE_RETRY_GAPS_MS: [u32; 3] = [150, 350, 700];
-
-/// Closes a popup after `delay_ms`, and again after each of `CLOSE_RETRY_GAPS_MS` while it
-/// is still open: a short chain of one-shot timers (at most 1.2 s) that ends by itself.
+/// Closes a popup after `delay_ms`, and again after each of [`CLOSE_RETRY_GAPS_MS`] while it
+/// is still open: a short chain of one-shot timers that ends by itself.
 pub fn close_surely(w: Window, delay_ms: u32) {
     fn attempt(w: Window, wait_ms: u32, retry: usize) {
         let run = move || {
