@@ -23,5 +23,10 @@ pub use crate::browser::{
     js_data::{object, JsData},
     popup::place,
     redirect::start_complete_redirect,
-    window,
 };
+
+/// The page's window, or `None` off a page (`browser`'s own reader, not part of its API).
+#[cfg(target_arch = "wasm32")]
+pub fn window() -> Option<web_sys::Window> {
+    crate::browser::window()
+}

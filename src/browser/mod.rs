@@ -34,7 +34,7 @@ extern "C" {
 
 /// The page's window; `None` off a page (a worker, Node). One `typeof window` read, where
 /// `web_sys::window()` searches four globals and checks `instanceof Window`.
-pub fn window() -> Option<Window> {
+pub(crate) fn window() -> Option<Window> {
     WINDOW.with(Option::clone)
 }
 
